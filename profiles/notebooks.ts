@@ -1,0 +1,145 @@
+import type { ImageRef, NotebookProfile, Toleration } from "./types";
+
+/**
+ * The notebook profiles JupyterHub offers, in the order of its spawner form.
+ *
+ * To add a profile, append one object to `notebookProfiles` (see docs/profiles.md); the
+ * profile list of every auth mode it names and the checks in validate.ts pick it up.
+ */
+
+/** Tolerates the taint that reserves the user NodePools for notebooks. */
+export const userNodeToleration: Toleration = {
+  key: "hub.jupyter.org/dedicated",
+  operator: "Equal",
+  value: "user",
+  effect: "NoSchedule",
+};
+
+/** Tolerates the taint of the GPU NodePools. */
+export const nvidiaGpuToleration: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
+
+/** Tolerates the taints of the Neuron (Inferentia and Trainium) NodePools. */
+export const neuronTolerations: readonly Toleration[] = [
+  { key: "aws.amazon.com/neuroncore", operator: "Exists", effect: "NoSchedule" },
+  { key: "aws.amazon.com/neuron", operator: "Exists", effect: "NoSchedule" },
+  userNodeToleration,
+];
+
+/** The GPU notebook image; the blueprint's cognito values pin an older build. */
+export const gpuJupyterImage: ImageRef = {
+  image: "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only",
+  byMode: { cognito: "cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only" },
+};
+
+const neuronImages = {
+  pytorch: "public.ecr.aws/data-on-eks/pytorch-neuronx:latest",
+  tensorflow: "public.ecr.aws/data-on-eks/tensorflow-neuronx:latest",
+} as const;
+
+export const notebookProfiles: readonly NotebookProfile[] = [
+  {
+    displayName: "Elyra (CPU)",
+    description: "Elyra Notebooks | Karpenter Autoscaling",
+    // The blueprint's cognito values do not offer Elyra.
+    modes: ["dummy", "oauth"],
+    image: "public.ecr.aws/data-on-eks/elyra-jupyter:3.15.0",
+    nodeSelector: { NodePool: "default" },
+    cpuGuarantee: 2,
+    memGuarantee: "8G",
+    cpuLimit: 4,
+    memLimit: "8G",
+    cmd: { value: null, placement: "profile" },
+  },
+  {
+    displayName: "Data Engineering (CPU)",
+    description: "PySpark Notebooks | Karpenter AutoScaling",
+    modes: ["dummy", "cognito", "oauth"],
+    imageOptions: {
+      displayName: "Image",
+      choices: [
+        {
+          key: "pyspark350",
+          displayName: "PySpark 3.5.0 + Python 3.11",
+          default: true,
+          image: "jupyter/pyspark-notebook:spark-3.5.0",
+        },
+        { key: "pyspark341", displayName: "PySpark 3.4.1 + Python 3.11", image: "jupyter/pyspark-notebook:spark-3.4.1" },
+      ],
+    },
+    nodeSelector: { NodePool: "default" },
+    cpuGuarantee: 2,
+    memGuarantee: "8G",
+    cpuLimit: 4,
+    memLimit: "8G",
+    cmd: { value: null, placement: "profile" },
+  },
+  {
+    displayName: "Trainium (trn1)",
+    description: "Trainium | Karpenter AutoScaling",
+    modes: ["dummy", "cognito", "oauth"],
+    imageOptions: {
+      displayName: "Image",
+      choices: [
+        { key: "pytorch1131", displayName: "PyTorch 1.13.1 + torch-neuronx", default: true, image: neuronImages.pytorch },
+        { key: "tflow2101", displayName: "Tensorflow 2.10.1 + tensorflow-neuronx", image: neuronImages.tensorflow },
+      ],
+    },
+    nodeSelector: { NodePool: "trainium", "hub.jupyter.org/node-purpose": "user" },
+    tolerations: neuronTolerations,
+    cpuGuarantee: 2,
+    memGuarantee: "10G",
+    cpuLimit: 2,
+    memLimit: "10G",
+    extraResourceLimits: { "aws.amazon.com/neuron": "1" },
+    cmd: { value: "start-singleuser.sh", placement: "kubespawner_override" },
+  },
+  {
+    displayName: "Inferentia (inf2)",
+    description: "Inferentia | Karpenter AutoScaling",
+    modes: ["dummy", "cognito", "oauth"],
+    imageOptions: {
+      displayName: "Image",
+      choices: [
+        { key: "pytorch1131", displayName: "PyTorch + torch-neuronx", default: true, image: neuronImages.pytorch },
+        { key: "tflow2101", displayName: "Tensorflow + tensorflow-neuronx", image: neuronImages.tensorflow },
+      ],
+    },
+    nodeSelector: { NodePool: "inferentia", "hub.jupyter.org/node-purpose": "user" },
+    tolerations: neuronTolerations,
+    cpuGuarantee: 20,
+    memGuarantee: "100G",
+    cpuLimit: 20,
+    memLimit: "100G",
+    extraResourceLimits: { "aws.amazon.com/neuron": "1" },
+    cmd: { value: null, placement: "kubespawner_override" },
+  },
+  {
+    displayName: "Data Science (GPU + Time-Slicing - G5)",
+    description: "GPU Time-Slicing with Single GPU VMs (G5 2x, 4x, 8x, 16x) | nvidia.com/gpu: 1 | Karpenter AutoScaling",
+    modes: ["dummy", "cognito", "oauth"],
+    default: true,
+    image: gpuJupyterImage,
+    nodeSelector: { NodePool: "gpu-ts", "hub.jupyter.org/node-purpose": "user" },
+    tolerations: [nvidiaGpuToleration, userNodeToleration],
+    cpuGuarantee: 2,
+    memGuarantee: "4G",
+    cpuLimit: 2,
+    memLimit: "4G",
+    extraResourceLimits: { "nvidia.com/gpu": "1" },
+    cmd: { value: "start-singleuser.sh", placement: "kubespawner_override" },
+  },
+  {
+    displayName: "Data Science (GPU - P4d.24xlarge)",
+    description: "GPU with P4d instances | Karpenter Autoscaler",
+    modes: ["dummy", "cognito", "oauth"],
+    image: gpuJupyterImage,
+    nodeSelector: { NodePool: "gpu-mig", "hub.jupyter.org/node-purpose": "user" },
+    tolerations: [nvidiaGpuToleration, userNodeToleration],
+    cpuGuarantee: 2,
+    memGuarantee: "10G",
+    cpuLimit: 2,
+    memLimit: "10G",
+    extraResourceLimits: { "nvidia.com/gpu": "8" },
+    cmd: { value: "start-singleuser.sh", placement: "kubespawner_override" },
+  },
+];

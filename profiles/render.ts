@@ -1,0 +1,140 @@
+import { stringify } from "yaml";
+import type {
+  AuthMode,
+  ImageChoice,
+  ImageRef,
+  NodePool,
+  NotebookProfile,
+  Taint,
+  Toleration,
+} from "./types";
+
+/**
+ * Renders the catalog into the shapes the blueprint's YAML has: JupyterHub profileList entries
+ * (snake_case KubeSpawner keys) and the values of one `karpenter-resources` helm release.
+ * Keys whose data is absent are left out, never rendered as undefined or null (the only null
+ * is `cmd: null`, which is data).
+ */
+
+type Plain = Record<string, unknown>;
+
+/** The image of `ref` in `mode`. */
+export function resolveImage(ref: ImageRef, mode: AuthMode): string {
+  return typeof ref === "string" ? ref : (ref.byMode[mode] ?? ref.image);
+}
+
+function renderToleration(t: Toleration): Plain {
+  const out: Plain = {};
+  if (t.key !== undefined) out.key = t.key;
+  out.operator = t.operator;
+  if (t.value !== undefined) out.value = t.value;
+  if (t.effect !== undefined) out.effect = t.effect;
+  return out;
+}
+
+function renderTaint(t: Taint): Plain {
+  const out: Plain = { key: t.key };
+  if (t.value !== undefined) out.value = t.value;
+  out.effect = t.effect;
+  return out;
+}
+
+function renderChoice(choice: ImageChoice, mode: AuthMode): Plain {
+  const out: Plain = { display_name: choice.displayName };
+  if (choice.default) out.default = true;
+  out.kubespawner_override = { image: resolveImage(choice.image, mode) };
+  return out;
+}
+
+function renderOverride(profile: NotebookProfile, mode: AuthMode): Plain {
+  const out: Plain = {};
+  if (profile.image !== undefined) out.image = resolveImage(profile.image, mode);
+  out.node_selector = { ...profile.nodeSelector };
+  if (profile.tolerations !== undefined && profile.tolerations.length > 0) {
+    out.tolerations = profile.tolerations.map(renderToleration);
+  }
+  out.cpu_guarantee = profile.cpuGuarantee;
+  out.mem_guarantee = profile.memGuarantee;
+  out.cpu_limit = profile.cpuLimit;
+  out.mem_limit = profile.memLimit;
+  if (profile.extraResourceLimits !== undefined) out.extra_resource_limits = { ...profile.extraResourceLimits };
+  if (profile.extraResourceGuarantees !== undefined) {
+    out.extra_resource_guarantees = { ...profile.extraResourceGuarantees };
+  }
+  if (profile.cmd?.placement === "kubespawner_override") out.cmd = profile.cmd.value;
+  return out;
+}
+
+function renderProfile(profile: NotebookProfile, mode: AuthMode): Plain {
+  const out: Plain = { display_name: profile.displayName };
+  if (profile.default) out.default = true;
+  out.description = profile.description;
+  if (profile.imageOptions !== undefined) {
+    const choices: Plain = {};
+    for (const choice of profile.imageOptions.choices) choices[choice.key] = renderChoice(choice, mode);
+    out.profile_options = { image: { display_name: profile.imageOptions.displayName, choices } };
+  }
+  out.kubespawner_override = renderOverride(profile, mode);
+  if (profile.cmd?.placement === "profile") out.cmd = profile.cmd.value;
+  return out;
+}
+
+/**
+ * JupyterHub's `singleuser.profileList` for one auth mode: the profiles offered in `mode`, in
+ * catalog order, each shaped like the blueprint's YAML entry.
+ */
+export function renderProfileList(profiles: readonly NotebookProfile[], mode: AuthMode): Record<string, unknown>[] {
+  return profiles.filter((p) => p.modes.includes(mode)).map((p) => renderProfile(p, mode));
+}
+
+/** What a NodePool's values refer to in the rest of the stack (plain strings or cdktf tokens). */
+export interface NodePoolRefs {
+  clusterName: string;
+  /** The Karpenter node role's name (the blueprint splits it off the role ARN). */
+  karpenterRole: string;
+  /** module.vpc.private_subnets[index]. */
+  privateSubnetId(index: number): string;
+}
+
+/** The values object of the `karpenter-resources` release that installs `pool`. */
+export function renderNodePoolValues(pool: NodePool, refs: NodePoolRefs): Record<string, unknown> {
+  const ec2NodeClass: Plain = {
+    karpenterRole: refs.karpenterRole,
+    subnetSelectorTerms: { id: refs.privateSubnetId(pool.subnetIndex) },
+    securityGroupSelectorTerms: { tags: { Name: `${refs.clusterName}-node` } },
+  };
+  if (pool.instanceStorePolicy !== undefined) ec2NodeClass.instanceStorePolicy = pool.instanceStorePolicy;
+
+  const nodePool: Plain = {
+    labels: Object.entries(pool.labels).map(([key, value]) => ({ [key]: value })),
+  };
+  if (pool.taints.length > 0) nodePool.taints = pool.taints.map(renderTaint);
+  nodePool.requirements = [
+    { key: "karpenter.k8s.aws/instance-family", operator: "In", values: [...pool.instanceFamilies] },
+    { key: "karpenter.k8s.aws/instance-size", operator: "In", values: [...pool.instanceSizes] },
+  ];
+  nodePool.limits = { ...pool.limits };
+  nodePool.disruption = { ...pool.disruption };
+  nodePool.weight = pool.weight;
+
+  return { name: pool.name, clusterName: refs.clusterName, ec2NodeClass, nodePool };
+}
+
+/**
+ * The eks-data-addons `karpenter_resources_helm_config` input: one release per NodePool, keyed
+ * by its release key, whose single values document is the YAML of renderNodePoolValues.
+ * Lines are never folded, so cdktf tokens inside the values stay intact.
+ */
+export function renderKarpenterResourcesHelmConfig(
+  pools: readonly NodePool[],
+  refs: NodePoolRefs,
+): Record<string, { values: string[] }> {
+  const config: Record<string, { values: string[] }> = {};
+  for (const pool of pools) {
+    if (config[pool.releaseKey] !== undefined) {
+      throw new Error(`NodePool release key "${pool.releaseKey}" is used more than once`);
+    }
+    config[pool.releaseKey] = { values: [stringify(renderNodePoolValues(pool, refs), { lineWidth: 0 })] };
+  }
+  return config;
+}
