@@ -1,0 +1,75 @@
+import { Construct } from "constructs";
+import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+
+export const EKS_BLUEPRINTS_ADDONS_MODULE: ModuleSource = {
+  source: "aws-ia/eks-blueprints-addons/aws",
+  version: "~> 1.2",
+};
+
+/** A `{ name, value }` pair of a helm release's `set` / `set_sensitive`. */
+export interface HelmSet {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** The helm release settings the blueprint passes to an add-on (a subset of the module's schema). */
+export interface AddonHelmConfig {
+  readonly name?: string;
+  readonly description?: string;
+  readonly namespace?: string;
+  readonly create_namespace?: boolean;
+  readonly chart?: string;
+  readonly chart_version?: string;
+  readonly timeout?: string;
+  readonly create_role?: boolean;
+  readonly values?: string[];
+  readonly set?: HelmSet[];
+  readonly set_sensitive?: HelmSet[];
+  readonly repository_username?: string;
+  readonly repository_password?: string;
+}
+
+export interface EksAddon {
+  readonly service_account_role_arn?: string;
+}
+
+/** The inputs of aws-ia/eks-blueprints-addons/aws v1 that the blueprint passes (both calls). */
+export interface EksBlueprintsAddonsInputs {
+  readonly cluster_name: string;
+  readonly cluster_endpoint: string;
+  readonly cluster_version: string;
+  readonly oidc_provider_arn: string;
+  readonly eks_addons?: Record<string, EksAddon>;
+  readonly enable_metrics_server?: boolean;
+  readonly metrics_server?: AddonHelmConfig;
+  readonly enable_cluster_autoscaler?: boolean;
+  readonly cluster_autoscaler?: AddonHelmConfig;
+  readonly enable_karpenter?: boolean;
+  readonly karpenter_enable_spot_termination?: boolean;
+  readonly karpenter_node?: { readonly iam_role_additional_policies: Record<string, string> };
+  readonly karpenter?: AddonHelmConfig;
+  readonly enable_aws_load_balancer_controller?: boolean;
+  readonly aws_load_balancer_controller?: AddonHelmConfig;
+  readonly enable_kube_prometheus_stack?: boolean;
+  readonly kube_prometheus_stack?: AddonHelmConfig;
+  readonly enable_aws_for_fluentbit?: boolean;
+  readonly aws_for_fluentbit_cw_log_group?: {
+    readonly use_name_prefix: boolean;
+    readonly name: string;
+    readonly retention_in_days: number;
+  };
+  readonly aws_for_fluentbit?: AddonHelmConfig;
+  readonly helm_releases?: Record<string, AddonHelmConfig>;
+  readonly tags?: Record<string, string>;
+}
+
+export class EksBlueprintsAddonsModule extends RegistryModule<EksBlueprintsAddonsInputs> {
+  constructor(scope: Construct, id: string, inputs: EksBlueprintsAddonsInputs, options?: ModuleOptions) {
+    super(scope, id, EKS_BLUEPRINTS_ADDONS_MODULE, inputs, options);
+  }
+
+  /** `module.<name>.karpenter.node_iam_role_arn` */
+  get karpenterNodeIamRoleArn(): string {
+    return this.outputPath("karpenter.node_iam_role_arn");
+  }
+}

@@ -1,0 +1,28 @@
+import { Construct } from "constructs";
+import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+import { AddonHelmConfig } from "./eks-blueprints-addons";
+
+export const EKS_DATA_ADDONS_MODULE: ModuleSource = {
+  source: "aws-ia/eks-data-addons/aws",
+  version: "1.33.0",
+};
+
+/** The inputs of aws-ia/eks-data-addons/aws 1.33.0 that the blueprint passes. */
+export interface EksDataAddonsInputs {
+  readonly oidc_provider_arn: string;
+  readonly enable_aws_neuron_device_plugin: boolean;
+  readonly enable_nvidia_device_plugin: boolean;
+  readonly nvidia_device_plugin_helm_config: AddonHelmConfig & { readonly version: string };
+  readonly enable_jupyterhub: boolean;
+  readonly jupyterhub_helm_config: AddonHelmConfig & { readonly version: string };
+  readonly enable_kubecost: boolean;
+  readonly kubecost_helm_config: AddonHelmConfig;
+  readonly enable_karpenter_resources: boolean;
+  readonly karpenter_resources_helm_config: Record<string, AddonHelmConfig>;
+}
+
+export class EksDataAddonsModule extends RegistryModule<EksDataAddonsInputs> {
+  constructor(scope: Construct, id: string, inputs: EksDataAddonsInputs, options?: ModuleOptions) {
+    super(scope, id, EKS_DATA_ADDONS_MODULE, inputs, options);
+  }
+}

@@ -1,0 +1,61 @@
+import { Construct } from "constructs";
+import { ITerraformDependable, TerraformHclModule, TerraformProvider, Token, ref } from "cdktf";
+
+/** Where a registry module comes from: both fields are part of the adoption contract. */
+export interface ModuleSource {
+  readonly source: string;
+  readonly version: string;
+}
+
+export interface ModuleOptions {
+  readonly providers?: TerraformProvider[];
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * A registry module called through `TerraformHclModule` with typed inputs.
+ *
+ * Inputs keep the registry's snake_case names so the synthesized JSON reads like the
+ * blueprint's HCL. The construct id is the module's Terraform name (`module.<id>`), so
+ * wrappers must be created directly under the stack.
+ */
+export abstract class RegistryModule<Inputs extends object> extends TerraformHclModule {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    spec: ModuleSource,
+    inputs: Inputs,
+    options: ModuleOptions = {},
+  ) {
+    super(scope, id, {
+      source: spec.source,
+      version: spec.version,
+      variables: { ...inputs } as Record<string, unknown>,
+      providers: options.providers,
+      dependsOn: options.dependsOn,
+    });
+  }
+
+  /** `module.<name>` */
+  get address(): string {
+    return `module.${this.friendlyUniqueId}`;
+  }
+
+  /** A string output: `${module.<name>.<output>}`. */
+  protected outputString(output: string): string {
+    return this.getString(output);
+  }
+
+  /** A list output: `${module.<name>.<output>}`. */
+  protected outputList(output: string): string[] {
+    return this.getList(output);
+  }
+
+  /**
+   * Any expression below this module's outputs, written as HCL after the module address,
+   * e.g. `karpenter.node_iam_role_arn` or `private_subnets[2]`.
+   */
+  protected outputPath(path: string): string {
+    return Token.asString(ref(`${this.address}.${path}`));
+  }
+}

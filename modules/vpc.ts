@@ -1,0 +1,63 @@
+import { Construct } from "constructs";
+import { Token } from "cdktf";
+import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+
+export const VPC_MODULE: ModuleSource = {
+  source: "terraform-aws-modules/vpc/aws",
+  version: "~> 5.0",
+};
+
+/** The inputs of terraform-aws-modules/vpc/aws v5 that the blueprint passes. */
+export interface VpcInputs {
+  readonly name: string;
+  readonly cidr: string;
+  readonly azs: string[];
+  readonly secondary_cidr_blocks: string[];
+  readonly private_subnets: string[];
+  readonly public_subnets: string[];
+  readonly enable_nat_gateway: boolean;
+  readonly single_nat_gateway: boolean;
+  readonly public_subnet_tags: Record<string, string | number>;
+  readonly private_subnet_tags: Record<string, string | number>;
+  readonly tags: Record<string, string>;
+}
+
+export class VpcModule extends RegistryModule<VpcInputs> {
+  constructor(scope: Construct, id: string, inputs: VpcInputs, options?: ModuleOptions) {
+    super(scope, id, VPC_MODULE, inputs, options);
+  }
+
+  get vpcId(): string {
+    return this.outputString("vpc_id");
+  }
+
+  get privateSubnets(): string[] {
+    return this.outputList("private_subnets");
+  }
+
+  get privateSubnetsCidrBlocks(): string[] {
+    return this.outputList("private_subnets_cidr_blocks");
+  }
+
+  get vpcSecondaryCidrBlocks(): string[] {
+    return this.outputList("vpc_secondary_cidr_blocks");
+  }
+
+  /** `module.vpc.private_subnets[index]`: [AZ1 10.x, AZ2 10.x, AZ1 100.x, AZ2 100.x]. */
+  privateSubnet(index: number): string {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new Error(`privateSubnet(${index}): the index must be a whole number >= 0`);
+    }
+    return this.outputPath(`private_subnets[${index}]`);
+  }
+
+  /**
+   * The subnet ids of the private subnets whose CIDR starts with "100." (the secondary
+   * range): the only subnets the EKS control plane ENIs and the nodes use.
+   */
+  get secondaryRangePrivateSubnetIds(): string[] {
+    return Token.asList(
+      `\${compact([for subnet_id, cidr_block in zipmap(${this.address}.private_subnets, ${this.address}.private_subnets_cidr_blocks) : substr(cidr_block, 0, 4) == "100." ? subnet_id : null])}`,
+    );
+  }
+}

@@ -1,0 +1,304 @@
+import { Fn, TerraformStack, Token, ref } from "cdktf";
+import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { DataAwsEcrpublicAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecrpublic-authorization-token";
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
+import { StorageClass } from "@cdktf/provider-kubernetes/lib/storage-class";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { EksModule } from "../../modules/eks";
+import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
+import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
+import { EksDataAddonsModule } from "../../modules/eks-data-addons";
+import { VpcModule } from "../../modules/vpc";
+import type { AuthMechanism } from "../../variables";
+import { NodePoolRefs, NotebookProfile, nodePools, renderNodePoolValues } from "../../profiles";
+import { JUPYTERHUB_CHART_VERSION, jupyterHubValues } from "../../helm/jupyterhub";
+import { nvidiaDevicePluginValues } from "../../helm/nvidia-device-plugin";
+import { kubecostValues } from "../../helm/kubecost";
+import { toHelmValues } from "../../helm/render";
+import { metricsServerValues } from "../../helm/metrics-server";
+import { clusterAutoscalerValues } from "../../helm/cluster-autoscaler";
+import { kubePrometheusStackValues } from "../../helm/kube-prometheus-stack";
+import { awsForFluentbitValues } from "../../helm/aws-for-fluentbit";
+import { AwsProviders } from "./providers";
+import { SSM_MANAGED_INSTANCE_CORE } from "./eks";
+import { StackContext, defineLocal, tagsOf } from "./context";
+import { countWhen, firstInstanceOrEmpty } from "./count";
+import { JupyterHubResources } from "./jupyterhub";
+import { CognitoResources } from "./cognito";
+
+export const KARPENTER_CHART_VERSION = "0.37.0";
+export const KUBE_PROMETHEUS_STACK_CHART_VERSION = "48.1.1";
+export const NVIDIA_DEVICE_PLUGIN_VERSION = "v0.15.0";
+
+export interface ClusterAddons {
+  readonly ecrToken: DataAwsEcrpublicAuthorizationToken;
+  readonly blueprintsAddons: EksBlueprintsAddonsModule;
+}
+
+/**
+ * The cluster-level half of addons.tf: the gp3 default StorageClass, the EBS CSI driver's
+ * IRSA role, the EKS Blueprints add-ons (managed add-ons, metrics-server, cluster-autoscaler,
+ * Karpenter, load balancer controller, kube-prometheus-stack, aws-for-fluentbit) and the
+ * Grafana admin password kept in Secrets Manager.
+ */
+export function addClusterAddons(
+  stack: TerraformStack,
+  { vars, locals }: StackContext,
+  eks: EksModule,
+  providers: AwsProviders,
+): ClusterAddons {
+  const ecrToken = new DataAwsEcrpublicAuthorizationToken(stack, "token", { provider: providers.ecr });
+
+  // gp2 stops being the default class; gp3 (encrypted) takes over.
+  const disableGp2 = new Annotations(stack, "disable_gp2", {
+    annotations: { "storageclass.kubernetes.io/is-default-class": "false" },
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: "gp2" },
+    force: true,
+  });
+  disableGp2.addOverride("depends_on", [eks.eksClusterIdAddress]);
+
+  new StorageClass(stack, "default_gp3", {
+    metadata: {
+      name: "gp3",
+      annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+    },
+    storageProvisioner: "ebs.csi.aws.com",
+    reclaimPolicy: "Delete",
+    allowVolumeExpansion: true,
+    volumeBindingMode: "WaitForFirstConsumer",
+    parameters: { fsType: "ext4", encrypted: "true", type: "gp3" },
+    dependsOn: [disableGp2],
+  });
+
+  const ebsCsiDriverIrsa = new IrsaModule(stack, "ebs_csi_driver_irsa", {
+    role_name_prefix: `\${format("%s-%s", local.name, "ebs-csi-driver-")}`,
+    attach_ebs_csi_policy: true,
+    oidc_providers: {
+      main: {
+        provider_arn: eks.oidcProviderArn,
+        namespace_service_accounts: ["kube-system:ebs-csi-controller-sa"],
+      },
+    },
+    tags: tagsOf(locals),
+  });
+
+  // Construct ids are unique per scope; the Terraform names repeat across types, as in the blueprint.
+  const grafanaPassword = new Password(stack, "grafana_password", {
+    length: 16,
+    special: true,
+    overrideSpecial: "@_",
+  });
+  grafanaPassword.overrideLogicalId("grafana");
+  const grafanaSecret = new SecretsmanagerSecret(stack, "grafana", {
+    namePrefix: `${locals.name.asString}-grafana-`,
+    // Zero: the secret is deleted at once on destroy, so the stack can be created again.
+    recoveryWindowInDays: 0,
+  });
+  const grafanaSecretVersion = new SecretsmanagerSecretVersion(stack, "grafana_version", {
+    secretId: grafanaSecret.id,
+    secretString: grafanaPassword.result,
+  });
+  grafanaSecretVersion.overrideLogicalId("grafana");
+  const adminPassword = new DataAwsSecretsmanagerSecretVersion(stack, "admin_password_version", {
+    secretId: grafanaSecret.id,
+    dependsOn: [grafanaSecretVersion],
+  });
+
+  const fluentbitLogGroup = `/${locals.name.asString}/aws-fluentbit-logs`;
+  const blueprintsAddons = new EksBlueprintsAddonsModule(stack, "eks_blueprints_addons", {
+    cluster_name: eks.clusterName,
+    cluster_endpoint: eks.clusterEndpoint,
+    cluster_version: eks.clusterVersion,
+    oidc_provider_arn: eks.oidcProviderArn,
+    eks_addons: {
+      "aws-ebs-csi-driver": { service_account_role_arn: ebsCsiDriverIrsa.iamRoleArn },
+      coredns: {},
+      "kube-proxy": {},
+      // The VPC CNI uses the node role's policies.
+      "vpc-cni": {},
+    },
+    enable_metrics_server: true,
+    metrics_server: {
+      timeout: "300",
+      values: [toHelmValues(metricsServerValues())],
+    },
+    enable_cluster_autoscaler: true,
+    cluster_autoscaler: {
+      timeout: "300",
+      create_role: true,
+      values: [
+        toHelmValues(clusterAutoscalerValues({ awsRegion: vars.region.stringValue, eksClusterId: eks.clusterName })),
+      ],
+    },
+    enable_karpenter: true,
+    karpenter_enable_spot_termination: true,
+    karpenter_node: {
+      iam_role_additional_policies: { AmazonSSMManagedInstanceCore: SSM_MANAGED_INSTANCE_CORE },
+    },
+    karpenter: {
+      chart_version: KARPENTER_CHART_VERSION,
+      repository_username: ecrToken.userName,
+      repository_password: ecrToken.password,
+    },
+    enable_aws_load_balancer_controller: true,
+    // The hub's Service uses aws-load-balancer-type "external", so the controller's
+    // mutating webhook for Services is not needed.
+    aws_load_balancer_controller: {
+      set: [{ name: "enableServiceMutatorWebhook", value: "false" }],
+    },
+    enable_kube_prometheus_stack: true,
+    kube_prometheus_stack: {
+      values: [toHelmValues(kubePrometheusStackValues())],
+      chart_version: KUBE_PROMETHEUS_STACK_CHART_VERSION,
+      set_sensitive: [{ name: "grafana.adminPassword", value: adminPassword.secretString }],
+    },
+    enable_aws_for_fluentbit: true,
+    aws_for_fluentbit_cw_log_group: {
+      use_name_prefix: false,
+      name: fluentbitLogGroup,
+      retention_in_days: 30,
+    },
+    aws_for_fluentbit: {
+      values: [
+        toHelmValues(awsForFluentbitValues({ region: locals.region.asString, cloudwatchLogGroup: fluentbitLogGroup })),
+      ],
+    },
+    tags: tagsOf(locals),
+  });
+
+  return { ecrToken, blueprintsAddons };
+}
+
+export const HUB_CLIENT_SECRET = { name: "jupyterhub-oauth-client", key: "client-secret" } as const;
+
+export interface DataAddonsDependencies {
+  readonly eks: EksModule;
+  readonly vpc: VpcModule;
+  readonly clusterAddons: ClusterAddons;
+  readonly hub: JupyterHubResources;
+  readonly cognito: CognitoResources;
+  readonly profiles: readonly NotebookProfile[];
+}
+
+/**
+ * The data half of addons.tf: `module.eks_data_addons` (Neuron and NVIDIA device plugins,
+ * JupyterHub, Kubecost, the Karpenter NodePools) and the certificate the hub's load balancer
+ * serves in cognito and oauth modes.
+ */
+export function addDataAddons(stack: TerraformStack, { vars, locals }: StackContext, deps: DataAddonsDependencies): EksDataAddonsModule {
+  const { eks, vpc, clusterAddons, hub, cognito } = deps;
+  const notDummy = 'var.jupyter_hub_auth_mechanism != "dummy"';
+
+  const certificate = new DataAwsAcmCertificate(stack, "issued", {
+    count: countWhen(notDummy),
+    domain: vars.acmCertificateDomain.stringValue,
+    statuses: ["ISSUED"],
+  });
+
+  // The OAuth client secret reaches the hub through this secret, never through helm values.
+  const clientSecret = new SecretV1(stack, "jupyterhub_oauth_client", {
+    count: countWhen(notDummy),
+    metadata: { name: HUB_CLIENT_SECRET.name, namespace: hub.namespace.metadata.name },
+    data: {
+      [HUB_CLIENT_SECRET.key]: Token.asString(
+        ref(
+          `var.jupyter_hub_auth_mechanism == "cognito" ? try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, "") : var.oauth_jupyter_client_secret`,
+        ),
+      ),
+    },
+    type: "Opaque",
+  });
+
+  const serviceAccountName = hub.singleUserServiceAccount.metadata.name;
+  const secretRef = { name: firstInstanceOrEmpty(clientSecret, "metadata[0].name"), key: HUB_CLIENT_SECRET.key };
+  const loadBalancer = {
+    sslCertArn: firstInstanceOrEmpty(certificate, "arn"),
+    scheme: vars.jupyterhubLoadBalancerScheme.stringValue,
+  };
+  const callbackUrl = `https://${vars.jupyterhubDomain.stringValue}/hub/oauth_callback`;
+  const cognitoBase = `https://${cognito.customDomain}.auth.${locals.region.asString}.amazoncognito.com/oauth2`;
+  const oauthBase = vars.oauthDomain.stringValue;
+  const valuesByMode: Record<AuthMechanism, string> = {
+    dummy: toHelmValues(
+      jupyterHubValues({ mode: "dummy", profiles: deps.profiles, singleUserServiceAccountName: serviceAccountName }),
+    ),
+    cognito: toHelmValues(
+      jupyterHubValues({
+        mode: "cognito",
+        profiles: deps.profiles,
+        singleUserServiceAccountName: serviceAccountName,
+        loadBalancer,
+        oauth: {
+          callbackUrl,
+          clientId: firstInstanceOrEmpty(cognito.client, "id"),
+          clientSecret: secretRef,
+          authorizeUrl: `${cognitoBase}/authorize`,
+          tokenUrl: `${cognitoBase}/token`,
+          userdataUrl: `${cognitoBase}/userInfo`,
+        },
+        cognito: {
+          region: vars.region.stringValue,
+          userPoolId: firstInstanceOrEmpty(cognito.pool, "id"),
+          identityPoolId: firstInstanceOrEmpty(cognito.identityPool, "id"),
+        },
+      }),
+    ),
+    oauth: toHelmValues(
+      jupyterHubValues({
+        mode: "oauth",
+        profiles: deps.profiles,
+        singleUserServiceAccountName: serviceAccountName,
+        loadBalancer,
+        oauth: {
+          callbackUrl,
+          clientId: vars.oauthJupyterClientId.stringValue,
+          clientSecret: secretRef,
+          authorizeUrl: `${oauthBase}/auth`,
+          tokenUrl: `${oauthBase}/token`,
+          userdataUrl: `${oauthBase}/userinfo`,
+        },
+        usernameKey: vars.oauthUsernameKey.stringValue,
+      }),
+    ),
+  };
+  // All three renderings live in one local; the auth mode picks one at plan time.
+  defineLocal(stack, "jupyterhub_values", valuesByMode);
+
+  const nodePoolRefs: NodePoolRefs = {
+    clusterName: eks.clusterName,
+    karpenterRole: Token.asString(Fn.element(Fn.split("/", clusterAddons.blueprintsAddons.karpenterNodeIamRoleArn), 1)),
+    privateSubnetId: (index) => vpc.privateSubnet(index),
+  };
+
+  return new EksDataAddonsModule(stack, "eks_data_addons", {
+    oidc_provider_arn: eks.oidcProviderArn,
+    enable_aws_neuron_device_plugin: true,
+    enable_nvidia_device_plugin: true,
+    nvidia_device_plugin_helm_config: {
+      version: NVIDIA_DEVICE_PLUGIN_VERSION,
+      name: "nvidia-device-plugin",
+      values: [toHelmValues(nvidiaDevicePluginValues())],
+    },
+    enable_jupyterhub: true,
+    jupyterhub_helm_config: {
+      values: ["${local.jupyterhub_values[var.jupyter_hub_auth_mechanism]}"],
+      version: JUPYTERHUB_CHART_VERSION,
+    },
+    enable_kubecost: true,
+    kubecost_helm_config: {
+      values: [toHelmValues(kubecostValues())],
+      repository_username: clusterAddons.ecrToken.userName,
+      repository_password: clusterAddons.ecrToken.password,
+    },
+    enable_karpenter_resources: true,
+    karpenter_resources_helm_config: Object.fromEntries(
+      nodePools.map((pool) => [pool.releaseKey, { values: [toHelmValues(renderNodePoolValues(pool, nodePoolRefs))] }]),
+    ),
+  });
+}

@@ -1,0 +1,32 @@
+import { TerraformLocal, TerraformStack } from "cdktf";
+import { BlueprintVariables } from "../../variables";
+
+/** The blueprint's `locals` of main.tf, shared by every file of the stack. */
+export interface Locals {
+  readonly name: TerraformLocal;
+  readonly region: TerraformLocal;
+  readonly azs: TerraformLocal;
+  readonly tags: TerraformLocal;
+}
+
+/** What each part of the stack may read: the variables and the shared locals. */
+export interface StackContext {
+  readonly vars: BlueprintVariables;
+  readonly locals: Locals;
+}
+
+/** A map-typed local as a value that can be passed to typed inputs. */
+export function tagsOf(locals: Locals): Record<string, string> {
+  return locals.tags.asStringMap;
+}
+
+/**
+ * A `locals` entry named `name`. Construct ids are unique per scope and variables already
+ * use the blueprint's names (`name`, `region`), so the construct id differs and the
+ * Terraform name is set explicitly.
+ */
+export function defineLocal(stack: TerraformStack, name: string, expression: unknown): TerraformLocal {
+  const local = new TerraformLocal(stack, `local_${name}`, expression);
+  local.overrideLogicalId(name);
+  return local;
+}

@@ -1,0 +1,134 @@
+import { TerraformStack } from "cdktf";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Namespace } from "@cdktf/provider-kubernetes/lib/namespace";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { EksModule } from "../../modules/eks";
+import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
+import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
+import { VpcModule } from "../../modules/vpc";
+import { toHelmValues } from "../../helm/render";
+import { efsReleaseValues } from "../../helm/efs-release";
+import { StackContext, tagsOf } from "./context";
+import { LocalChart } from "./local-chart";
+
+export const JUPYTERHUB_NAMESPACE = "jupyterhub";
+export const NOTEBOOK_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+
+export interface JupyterHubResources {
+  readonly namespace: Namespace;
+  readonly singleUserServiceAccount: ServiceAccountV1;
+  readonly efs: EfsFileSystem;
+}
+
+/**
+ * jupyterhub.tf: the namespace, the notebooks' IRSA role, service account and token secret,
+ * the encrypted EFS file system behind the home and shared volumes, and the local `efs`
+ * chart installed twice (PV + PVC `efs-persist` and `efs-persist-shared`).
+ */
+export function addJupyterHub(
+  stack: TerraformStack,
+  { locals }: StackContext,
+  eks: EksModule,
+  vpc: VpcModule,
+): JupyterHubResources {
+  const namespace = new Namespace(stack, "jupyterhub", { metadata: { name: JUPYTERHUB_NAMESPACE } });
+  const namespaceName = namespace.metadata.name;
+  // The service account's name; the IRSA trust below must name the same account
+  // (the blueprint trusts `jupyterhub-single-user`, an account nobody creates).
+  const serviceAccountName = `${eks.clusterName}-jupyterhub-single-user`;
+
+  const irsa = new IrsaModule(stack, "jupyterhub_single_user_irsa", {
+    role_name: `${eks.clusterName}-jupyterhub-single-user-sa`,
+    role_policy_arns: { policy: NOTEBOOK_POLICY_ARN },
+    oidc_providers: {
+      main: {
+        provider_arn: eks.oidcProviderArn,
+        namespace_service_accounts: [`${namespaceName}:${serviceAccountName}`],
+      },
+    },
+  });
+
+  const singleUserServiceAccount = new ServiceAccountV1(stack, "jupyterhub_single_user_sa", {
+    metadata: {
+      name: serviceAccountName,
+      namespace: namespaceName,
+      annotations: { "eks.amazonaws.com/role-arn": irsa.iamRoleArn },
+    },
+    automountServiceAccountToken: true,
+  });
+
+  new SecretV1(stack, "jupyterhub_single_user", {
+    metadata: {
+      name: `${eks.clusterName}-jupyterhub-single-user-secret`,
+      namespace: namespaceName,
+      annotations: {
+        "kubernetes.io/service-account.name": singleUserServiceAccount.metadata.name,
+        "kubernetes.io/service-account.namespace": namespaceName,
+      },
+    },
+    type: "kubernetes.io/service-account-token",
+  });
+
+  const efs = new EfsFileSystem(stack, "efs", { encrypted: true, tags: tagsOf(locals) });
+
+  const efsSecurityGroup = new SecurityGroup(stack, "efs_sg", {
+    name: `${locals.name.asString}-efs`,
+    description: "Allow inbound NFS traffic from private subnets of the VPC",
+    vpcId: vpc.vpcId,
+    ingress: [
+      {
+        description: "Allow NFS 2049/tcp",
+        cidrBlocks: vpc.vpcSecondaryCidrBlocks,
+        fromPort: 2049,
+        toPort: 2049,
+        protocol: "tcp",
+      },
+    ],
+    tags: tagsOf(locals),
+  });
+  efsSecurityGroup.overrideLogicalId("efs");
+
+  // One mount target per AZ, in the secondary-range subnets where the nodes run
+  // (private_subnets = [AZ1 10.x, AZ2 10.x, AZ1 100.x, AZ2 100.x]).
+  for (const [logicalId, subnetIndex] of [
+    ["efs_mt_1", 2],
+    ["efs_mt_2", 3],
+  ] as const) {
+    new EfsMountTarget(stack, logicalId, {
+      fileSystemId: efs.id,
+      subnetId: vpc.privateSubnet(subnetIndex),
+      securityGroups: [efsSecurityGroup.id],
+    });
+  }
+
+  const chart = new LocalChart(stack, "efs_chart", "efs");
+  const efsRelease = (releaseName: string, description: string, volumeName: string) => ({
+    name: releaseName,
+    description,
+    namespace: JUPYTERHUB_NAMESPACE,
+    create_namespace: false,
+    chart: chart.chartPath,
+    chart_version: "0.0.1",
+    values: [toHelmValues(efsReleaseValues({ name: volumeName, dnsName: efs.dnsName }))],
+  });
+  new EksBlueprintsAddonsModule(
+    stack,
+    "efs_config",
+    {
+      cluster_name: eks.clusterName,
+      cluster_endpoint: eks.clusterEndpoint,
+      cluster_version: eks.clusterVersion,
+      oidc_provider_arn: eks.oidcProviderArn,
+      helm_releases: {
+        efs: efsRelease("efs", "A Helm chart for storage configurations", "efs-persist"),
+        "efs-shared": efsRelease("efs-shared", "A Helm chart for shared storage configurations", "efs-persist-shared"),
+      },
+    },
+    { dependsOn: [namespace] },
+  );
+
+  return { namespace, singleUserServiceAccount, efs };
+}

@@ -1,0 +1,38 @@
+import { TerraformStack, Token } from "cdktf";
+import { VpcModule } from "../../modules/vpc";
+import { StackContext, defineLocal, tagsOf } from "./context";
+
+/**
+ * vpc.tf: two AZs; per AZ one RFC 1918 private subnet (`cidrsubnet(vpc_cidr, 3, k)`), one
+ * public subnet (`cidrsubnet(vpc_cidr, 5, k + 8)`) and one private subnet of the secondary
+ * range (`cidrsubnet(secondary_cidr_blocks[0], 1, k)`) for the control plane ENIs, nodes and
+ * pods; one NAT gateway.
+ */
+export function addVpc(stack: TerraformStack, { vars, locals }: StackContext): VpcModule {
+  defineLocal(stack, "private_subnets",
+    `\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 3, k)]}`,
+  );
+  const publicSubnets = defineLocal(stack, "public_subnets",
+    `\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 5, k + 8)]}`,
+  );
+  defineLocal(stack, "secondary_ip_range_private_subnets",
+    `\${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}`,
+  );
+
+  return new VpcModule(stack, "vpc", {
+    name: locals.name.asString,
+    cidr: vars.vpcCidr.stringValue,
+    azs: locals.azs.asList,
+    secondary_cidr_blocks: vars.secondaryCidrBlocks.listValue,
+    private_subnets: Token.asList("${concat(local.private_subnets, local.secondary_ip_range_private_subnets)}"),
+    public_subnets: publicSubnets.asList,
+    enable_nat_gateway: true,
+    single_nat_gateway: true,
+    public_subnet_tags: { "kubernetes.io/role/elb": 1 },
+    private_subnet_tags: {
+      "kubernetes.io/role/internal-elb": 1,
+      "karpenter.sh/discovery": locals.name.asString,
+    },
+    tags: tagsOf(locals),
+  });
+}
