@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import type {
   AuthMode,
   ImageChoice,
@@ -122,19 +121,21 @@ export function renderNodePoolValues(pool: NodePool, refs: NodePoolRefs): Record
 
 /**
  * The eks-data-addons `karpenter_resources_helm_config` input: one release per NodePool, keyed
- * by its release key, whose single values document is the YAML of renderNodePoolValues.
- * Lines are never folded, so cdktf tokens inside the values stay intact.
+ * by its release key, whose single values document is `toValues` of renderNodePoolValues.
+ * Pass the project's helm values renderer (helm/render.ts `toHelmValues`), so the YAML and its
+ * Terraform escaping are done in one place.
  */
 export function renderKarpenterResourcesHelmConfig(
   pools: readonly NodePool[],
   refs: NodePoolRefs,
+  toValues: (values: Record<string, unknown>) => string,
 ): Record<string, { values: string[] }> {
   const config: Record<string, { values: string[] }> = {};
   for (const pool of pools) {
     if (config[pool.releaseKey] !== undefined) {
       throw new Error(`NodePool release key "${pool.releaseKey}" is used more than once`);
     }
-    config[pool.releaseKey] = { values: [stringify(renderNodePoolValues(pool, refs), { lineWidth: 0 })] };
+    config[pool.releaseKey] = { values: [toValues(renderNodePoolValues(pool, refs))] };
   }
   return config;
 }
