@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { LocalBackend, Lazy, S3Backend, TerraformStack } from "cdktf";
 import { ProjectConfig, statePathFromStackDir } from "../../config";
 import { declareVariables } from "../../variables";
+import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { addAwsProviders, addClusterProviders } from "./providers";
 import { addVpc } from "./vpc";
@@ -31,6 +32,9 @@ export class JupyterHubStack extends TerraformStack {
         ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
       });
     }
+
+    // A profile that cannot schedule is a synthesis error, not a notebook stuck in Pending.
+    assertValidCatalog({ profiles: config.profiles, nodePools, nodeGroups: managedNodeGroups });
 
     const vars = declareVariables(this);
     const { providers, locals } = addAwsProviders(this, vars);

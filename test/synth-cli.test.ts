@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { STACK_DIR } from "../config";
+
+const ROOT = resolve(__dirname, "..");
+const SOURCES = ["main.ts", "config.ts", "variables.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "modules", "profiles", "helm"];
+
+/** A copy of the project's sources in a fresh directory, sharing node_modules. */
+function checkout(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const entry of SOURCES) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+function synth(dir: string, env: Record<string, string> = {}): string {
+  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return readFileSync(join(dir, STACK_DIR, "cdk.tf.json"), "utf8");
+}
+
+describe("npm run synth", () => {
+  const a = checkout("jh-synth-a-");
+  const b = checkout("jh-synth-bb-long-");
+  const outA = synth(a);
+  const outB = synth(b);
+
+  it("is byte-identical from two different directories", () => {
+    expect(outA).toBe(outB);
+  });
+
+  it("writes no path of the build machine", () => {
+    for (const dir of [a, b, ROOT]) expect(outA).not.toContain(dir);
+    expect(outA).not.toMatch(/"\/(tmp|home|root|Users|work)\//);
+  });
+
+  it("keeps the state file in the project root, so it survives rm -rf cdktf.out", () => {
+    const backend = JSON.parse(outA).terraform.backend.local.path as string;
+    expect(resolve(a, STACK_DIR, backend)).toBe(join(a, "terraform.tfstate"));
+  });
+
+  it("ships the efs chart inside the stack directory, where the releases look for it", () => {
+    const chart = join(a, STACK_DIR, "helm", "efs");
+    expect(readdirSync(chart).sort()).toEqual(["Chart.yaml", "templates", "values.yaml"]);
+    expect(readFileSync(join(chart, "Chart.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "helm/efs/Chart.yaml"), "utf8"));
+    expect(existsSync(join(a, STACK_DIR, "helm", "efs", "templates", "efs-pv.yaml"))).toBe(true);
+  });
+
+  it("refuses a bad backend setting with a message that says how to fix it", () => {
+    expect(() => synth(a, { JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "b" })).toThrow(
+      /JUPYTERHUB_S3_KEY is not set/,
+    );
+  });
+
+  it("gives the same file as `cdktf synth`", () => {
+    const cli = join(ROOT, "node_modules", ".bin", "cdktf");
+    execFileSync(cli, ["synth"], {
+      cwd: b,
+      env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: b, CI: "true", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(readFileSync(join(b, STACK_DIR, "cdk.tf.json"), "utf8")).toBe(outA);
+    // The CLI must not have rewritten cdktf.json (no projectId churn).
+    expect(readFileSync(join(b, "cdktf.json"), "utf8")).toBe(readFileSync(join(ROOT, "cdktf.json"), "utf8"));
+  });
+});
