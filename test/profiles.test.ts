@@ -636,6 +636,21 @@ describe("validateCatalog", () => {
     ]);
   });
 
+  it("requires tolerating NoSchedule and NoExecute taints, not PreferNoSchedule ones", () => {
+    const x86With = (effect: "PreferNoSchedule" | "NoExecute"): Catalog => ({
+      ...shipped,
+      nodePools: nodePools.map((p) => (p.name === "x86-cpu-karpenter" ? { ...p, taints: [{ key: "spot", effect }] } : p)),
+    });
+    expect(validateCatalog(x86With("PreferNoSchedule"))).toEqual([]);
+    expect(validateCatalog(x86With("NoExecute"))).toEqual(
+      ["Elyra (CPU)", "Data Engineering (CPU)"].map(
+        (name) =>
+          `Profile "${name}": does not tolerate the taints of the nodes its node selector matches: ` +
+          'NodePool "x86-cpu-karpenter" has spot:NoExecute. Add a toleration for each of these taints.',
+      ),
+    );
+  });
+
   it("accepts an empty-key Exists toleration for every taint", () => {
     expect(validateCatalog(withProfile(GPU_TS, (p) => ({ ...p, tolerations: [{ operator: "Exists" }] })))).toEqual([]);
   });
