@@ -14,7 +14,7 @@ import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { EksDataAddonsModule } from "../../modules/eks-data-addons";
 import { VpcModule } from "../../modules/vpc";
 import type { AuthMechanism } from "../../variables";
-import { NodePoolRefs, NotebookProfile, nodePools, renderNodePoolValues } from "../../profiles";
+import { NodePoolRefs, NotebookProfile, nodePools, renderKarpenterResourcesHelmConfig } from "../../profiles";
 import { JUPYTERHUB_CHART_VERSION, jupyterHubValues } from "../../helm/jupyterhub";
 import { nvidiaDevicePluginValues } from "../../helm/nvidia-device-plugin";
 import { kubecostValues } from "../../helm/kubecost";
@@ -297,8 +297,6 @@ export function addDataAddons(stack: TerraformStack, { vars, locals }: StackCont
       repository_password: clusterAddons.ecrToken.password,
     },
     enable_karpenter_resources: true,
-    karpenter_resources_helm_config: Object.fromEntries(
-      nodePools.map((pool) => [pool.releaseKey, { values: [toHelmValues(renderNodePoolValues(pool, nodePoolRefs))] }]),
-    ),
+    karpenter_resources_helm_config: renderKarpenterResourcesHelmConfig(nodePools, nodePoolRefs, toHelmValues),
   });
 }
