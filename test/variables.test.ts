@@ -1,0 +1,665 @@
+import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { TerraformStack, Testing } from "cdktf";
+import {
+  AUTH_MECHANISMS,
+  AuthMechanism,
+  BlueprintVariables,
+  LOAD_BALANCER_SCHEMES,
+  NAME_MAX_LENGTH,
+  REQUIRED_TERRAFORM_VERSION,
+  declareVariables,
+} from "../variables";
+import {
+  TERRAFORM_INSTALL_HINT,
+  TerraformDiagnostic,
+  locateTerraform,
+  makeTerraformDir,
+  parseDiagnostics,
+  removeTerraformDir,
+  runTerraform,
+  terraformEnv,
+  terraformVersion,
+} from "./helpers/terraform";
+
+interface SynthVariable {
+  type: string;
+  default: unknown;
+  description?: string;
+  sensitive?: boolean;
+  nullable?: boolean;
+  validation?: { condition: string; error_message: string }[];
+}
+
+function synth(): { vars: BlueprintVariables; variables: Record<string, SynthVariable>; json: Record<string, unknown> } {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "variables-under-test");
+  const vars = declareVariables(stack);
+  const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
+  return { vars, variables: json.variable as Record<string, SynthVariable>, json };
+}
+
+// The blueprint's thirteen variables (name, type, default, sensitive) plus our addition.
+const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
+  name: { type: "string", default: "jupyterhub-on-eks", sensitive: false, key: "name" },
+  region: { type: "string", default: "us-west-2", sensitive: false, key: "region" },
+  eks_cluster_version: { type: "string", default: "1.30", sensitive: false, key: "eksClusterVersion" },
+  vpc_cidr: { type: "string", default: "10.1.0.0/21", sensitive: false, key: "vpcCidr" },
+  secondary_cidr_blocks: { type: "list(string)", default: ["100.64.0.0/16"], sensitive: false, key: "secondaryCidrBlocks" },
+  jupyter_hub_auth_mechanism: { type: "string", default: "dummy", sensitive: false, key: "jupyterHubAuthMechanism" },
+  cognito_custom_domain: { type: "string", default: "eks", sensitive: false, key: "cognitoCustomDomain" },
+  acm_certificate_domain: { type: "string", default: "", sensitive: false, key: "acmCertificateDomain" },
+  jupyterhub_domain: { type: "string", default: "", sensitive: false, key: "jupyterhubDomain" },
+  oauth_domain: { type: "string", default: "", sensitive: false, key: "oauthDomain" },
+  oauth_jupyter_client_id: { type: "string", default: "", sensitive: false, key: "oauthJupyterClientId" },
+  oauth_jupyter_client_secret: { type: "string", default: "", sensitive: true, key: "oauthJupyterClientSecret" },
+  oauth_username_key: { type: "string", default: "", sensitive: false, key: "oauthUsernameKey" },
+  jupyterhub_load_balancer_scheme: { type: "string", default: "internal", sensitive: false, key: "jupyterhubLoadBalancerScheme" },
+};
+
+describe("declareVariables: synthesized variable blocks", () => {
+  const { vars, variables, json } = synth();
+
+  it("declares exactly the blueprint's thirteen variables plus jupyterhub_load_balancer_scheme, and nothing else", () => {
+    expect(Object.keys(variables).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(Object.keys(json)).toEqual(["variable"]);
+  });
+
+  it.each(Object.entries(EXPECTED))("%s keeps its type, default and sensitivity", (name, expected) => {
+    const v = variables[name];
+    expect(v.type).toBe(expected.type);
+    expect(v.default).toEqual(expected.default);
+    expect(v.sensitive === true).toBe(expected.sensitive);
+    expect(v.nullable).toBeUndefined();
+  });
+
+  it("returns each variable under its camelCase key, addressed by its exact Terraform name", () => {
+    expect(Object.keys(vars).sort()).toEqual(Object.values(EXPECTED).map((e) => e.key).sort());
+    for (const [name, expected] of Object.entries(EXPECTED)) {
+      expect(vars[expected.key].friendlyUniqueId).toBe(name);
+    }
+  });
+
+  it("gives every variable a description of its own", () => {
+    const descriptions = Object.values(variables).map((v) => v.description ?? "");
+    for (const d of descriptions) expect(d.length).toBeGreaterThan(40);
+    expect(new Set(descriptions).size).toBe(descriptions.length);
+    expect(variables.jupyter_hub_auth_mechanism.description).toContain('"dummy"');
+    expect(variables.jupyter_hub_auth_mechanism.description).toContain('"cognito"');
+    expect(variables.jupyter_hub_auth_mechanism.description).toContain('"oauth"');
+    expect(variables.name.description).toContain(`at most ${NAME_MAX_LENGTH} characters`);
+  });
+
+  it("validates every variable, with ${...} conditions and messages that start with the variable's name", () => {
+    for (const [name, v] of Object.entries(variables)) {
+      expect(v.validation?.length, name).toBeGreaterThan(0);
+      for (const rule of v.validation ?? []) {
+        expect(rule.condition.startsWith("${") && rule.condition.endsWith("}"), rule.condition).toBe(true);
+        expect(rule.condition).toContain(`var.${name}`);
+        expect(rule.error_message.startsWith(`${name} `) || rule.error_message.startsWith(`${name}:`), rule.error_message).toBe(
+          true,
+        );
+        expect(rule.error_message).toMatch(/Example|e\.g\./);
+      }
+    }
+  });
+
+  it("makes every rule read only its own variable and the auth mode", () => {
+    for (const [name, v] of Object.entries(variables)) {
+      for (const rule of v.validation ?? []) {
+        const read = new Set([...(rule.condition + rule.error_message).matchAll(/var\.([a-z_]+)/g)].map((m) => m[1]));
+        read.delete(name);
+        read.delete("jupyter_hub_auth_mechanism");
+        expect([...read], `${name}: ${rule.condition}`).toEqual([]);
+      }
+    }
+  });
+
+  it("never shows the client secret's value in its error message", () => {
+    for (const rule of variables.oauth_jupyter_client_secret.validation ?? []) {
+      expect(rule.error_message).not.toContain("var.oauth_jupyter_client_secret");
+    }
+  });
+
+  it("exports the allowed values and the Terraform version the rules need", () => {
+    expect(AUTH_MECHANISMS).toEqual(["dummy", "cognito", "oauth"]);
+    expect(LOAD_BALANCER_SCHEMES).toEqual(["internal", "internet-facing"]);
+    expect(REQUIRED_TERRAFORM_VERSION).toBe(">= 1.9.0");
+    // 38 (IAM role name prefix limit) - 16 (length of "-ebs-csi-driver-").
+    expect(NAME_MAX_LENGTH).toBe(38 - "-ebs-csi-driver-".length);
+    expect(NAME_MAX_LENGTH).toBe(22);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The rules, run by the real terraform binary: `terraform plan` on a directory that holds
+// only the synthesized variable blocks needs no provider, no module and no network.
+// ---------------------------------------------------------------------------------------
+
+type Vars = Record<string, string | string[]>;
+
+interface PlanOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  errors: TerraformDiagnostic[];
+}
+
+let dir = "";
+
+beforeAll(() => {
+  const { variables } = synth();
+  const config = { terraform: { required_version: REQUIRED_TERRAFORM_VERSION }, variable: variables };
+  // Pretty-printed, so the source line terraform quotes is just `"<variable>": {`.
+  dir = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+});
+
+afterAll(() => {
+  if (dir) removeTerraformDir(dir);
+});
+
+function varArgs(vars: Vars): string[] {
+  return Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${Array.isArray(v) ? JSON.stringify(v) : v}`]);
+}
+
+async function plan(vars: Vars, options: { json?: boolean; env?: Record<string, string> } = {}): Promise<PlanOutcome> {
+  const json = options.json ?? true;
+  const args = ["plan", "-input=false", "-lock=false", "-refresh=false", ...(json ? ["-json"] : ["-no-color"]), ...varArgs(vars)];
+  const result = await runTerraform(args, { cwd: dir, env: options.env });
+  const errors = json ? parseDiagnostics(result.stdout).filter((d) => d.severity === "error") : [];
+  return { ...result, errors };
+}
+
+/** The variable a diagnostic points at, read from the quoted source line `"<name>": {`. */
+function variableOf(d: TerraformDiagnostic): string {
+  const code = d.snippetCode ?? "";
+  // `"vpc_cidr": {` in main.tf.json, or `vpc_cidr = "..."` when the value came from a .tfvars file.
+  return /^\s*"([^"]+)":/.exec(code)?.[1] ?? /^\s*([A-Za-z0-9_]+)\s*=/.exec(code)?.[1] ?? "?";
+}
+
+interface CaseOutcome {
+  /** The errors that belong to this case. */
+  errors: TerraformDiagnostic[];
+  /** Exit code and error count of the plan that ran this case (possibly with others). */
+  planCode: number;
+  planErrorCount: number;
+  stderr: string;
+}
+
+function expectAccepted(outcome: CaseOutcome): void {
+  expect(outcome.errors.map((e) => `${variableOf(e)}: ${e.detail}`)).toEqual([]);
+  if (outcome.planErrorCount === 0) expect(outcome.planCode, outcome.stderr).toBe(0);
+}
+
+/** Each expected [variable, fragment] matches one error, and there are no other errors. */
+function expectRejected(outcome: CaseOutcome, expected: [variable: string, fragment: string][]): void {
+  expect(outcome.planCode).toBe(1);
+  const got = outcome.errors.map((e) => ({ variable: variableOf(e), detail: e.detail }));
+  for (const e of got) {
+    expect(e.detail.startsWith(`${e.variable} `) || e.detail.startsWith(`${e.variable}:`), e.detail).toBe(true);
+  }
+  expect(got.length, JSON.stringify(got, null, 2)).toBe(expected.length);
+  for (const [variable, fragment] of expected) {
+    expect(
+      got.some((e) => e.variable === variable && e.detail.includes(fragment)),
+      `expected an error on ${variable} containing ${JSON.stringify(fragment)}, got ${JSON.stringify(got, null, 2)}`,
+    ).toBe(true);
+  }
+}
+
+const COGNITO: Vars = {
+  jupyter_hub_auth_mechanism: "cognito",
+  acm_certificate_domain: "*.example.com",
+  jupyterhub_domain: "hub.example.com",
+};
+const OAUTH: Vars = {
+  jupyter_hub_auth_mechanism: "oauth",
+  acm_certificate_domain: "*.example.com",
+  jupyterhub_domain: "hub.example.com",
+  oauth_domain: "https://keycloak.example.com/realms/master/protocol/openid-connect",
+  oauth_jupyter_client_id: "jupyterhub",
+  oauth_jupyter_client_secret: "not-a-real-secret",
+  oauth_username_key: "preferred_username",
+};
+
+const BASES: Record<AuthMechanism, Vars> = { dummy: {}, cognito: COGNITO, oauth: OAUTH };
+
+interface Case {
+  /** The complete configuration of this auth mode lies underneath `vars` (default: dummy, all defaults). */
+  mode?: "cognito" | "oauth";
+  /** The values under test. */
+  vars: Vars;
+  /** Omitted: the value must be accepted. */
+  errors?: [variable: string, fragment: string][];
+}
+
+const CASES: Record<string, Case> = {
+  // --- defaults and complete configurations ------------------------------------------------
+  "the defaults (dummy mode)": { vars: {} },
+  "a complete cognito configuration": { mode: "cognito", vars: {} },
+  "a complete oauth configuration, internet-facing": { mode: "oauth", vars: { jupyterhub_load_balancer_scheme: "internet-facing" } },
+
+  // --- 1. jupyter_hub_auth_mechanism ------------------------------------------------------
+  "auth mechanism in capitals": {
+    vars: { jupyter_hub_auth_mechanism: "Cognito" },
+    errors: [["jupyter_hub_auth_mechanism", 'must be one of "dummy"']],
+  },
+  "unknown auth mechanism": {
+    vars: { jupyter_hub_auth_mechanism: "saml" },
+    errors: [["jupyter_hub_auth_mechanism", "-var 'jupyter_hub_auth_mechanism=cognito'"]],
+  },
+
+  // --- 2. vpc_cidr -------------------------------------------------------------------------
+  "vpc_cidr 172.16.0.0/16": { vars: { vpc_cidr: "172.16.0.0/16" } },
+  "vpc_cidr 192.168.0.0/23 (smallest)": { vars: { vpc_cidr: "192.168.0.0/23" } },
+  "vpc_cidr 10.0.0.0/16 (largest)": { vars: { vpc_cidr: "10.0.0.0/16" } },
+  "vpc_cidr without a prefix": { vars: { vpc_cidr: "10.1.0.0" }, errors: [["vpc_cidr", "IPv4 CIDR block written a.b.c.d/n"]] },
+  "vpc_cidr with an octet above 255": { vars: { vpc_cidr: "300.1.0.0/16" }, errors: [["vpc_cidr", "each of a-d in 0-255"]] },
+  "vpc_cidr in IPv6": { vars: { vpc_cidr: "fd00::/56" }, errors: [["vpc_cidr", "IPv4 CIDR block"]] },
+  "vpc_cidr with host bits set": {
+    vars: { vpc_cidr: "10.1.3.0/21" },
+    errors: [["vpc_cidr", 'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"']],
+  },
+  "vpc_cidr with a public range": { vars: { vpc_cidr: "8.8.0.0/16" }, errors: [["vpc_cidr", "inside a private RFC 1918 range"]] },
+  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
+  "vpc_cidr just outside 172.16.0.0/12": { vars: { vpc_cidr: "172.32.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
+  "vpc_cidr /15 (too large for AWS)": { vars: { vpc_cidr: "10.0.0.0/15" }, errors: [["vpc_cidr", "prefix length from /16 to /23"]] },
+  "vpc_cidr /24 (public subnets would be /29)": {
+    vars: { vpc_cidr: "10.1.0.0/24" },
+    errors: [["vpc_cidr", "so the prefix can be at most 28 - 5 = 23"]],
+  },
+  "vpc_cidr /7 (two rules fail)": {
+    vars: { vpc_cidr: "10.0.0.0/7" },
+    errors: [
+      ["vpc_cidr", "RFC 1918"],
+      ["vpc_cidr", "/16 to /23"],
+    ],
+  },
+
+  // --- 3. secondary_cidr_blocks -------------------------------------------------------------
+  "two secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/16"] } },
+  "a /27 first secondary block": { vars: { secondary_cidr_blocks: ["100.127.255.224/27"] } },
+  "a /28 second secondary block": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/28"] } },
+  "no secondary block": { vars: { secondary_cidr_blocks: [] }, errors: [["secondary_cidr_blocks", "at least one CIDR block"]] },
+  "a secondary block without a prefix": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0"] },
+    errors: [["secondary_cidr_blocks", "IPv4 CIDR blocks written a.b.c.d/n in network form"]],
+  },
+  "a secondary block with host bits set": {
+    vars: { secondary_cidr_blocks: ["100.64.1.0/16"] },
+    errors: [["secondary_cidr_blocks", "network form"]],
+  },
+  "a secondary block in RFC 1918": {
+    vars: { secondary_cidr_blocks: ["10.2.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "inside the shared address space 100.64.0.0/10"]],
+  },
+  "a secondary block just outside 100.64.0.0/10": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.128.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "100.64.0.0/10 (RFC 6598)"]],
+  },
+  "a /15 secondary block": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/15"] },
+    errors: [["secondary_cidr_blocks", "prefix length from /16 to /28"]],
+  },
+  "a /28 first secondary block (its halves would be /29)": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/28"] },
+    errors: [["secondary_cidr_blocks", "the first block must be /27 or larger"]],
+  },
+  "the same secondary block twice": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.64.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "must not list the same block twice"]],
+  },
+
+  // --- 4. name ------------------------------------------------------------------------------
+  "a one-letter name": { vars: { name: "a" } },
+  [`a ${NAME_MAX_LENGTH}-character name`]: { vars: { name: "abcdefghij-klmnopqrstu" } },
+  [`a ${NAME_MAX_LENGTH + 1}-character name`]: {
+    vars: { name: "abcdefghij-klmnopqrstuv" },
+    errors: [["name", `must be 1 to ${NAME_MAX_LENGTH} characters long; this value has 23. The EBS CSI driver IAM role`]],
+  },
+  "a name with capitals": { vars: { name: "JupyterHub" }, errors: [["name", "must start with a lowercase letter"]] },
+  "a name with an underscore": { vars: { name: "jupyter_hub" }, errors: [["name", "CloudFormation stack"]] },
+  "a name starting with a digit": { vars: { name: "1hub" }, errors: [["name", "^[a-z][a-z0-9-]*$"]] },
+  "an empty name": {
+    vars: { name: "" },
+    errors: [
+      ["name", "lowercase letters, digits and hyphens"],
+      ["name", "this value has 0"],
+    ],
+  },
+
+  // --- 5. eks_cluster_version ----------------------------------------------------------------
+  "cluster version 1.31": { vars: { eks_cluster_version: "1.31" } },
+  "cluster version with a patch number": {
+    vars: { eks_cluster_version: "1.30.2" },
+    errors: [["eks_cluster_version", "written 1.NN"]],
+  },
+  "cluster version with a leading v": { vars: { eks_cluster_version: "v1.30" }, errors: [["eks_cluster_version", "not 1.30.2, v1.30"]] },
+  "cluster version 1.3": { vars: { eks_cluster_version: "1.3" }, errors: [["eks_cluster_version", "1.NN"]] },
+
+  // --- 6. region -----------------------------------------------------------------------------
+  ...Object.fromEntries(
+    [
+      "us-west-2",
+      "eu-central-1",
+      "ap-southeast-3",
+      "us-gov-west-1",
+      "cn-north-1",
+      "il-central-1",
+      "me-south-1",
+      "ca-west-1",
+      "mx-central-1",
+      "us-iso-east-1",
+      "us-isob-east-1",
+      "eusc-de-east-1",
+    ].map((r): [string, Case] => [`region ${r}`, { vars: { region: r } }]),
+  ),
+  "region with an availability-zone letter": { vars: { region: "us-west-2a" }, errors: [["region", "not us-west-2a"]] },
+  "region in capitals": { vars: { region: "US-WEST-2" }, errors: [["region", "AWS region code such as us-west-2"]] },
+  "region as a display name": { vars: { region: "Oregon" }, errors: [["region", "-var 'region=us-west-2'"]] },
+
+  // --- 7. cognito_custom_domain ------------------------------------------------------------------
+  "cognito prefix acme-jupyterhub": { mode: "cognito", vars: { cognito_custom_domain: "acme-jupyterhub" } },
+  "cognito prefix of 63 characters": { mode: "cognito", vars: { cognito_custom_domain: "a".repeat(63) } },
+  "cognito prefix of 64 characters": {
+    mode: "cognito", vars: { cognito_custom_domain: "a".repeat(64) },
+    errors: [["cognito_custom_domain", "1 to 63 lowercase letters"]],
+  },
+  "cognito prefix starting with a hyphen": {
+    mode: "cognito", vars: { cognito_custom_domain: "-acme" },
+    errors: [["cognito_custom_domain", "not starting or ending with a hyphen"]],
+  },
+  "cognito prefix ending with a hyphen": {
+    mode: "cognito", vars: { cognito_custom_domain: "acme-" },
+    errors: [["cognito_custom_domain", "Cognito domain prefix"]],
+  },
+  "cognito prefix with capitals and a dot": {
+    mode: "cognito", vars: { cognito_custom_domain: "Acme.hub" },
+    errors: [["cognito_custom_domain", "lowercase letters, digits and hyphens"]],
+  },
+  "cognito prefix containing aws": {
+    mode: "cognito", vars: { cognito_custom_domain: "myaws-hub" },
+    errors: [["cognito_custom_domain", "reserved words aws, amazon or cognito"]],
+  },
+  "cognito prefix containing amazon": {
+    mode: "cognito", vars: { cognito_custom_domain: "amazon-hub" },
+    errors: [["cognito_custom_domain", "reserved words"]],
+  },
+  "cognito prefix containing cognito": {
+    mode: "cognito", vars: { cognito_custom_domain: "acme-cognito" },
+    errors: [["cognito_custom_domain", "instead of 'acme-cognito'"]],
+  },
+  "an invalid cognito prefix in dummy mode (unused, not checked)": { vars: { cognito_custom_domain: "Not_Used.aws" } },
+
+  // --- 8. domains --------------------------------------------------------------------------------
+  "certificate domain without a wildcard": { mode: "cognito", vars: { acm_certificate_domain: "hub.example.com" } },
+  "certificate domain with one label": {
+    mode: "cognito", vars: { acm_certificate_domain: "example" },
+    errors: [["acm_certificate_domain", "at least two labels"]],
+  },
+  "certificate domain *.com": { mode: "cognito", vars: { acm_certificate_domain: "*.com" }, errors: [["acm_certificate_domain", "optionally a wildcard"]] },
+  "certificate domain with a scheme": {
+    mode: "cognito", vars: { acm_certificate_domain: "https://example.com" },
+    errors: [["acm_certificate_domain", "no scheme"]],
+  },
+  "certificate domain with a label starting with a hyphen": {
+    mode: "cognito", vars: { acm_certificate_domain: "-bad.example.com" },
+    errors: [["acm_certificate_domain", "no hyphen at either end"]],
+  },
+  "jupyterhub domain with a scheme and a slash": {
+    mode: "cognito", vars: { jupyterhub_domain: "https://hub.example.com/" },
+    errors: [["jupyterhub_domain", "not https://hub.example.com/"]],
+  },
+  "jupyterhub domain as a wildcard": {
+    mode: "cognito", vars: { jupyterhub_domain: "*.example.com" },
+    errors: [["jupyterhub_domain", "plain DNS host name"]],
+  },
+  "jupyterhub domain with one label": { mode: "oauth", vars: { jupyterhub_domain: "hub" }, errors: [["jupyterhub_domain", "at least two labels"]] },
+  "jupyterhub domain with a trailing dot": {
+    mode: "oauth", vars: { jupyterhub_domain: "hub.example.com." },
+    errors: [["jupyterhub_domain", "trailing dot"]],
+  },
+  "jupyterhub domain of 253 characters": {
+    mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".") },
+  },
+  "jupyterhub domain of 254 characters": {
+    mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62)].join(".") },
+    errors: [["jupyterhub_domain", "at most 253 characters"]],
+  },
+  "jupyterhub domain with a label of 64 characters": {
+    mode: "cognito", vars: { jupyterhub_domain: `${"a".repeat(64)}.example.com` },
+    errors: [["jupyterhub_domain", "labels of 1 to 63"]],
+  },
+  "invalid domains in dummy mode (unused, not checked)": {
+    vars: { acm_certificate_domain: "not a domain", jupyterhub_domain: "https://x/", oauth_domain: "ftp://x/" },
+  },
+  "oauth domain with a port and no path": { mode: "oauth", vars: { oauth_domain: "https://idp.example.com:8443" } },
+  "oauth domain over http": {
+    mode: "oauth", vars: { oauth_domain: "http://keycloak.example.com/realms/master" },
+    errors: [["oauth_domain", "must be an https URL"]],
+  },
+  "oauth domain without a scheme": {
+    mode: "oauth", vars: { oauth_domain: "keycloak.example.com/realms/master" },
+    errors: [["oauth_domain", "https://host[:port][/path]"]],
+  },
+  "oauth domain with a query string": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc?realm=x" },
+    errors: [["oauth_domain", "query string"]],
+  },
+  "oauth domain with a trailing slash": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc/" },
+    errors: [["oauth_domain", "must not end with a slash"]],
+  },
+  "an invalid oauth domain in cognito mode, where it replaces the Cognito endpoints": {
+    mode: "cognito", vars: { oauth_domain: "http://idp.example.com/" },
+    errors: [
+      ["oauth_domain", "https URL"],
+      ["oauth_domain", "openid-connect//auth"],
+    ],
+  },
+
+  // --- 9. what each auth mode requires ---------------------------------------------------------
+  "cognito mode with nothing else set": {
+    vars: { jupyter_hub_auth_mechanism: "cognito" },
+    errors: [
+      ["acm_certificate_domain", 'acm_certificate_domain is required when jupyter_hub_auth_mechanism is "cognito" or "oauth" (it is "cognito")'],
+      ["jupyterhub_domain", "jupyterhub_domain is required when"],
+    ],
+  },
+  "oauth mode with nothing else set": {
+    vars: { jupyter_hub_auth_mechanism: "oauth" },
+    errors: [
+      ["acm_certificate_domain", '(it is "oauth")'],
+      ["jupyterhub_domain", "-var 'jupyterhub_domain=hub.example.com'"],
+      ["oauth_domain", 'oauth_domain is required when jupyter_hub_auth_mechanism is "oauth"'],
+      ["oauth_jupyter_client_id", "oauth_jupyter_client_id is required"],
+      ["oauth_jupyter_client_secret", "export TF_VAR_oauth_jupyter_client_secret="],
+      ["oauth_username_key", "oauth_username_key is required"],
+    ],
+  },
+  "oauth mode with a blank client id": {
+    mode: "oauth", vars: { oauth_jupyter_client_id: "   " },
+    errors: [["oauth_jupyter_client_id", "is required"]],
+  },
+  "cognito mode without the oauth settings": { mode: "cognito", vars: { oauth_jupyter_client_id: "", oauth_username_key: "" } },
+
+  // --- 10. jupyterhub_load_balancer_scheme ---------------------------------------------------------
+  "load balancer scheme internet-facing": { vars: { jupyterhub_load_balancer_scheme: "internet-facing" } },
+  "load balancer scheme internal": { vars: { jupyterhub_load_balancer_scheme: "internal" } },
+  "load balancer scheme external": {
+    vars: { jupyterhub_load_balancer_scheme: "external" },
+    errors: [["jupyterhub_load_balancer_scheme", 'must be "internal"']],
+  },
+  "load balancer scheme in capitals": {
+    vars: { jupyterhub_load_balancer_scheme: "Internet-Facing" },
+    errors: [["jupyterhub_load_balancer_scheme", "-var 'jupyterhub_load_balancer_scheme=internet-facing'"]],
+  },
+};
+
+interface Batch {
+  mode: AuthMechanism;
+  solo: boolean;
+  cases: string[];
+  vars: Vars;
+}
+
+/**
+ * Packs cases into as few plans as possible. Every rule reads only its own variable and
+ * jupyter_hub_auth_mechanism (a synth test above checks this), so cases on the same auth
+ * mode that set different variables cannot affect each other, and each error belongs to
+ * the case that set the variable it names. Cases that set the auth mode, or nothing at
+ * all, run on their own.
+ */
+function batchCases(cases: Record<string, Case>): Batch[] {
+  const batches: Batch[] = [];
+  for (const [title, c] of Object.entries(cases)) {
+    const keys = Object.keys(c.vars);
+    const mode = c.mode ?? "dummy";
+    const solo = keys.length === 0 || keys.includes("jupyter_hub_auth_mechanism");
+    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !(k in b.vars)));
+    if (!batch) {
+      batch = { mode, solo, cases: [], vars: {} };
+      batches.push(batch);
+    }
+    batch.cases.push(title);
+    Object.assign(batch.vars, c.vars);
+  }
+  return batches;
+}
+
+async function runPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+describe("validation rules, run by terraform plan", () => {
+  it(`uses a terraform that satisfies ${REQUIRED_TERRAFORM_VERSION}`, async () => {
+    const [major, minor] = (await terraformVersion()).split(".").map(Number);
+    expect(major > 1 || (major === 1 && minor >= 9)).toBe(true);
+  });
+
+  describe("plan -var ...", () => {
+    const outcomes = new Map<string, CaseOutcome>();
+    beforeAll(async () => {
+      const batches = batchCases(CASES);
+      // One terraform process per batch (~35 instead of one per case), two at a time.
+      await runPool(batches, 2, async (batch) => {
+        const result = await plan({ ...BASES[batch.mode], ...batch.vars });
+        const owners = new Map<string, string>();
+        for (const title of batch.cases) for (const k of Object.keys(CASES[title].vars)) owners.set(k, title);
+        for (const title of batch.cases) {
+          const errors = result.errors.filter((e) => {
+            const owner = owners.get(variableOf(e));
+            // A solo case owns every error; an error nobody owns fails every case of the batch.
+            return batch.solo || owner === title || owner === undefined;
+          });
+          outcomes.set(title, { errors, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
+        }
+      });
+    });
+
+    it.each(Object.entries(CASES))("%s", (title, c) => {
+      const outcome = outcomes.get(title);
+      expect(outcome).toBeDefined();
+      if (c.errors) expectRejected(outcome!, c.errors);
+      else expectAccepted(outcome!);
+    });
+  });
+
+  it("reports a missing client secret without printing any secret, and shows the rule in plain output", async () => {
+    const outcome = await plan({ ...OAUTH, oauth_jupyter_client_secret: "" }, { json: false });
+    expect(outcome.code).toBe(1);
+    const text = (outcome.stdout + outcome.stderr).replace(/[\s│]+/g, " ");
+    expect(text).toContain("Error: Invalid value for variable");
+    expect(text).toContain('"oauth_jupyter_client_secret": {');
+    expect(text).toContain('oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty.');
+    // The only value terraform quotes for the secret is the empty string that failed.
+    expect(text).toContain('var.oauth_jupyter_client_secret is ""');
+  });
+
+  it.each([
+    ["-var", (secret: string) => ({ vars: { oauth_jupyter_client_secret: secret }, env: {} })],
+    ["TF_VAR_oauth_jupyter_client_secret", (secret: string) => ({ vars: {}, env: { TF_VAR_oauth_jupyter_client_secret: secret } })],
+  ])("never prints a client secret given with %s while other rules fail", async (_how, given) => {
+    const secret = "Zq8-very-secret-value-41";
+    const { vars, env } = given(secret);
+    const base: Vars = { ...OAUTH, oauth_domain: "", jupyterhub_domain: "not a domain" };
+    delete base.oauth_jupyter_client_secret;
+    for (const json of [true, false]) {
+      const outcome = await plan({ ...base, ...vars }, { json, env });
+      expect(outcome.code).toBe(1);
+      expect(outcome.stdout + outcome.stderr).toContain("oauth_domain is required");
+      expect(outcome.stdout + outcome.stderr).toContain("jupyterhub_domain must be a plain DNS host name");
+      expect(outcome.stdout + outcome.stderr).not.toContain(secret);
+      expect(outcome.stdout + outcome.stderr).not.toContain("oauth_jupyter_client_secret is required");
+    }
+  });
+
+  it("reads variables from a *.tfvars file the same way", async () => {
+    const tfvarsDir = makeTerraformDir({
+      "main.tf.json": readFileSync(join(dir, "main.tf.json"), "utf8"),
+      "terraform.tfvars": 'name = "Jupyter_Hub"\nvpc_cidr = "10.1.0.0/21"\n',
+    });
+    try {
+      const result = await runTerraform(["plan", "-input=false", "-lock=false", "-json"], { cwd: tfvarsDir });
+      const errors = parseDiagnostics(result.stdout).filter((d) => d.severity === "error");
+      expect(result.code).toBe(1);
+      expect(errors.map((e) => [variableOf(e), e.detail.split(". ")[0]])).toEqual([
+        ["name", "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens (pattern ^[a-z][a-z0-9-]*$)"],
+      ]);
+    } finally {
+      removeTerraformDir(tfvarsDir);
+    }
+  });
+});
+
+describe("test helper: terraform", () => {
+  it("fails with installation instructions when terraform is not on PATH", () => {
+    expect(() => locateTerraform({ PATH: "/nonexistent-dir" })).toThrow(TERRAFORM_INSTALL_HINT);
+    expect(TERRAFORM_INSTALL_HINT).toContain("https://developer.hashicorp.com/terraform/install");
+    expect(() => locateTerraform({ TERRAFORM_BIN: "/nonexistent-dir/terraform" })).toThrow(
+      "TERRAFORM_BIN is set to /nonexistent-dir/terraform, which is not an executable file",
+    );
+  });
+
+  it("runs terraform without inherited Terraform settings and with checkpoint and input off", () => {
+    const env = terraformEnv(
+      { TF_VAR_region: "eu-west-1" },
+      { PATH: "/usr/bin", HOME: "/home/x", TF_VAR_name: "x", TF_CLI_ARGS_plan: "-destroy", TF_LOG: "DEBUG", TF_WORKSPACE: "w" },
+    );
+    expect(env.PATH).toBe("/usr/bin");
+    expect(env.HOME).toBe("/home/x");
+    expect(env.TF_VAR_region).toBe("eu-west-1");
+    for (const gone of ["TF_VAR_name", "TF_CLI_ARGS_plan", "TF_LOG", "TF_WORKSPACE"]) expect(env[gone]).toBeUndefined();
+    expect(env.TF_IN_AUTOMATION).toBe("1");
+    expect(env.CHECKPOINT_DISABLE).toBe("1");
+    expect(env.TF_INPUT).toBe("0");
+    expect(readFileSync(env.TF_CLI_CONFIG_FILE!, "utf8")).toBe("");
+  });
+
+  it("prints no CLI configuration warning when TF_CLI_CONFIG_FILE names a missing file", async () => {
+    const missing = join(makeTerraformDir(), "no-such-terraformrc");
+    const cwd = makeTerraformDir();
+    const previous = process.env.TF_CLI_CONFIG_FILE;
+    process.env.TF_CLI_CONFIG_FILE = missing;
+    try {
+      // Without the helper's environment terraform warns about the missing file ...
+      const raw = spawnSync(locateTerraform(), ["version"], { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      expect(raw.stderr).toContain("Unable to open CLI configuration file");
+      // ... with it, it does not.
+      const result = await runTerraform(["version"], { cwd });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Terraform v1\.\d+\.\d+/);
+      expect(result.stderr).toBe("");
+    } finally {
+      if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
+      else process.env.TF_CLI_CONFIG_FILE = previous;
+      removeTerraformDir(cwd);
+      removeTerraformDir(dirname(missing));
+    }
+  });
+});

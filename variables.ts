@@ -1,0 +1,550 @@
+/**
+ * The Terraform input variables of the stack.
+ *
+ * The thirteen variables of the HCL blueprint keep their names, types, defaults and
+ * sensitivity, so existing `*.tfvars` files and `TF_VAR_*` settings keep working. One
+ * variable is added (`jupyterhub_load_balancer_scheme`). Every variable carries validation
+ * rules that the blueprint does not have; they only reject values that would fail later
+ * (at plan, at apply, or in the running platform), and they never change a plan for
+ * values they accept. docs/variables.md explains each rule.
+ *
+ * Conditions are HCL expressions wrapped in `${...}`: in Terraform JSON a bare string is
+ * a literal, not an expression. Some conditions read other variables, which needs
+ * Terraform 1.9 or later (see REQUIRED_TERRAFORM_VERSION).
+ */
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformVariableValidationConfig } from "cdktf/lib/terraform-conditions";
+
+export const AUTH_MECHANISMS = ["dummy", "cognito", "oauth"] as const;
+export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];
+
+export const LOAD_BALANCER_SCHEMES = ["internal", "internet-facing"] as const;
+export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
+
+/**
+ * Validation rules that read other variables (the auth mode) need Terraform 1.9; older
+ * versions reject such a configuration outright.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
+
+/**
+ * The longest `name` every derived AWS name accepts. The tightest is the EBS CSI driver
+ * IAM role, created with name_prefix "<name>-ebs-csi-driver-" (16 characters after the
+ * name); AWS IAM role names are at most 64 characters and Terraform appends a
+ * 26-character unique suffix to a prefix, so the prefix may hold 38: 38 - 16 = 22.
+ * The other derived names allow more: Karpenter node role prefix "karpenter-<name>-"
+ * (27), EKS cluster role prefix "<name>-cluster-" (29), notebook role
+ * "<name>-jupyterhub-single-user-sa" (35), EKS itself (100).
+ */
+export const NAME_MAX_LENGTH = 22;
+
+/** The VPC prefix lengths the subnet layout can carve (see the vpc_cidr rule). */
+export const VPC_CIDR_PREFIX_RANGE = { min: 16, max: 23 } as const;
+
+/** Prefix lengths AWS accepts for a VPC (secondary) CIDR block. */
+export const SECONDARY_CIDR_PREFIX_RANGE = { min: 16, max: 28 } as const;
+
+/** The first secondary block is halved into the two EKS subnets: /27 halves into /28s. */
+export const FIRST_SECONDARY_CIDR_MAX_PREFIX = 27;
+
+export interface BlueprintVariables {
+  name: TerraformVariable;
+  region: TerraformVariable;
+  eksClusterVersion: TerraformVariable;
+  vpcCidr: TerraformVariable;
+  secondaryCidrBlocks: TerraformVariable;
+  jupyterHubAuthMechanism: TerraformVariable;
+  cognitoCustomDomain: TerraformVariable;
+  acmCertificateDomain: TerraformVariable;
+  jupyterhubDomain: TerraformVariable;
+  oauthDomain: TerraformVariable;
+  oauthJupyterClientId: TerraformVariable;
+  oauthJupyterClientSecret: TerraformVariable;
+  oauthUsernameKey: TerraformVariable;
+  jupyterhubLoadBalancerScheme: TerraformVariable;
+}
+
+// ---------------------------------------------------------------------------------------
+// Small builders for HCL expressions. Each returns HCL source text.
+// ---------------------------------------------------------------------------------------
+
+/** An HCL quoted string literal. JSON escaping is valid HCL; template openers are escaped. */
+function str(value: string): string {
+  return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}
+
+/** An HCL tuple of string literals. */
+function strList(values: readonly string[]): string {
+  return `[${values.map(str).join(", ")}]`;
+}
+
+/** Wraps an HCL expression so Terraform JSON evaluates it instead of reading a literal. */
+function expr(hcl: string): string {
+  return "${" + hcl + "}";
+}
+
+function rule(condition: string, errorMessage: string): TerraformVariableValidationConfig {
+  return { condition: expr(condition), errorMessage };
+}
+
+/** True when the auth mode is one of `modes` (false for an invalid mode: rule 1 reports it). */
+function modeIn(modes: readonly AuthMechanism[]): string {
+  return `try(contains(${strList(modes)}, var.jupyter_hub_auth_mechanism), false)`;
+}
+
+const IPV4_CIDR_PATTERN = "^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$";
+
+/** `x` is written a.b.c.d/n and Terraform's CIDR functions accept it. */
+function isIpv4Cidr(x: string): string {
+  return `(can(regex(${str(IPV4_CIDR_PATTERN)}, ${x})) && can(cidrhost(${x}, 0)))`;
+}
+
+/** The prefix length of a CIDR string, as a number (errors for a non-CIDR: wrap in try). */
+function prefixOf(x: string): string {
+  return `tonumber(split("/", ${x})[1])`;
+}
+
+/** `x` has no host bits set: it is the block's own network address. */
+function isCanonical(x: string): string {
+  return `try(cidrsubnet(${x}, 0, 0) == ${x}, false)`;
+}
+
+/** The CIDR `x` lies entirely inside `block` (both IPv4). */
+function isWithin(x: string, block: string): string {
+  const bits = block.split("/")[1];
+  return `try(${prefixOf(x)} >= ${bits} && cidrsubnet(format("%s/${bits}", cidrhost(${x}, 0)), 0, 0) == ${str(block)}, false)`;
+}
+
+function prefixBetween(x: string, min: number, max: number): string {
+  return `try(${prefixOf(x)} >= ${min} && ${prefixOf(x)} <= ${max}, false)`;
+}
+
+const DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+/** At least two labels, e.g. hub.example.com. */
+const DNS_NAME_PATTERN = `^${DNS_LABEL}([.]${DNS_LABEL})+$`;
+/** The same, optionally preceded by one wildcard label, e.g. *.example.com. */
+const CERT_DOMAIN_PATTERN = `^([*][.])?${DNS_LABEL}([.]${DNS_LABEL})+$`;
+/** https://host[:port][/path] with no query or fragment. */
+const HTTPS_URL_PATTERN = `^https://${DNS_LABEL}([.]${DNS_LABEL})*(:[0-9]{1,5})?(/[^\\s?#]*)?$`;
+
+/** Letters, digits and hyphens, 1-63, no hyphen at either end. */
+const COGNITO_PREFIX_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+/** Starts with a lowercase letter; lowercase letters, digits and hyphens only. */
+const NAME_PATTERN = "^[a-z][a-z0-9-]*$";
+/** Commercial, GovCloud, ISO, China and European Sovereign Cloud region names. */
+const REGION_PATTERN = "^(eusc-[a-z]{2}|[a-z]{2}(-gov|-iso[a-z]?)?)-[a-z]+-[0-9]{1,2}$";
+const CLUSTER_VERSION_PATTERN = "^1[.][0-9]{2}$";
+
+function matches(pattern: string, x: string): string {
+  return `can(regex(${str(pattern)}, ${x}))`;
+}
+
+/** Exported for the tests and the docs: the patterns the rules use. */
+export const PATTERNS = {
+  ipv4Cidr: IPV4_CIDR_PATTERN,
+  dnsName: DNS_NAME_PATTERN,
+  certificateDomain: CERT_DOMAIN_PATTERN,
+  httpsUrl: HTTPS_URL_PATTERN,
+  cognitoDomainPrefix: COGNITO_PREFIX_PATTERN,
+  name: NAME_PATTERN,
+  region: REGION_PATTERN,
+  clusterVersion: CLUSTER_VERSION_PATTERN,
+} as const;
+
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+const RFC6598 = "100.64.0.0/10";
+
+// ---------------------------------------------------------------------------------------
+// The variables
+// ---------------------------------------------------------------------------------------
+
+function nameRules(): TerraformVariableValidationConfig[] {
+  const v = "var.name";
+  return [
+    rule(
+      matches(NAME_PATTERN, v),
+      "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens " +
+        "(pattern ^[a-z][a-z0-9-]*$). EKS itself also accepts capitals and underscores, but the stack derives " +
+        "other names from it: the Kubernetes service account \"<name>-jupyterhub-single-user\" must be a " +
+        "lowercase DNS-1123 name, and eks-blueprints-addons creates a CloudFormation stack \"<name>-<hex>\" " +
+        "whose name must start with a letter and has no underscores. Example: -var 'name=jupyterhub-on-eks'.",
+    ),
+    rule(
+      `try(length(${v}) >= 1 && length(${v}) <= ${NAME_MAX_LENGTH}, false)`,
+      `name must be 1 to ${NAME_MAX_LENGTH} characters long; this value has \${try(length(var.name), 0)}. ` +
+        "The EBS CSI driver IAM role is created with the name prefix \"<name>-ebs-csi-driver-\" and AWS allows " +
+        "at most 38 characters in an IAM role name prefix (64 for a role name, minus the 26-character unique " +
+        `suffix Terraform appends), which leaves ${NAME_MAX_LENGTH} for the name. ` +
+        "Example: -var 'name=jupyterhub-on-eks' (17 characters).",
+    ),
+  ];
+}
+
+function regionRules(): TerraformVariableValidationConfig[] {
+  return [
+    rule(
+      matches(REGION_PATTERN, "var.region"),
+      "region must be an AWS region code such as us-west-2, eu-central-1, ap-southeast-3, us-gov-west-1, " +
+        "cn-north-1, il-central-1, me-south-1, ca-west-1 or mx-central-1 (lowercase, no availability-zone " +
+        "letter: us-west-2, not us-west-2a or \"US West (Oregon)\"). Example: -var 'region=us-west-2'.",
+    ),
+  ];
+}
+
+function clusterVersionRules(): TerraformVariableValidationConfig[] {
+  return [
+    rule(
+      matches(CLUSTER_VERSION_PATTERN, "var.eks_cluster_version"),
+      "eks_cluster_version must be a Kubernetes minor version written 1.NN, without a patch number or a " +
+        "leading v: 1.30, not 1.30.2, v1.30 or 1.3. Example: -var 'eks_cluster_version=1.30'.",
+    ),
+  ];
+}
+
+function vpcCidrRules(): TerraformVariableValidationConfig[] {
+  const v = "var.vpc_cidr";
+  const guard = `!${isIpv4Cidr(v)} || `;
+  const { min, max } = VPC_CIDR_PREFIX_RANGE;
+  return [
+    rule(
+      isIpv4Cidr(v),
+      "vpc_cidr must be an IPv4 CIDR block written a.b.c.d/n, each of a-d in 0-255 and n the prefix length. " +
+        "Example: -var 'vpc_cidr=10.1.0.0/21'.",
+    ),
+    rule(
+      guard + isCanonical(v),
+      "vpc_cidr must be written in network form: the address must be the first address of the block, with " +
+        "no host bits set (no leading zeros either). For this value use " +
+        `"\${try(cidrsubnet(var.vpc_cidr, 0, 0), "")}". Example: 10.1.0.0/21, not 10.1.3.0/21.`,
+    ),
+    rule(
+      guard + `anytrue([${RFC1918.map((b) => isWithin(v, b)).join(", ")}])`,
+      "vpc_cidr must lie inside a private RFC 1918 range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 " +
+        "(the stack tells the EKS subnets apart from these by their 100.64.0.0/10 addresses). " +
+        "Example: -var 'vpc_cidr=10.1.0.0/21'.",
+    ),
+    rule(
+      guard + prefixBetween(v, min, max),
+      `vpc_cidr must have a prefix length from /${min} to /${max}. AWS accepts VPC blocks from /16 to /28, and ` +
+        "the stack carves two private subnets cidrsubnet(vpc_cidr, 3, k), prefix + 3, and two public subnets " +
+        "cidrsubnet(vpc_cidr, 5, k + 8), prefix + 5; AWS subnets cannot be smaller than /28, so the prefix " +
+        `can be at most 28 - 5 = ${max}. Example: 10.1.0.0/21 gives /24 private and /26 public subnets.`,
+    ),
+  ];
+}
+
+function secondaryCidrRules(): TerraformVariableValidationConfig[] {
+  const v = "var.secondary_cidr_blocks";
+  const eachValid = (check: string): string => `try(alltrue([for c in ${v} : !${isIpv4Cidr("c")} || ${check}]), false)`;
+  const { min, max } = SECONDARY_CIDR_PREFIX_RANGE;
+  return [
+    rule(
+      `try(length(${v}) > 0, false)`,
+      "secondary_cidr_blocks must list at least one CIDR block: the stack halves the first one into the two " +
+        "subnets that EKS, its nodes and the pods use. Example: -var 'secondary_cidr_blocks=[\"100.64.0.0/16\"]'.",
+    ),
+    rule(
+      `try(alltrue([for c in ${v} : ${isIpv4Cidr("c")} && ${isCanonical("c")}]), false)`,
+      "secondary_cidr_blocks must hold IPv4 CIDR blocks written a.b.c.d/n in network form (the first address " +
+        "of the block, no host bits set). Example: [\"100.64.0.0/16\"], not [\"100.64.1.0/16\"] or [\"100.64.0.0\"].",
+    ),
+    rule(
+      eachValid(isWithin("c", RFC6598)),
+      "secondary_cidr_blocks must lie inside the shared address space 100.64.0.0/10 (RFC 6598): the stack " +
+        "selects the EKS subnets by their 100. prefix. Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+    ),
+    rule(
+      eachValid(prefixBetween("c", min, max)),
+      `secondary_cidr_blocks entries must have a prefix length from /${min} to /${max}, the sizes AWS accepts ` +
+        "for a VPC CIDR block. Example: [\"100.64.0.0/16\"].",
+    ),
+    rule(
+      `try(!${isIpv4Cidr(`${v}[0]`)} || ${prefixOf(`${v}[0]`)} <= ${FIRST_SECONDARY_CIDR_MAX_PREFIX}, true)`,
+      `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a smaller ` +
+        "prefix number). The stack splits it in two with cidrsubnet(block, 1, k), one subnet per availability " +
+        `zone, and AWS subnets cannot be smaller than /28. Example: ["100.64.0.0/16"] gives two /17 subnets.`,
+    ),
+    rule(
+      `try(length(distinct(${v})) == length(${v}), false)`,
+      "secondary_cidr_blocks must not list the same block twice: AWS rejects a second association of a CIDR " +
+        "block with a VPC. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+    ),
+  ];
+}
+
+function authMechanismRules(): TerraformVariableValidationConfig[] {
+  return [
+    rule(
+      `try(contains(${strList(AUTH_MECHANISMS)}, var.jupyter_hub_auth_mechanism), false)`,
+      "jupyter_hub_auth_mechanism must be one of \"dummy\" (any user name and password, for trials), " +
+        "\"cognito\" (an Amazon Cognito user pool the stack creates) or \"oauth\" (your own OpenID Connect " +
+        "provider), all lowercase. Example: -var 'jupyter_hub_auth_mechanism=cognito'.",
+    ),
+  ];
+}
+
+/** `variable` must be non-empty when the auth mode is one of `modes`. */
+function requiredIn(
+  variable: string,
+  modes: readonly AuthMechanism[],
+  howToFix: string,
+  options: { trim: boolean } = { trim: true },
+): TerraformVariableValidationConfig {
+  const value = options.trim ? `trimspace(var.${variable})` : `var.${variable}`;
+  const modeList = modes.map((m) => `"${m}"`).join(" or ");
+  return rule(
+    `!${modeIn(modes)} || try(${value} != "", false)`,
+    `${variable} is required when jupyter_hub_auth_mechanism is ${modeList} ` +
+      `(it is "\${var.jupyter_hub_auth_mechanism}") and it is empty. ${howToFix}`,
+  );
+}
+
+function cognitoDomainRules(): TerraformVariableValidationConfig[] {
+  const v = "var.cognito_custom_domain";
+  const guard = `!${modeIn(["cognito"])} || `;
+  return [
+    rule(
+      guard + matches(COGNITO_PREFIX_PATTERN, v),
+      "cognito_custom_domain must be a Cognito domain prefix: 1 to 63 lowercase letters, digits and hyphens, " +
+        "not starting or ending with a hyphen. It becomes https://<prefix>.auth.<region>.amazoncognito.com and " +
+        "must be unique in the region. Example: -var 'cognito_custom_domain=acme-jupyterhub'. " +
+        "(Checked only when jupyter_hub_auth_mechanism is \"cognito\", the only mode that uses it.)",
+    ),
+    rule(
+      guard + `try(!can(regex("aws|amazon|cognito", ${v})), false)`,
+      "cognito_custom_domain must not contain the reserved words aws, amazon or cognito; Cognito rejects such " +
+        "prefixes. Example: -var 'cognito_custom_domain=acme-jupyterhub' instead of 'acme-cognito'.",
+    ),
+  ];
+}
+
+function acmDomainRules(): TerraformVariableValidationConfig[] {
+  const v = "var.acm_certificate_domain";
+  return [
+    requiredIn(
+      "acm_certificate_domain",
+      ["cognito", "oauth"],
+      "Set it to the domain name of an ISSUED ACM certificate in the deployment region that covers " +
+        "jupyterhub_domain. Example: -var 'acm_certificate_domain=*.example.com'.",
+    ),
+    rule(
+      `!${modeIn(["cognito", "oauth"])} || try(${v} == "" || (${matches(CERT_DOMAIN_PATTERN, v)} && length(${v}) <= 253), false)`,
+      "acm_certificate_domain must be the domain name of an ACM certificate, optionally a wildcard: labels " +
+        "of 1 to 63 letters, digits or hyphens (no hyphen at either end), at least two labels, at most 253 " +
+        "characters, no scheme, no trailing dot. Example: *.example.com or hub.example.com. " +
+        "(Checked only in the cognito and oauth modes, which use it.)",
+    ),
+  ];
+}
+
+function jupyterhubDomainRules(): TerraformVariableValidationConfig[] {
+  const v = "var.jupyterhub_domain";
+  return [
+    requiredIn(
+      "jupyterhub_domain",
+      ["cognito", "oauth"],
+      "Set it to the host name users open in the browser (the OAuth callback is " +
+        "https://<jupyterhub_domain>/hub/oauth_callback). Example: -var 'jupyterhub_domain=hub.example.com'.",
+    ),
+    rule(
+      `!${modeIn(["cognito", "oauth"])} || try(${v} == "" || (${matches(DNS_NAME_PATTERN, v)} && length(${v}) <= 253), false)`,
+      "jupyterhub_domain must be a plain DNS host name: labels of 1 to 63 letters, digits or hyphens (no " +
+        "hyphen at either end), at least two labels, at most 253 characters; no scheme, port, path, wildcard " +
+        "or trailing dot. Example: hub.example.com, not https://hub.example.com/. " +
+        "(Checked only in the cognito and oauth modes, which use it.)",
+    ),
+  ];
+}
+
+function oauthDomainRules(): TerraformVariableValidationConfig[] {
+  const v = "var.oauth_domain";
+  const guard = `!${modeIn(["cognito", "oauth"])} || `;
+  return [
+    requiredIn(
+      "oauth_domain",
+      ["oauth"],
+      "Set it to the base URL of your provider's OpenID Connect endpoints; the stack appends /auth, /token " +
+        "and /userinfo. Example: -var 'oauth_domain=https://keycloak.example.com/realms/master/protocol/openid-connect'.",
+    ),
+    rule(
+      guard + `try(${v} == "" || ${matches(HTTPS_URL_PATTERN, v)}, false)`,
+      "oauth_domain must be an https URL: https://host[:port][/path], with no spaces, query string or " +
+        "fragment. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
+        "(Checked in the cognito and oauth modes: when set it replaces the endpoints in both.)",
+    ),
+    rule(
+      guard + `try(!endswith(${v}, "/"), false)`,
+      "oauth_domain must not end with a slash: the stack appends /auth, /token and /userinfo to it, and a " +
+        "trailing slash would give URLs such as .../openid-connect//auth. " +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    ),
+  ];
+}
+
+function loadBalancerSchemeRules(): TerraformVariableValidationConfig[] {
+  return [
+    rule(
+      `try(contains(${strList(LOAD_BALANCER_SCHEMES)}, var.jupyterhub_load_balancer_scheme), false)`,
+      "jupyterhub_load_balancer_scheme must be \"internal\" (reachable only from inside the VPC and connected " +
+        "networks; the blueprint's behaviour) or \"internet-facing\" (reachable from the internet, needed when " +
+        "jupyterhub_domain is a public name). Example: -var 'jupyterhub_load_balancer_scheme=internet-facing'.",
+    ),
+  ];
+}
+
+/**
+ * Declares every input variable directly under `stack`, so each Terraform name is exactly
+ * the blueprint's (`var.name`, `var.vpc_cidr`, ...).
+ */
+export function declareVariables(stack: TerraformStack): BlueprintVariables {
+  const name = new TerraformVariable(stack, "name", {
+    type: "string",
+    default: "jupyterhub-on-eks",
+    description:
+      `Name of the platform: used as the EKS cluster name, the VPC name and the prefix of derived resource ` +
+      `names (IAM roles, security group, secrets, log group). Lowercase letter first, then lowercase letters, ` +
+      `digits and hyphens; at most ${NAME_MAX_LENGTH} characters.`,
+    validation: nameRules(),
+  });
+  const region = new TerraformVariable(stack, "region", {
+    type: "string",
+    default: "us-west-2",
+    description: "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1.",
+    validation: regionRules(),
+  });
+  const eksClusterVersion = new TerraformVariable(stack, "eks_cluster_version", {
+    type: "string",
+    default: "1.30",
+    description: "Kubernetes version of the EKS cluster, written 1.NN (for example 1.30).",
+    validation: clusterVersionRules(),
+  });
+  const vpcCidr = new TerraformVariable(stack, "vpc_cidr", {
+    type: "string",
+    default: "10.1.0.0/21",
+    description:
+      "Primary IPv4 CIDR block of the VPC, inside a private RFC 1918 range, /16 to /23. It holds two private " +
+      "and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
+    validation: vpcCidrRules(),
+  });
+  const secondaryCidrBlocks = new TerraformVariable(stack, "secondary_cidr_blocks", {
+    type: "list(string)",
+    default: ["100.64.0.0/16"],
+    description:
+      "Extra IPv4 CIDR blocks attached to the VPC, inside 100.64.0.0/10 (RFC 6598), /16 to /28 each. The first " +
+      "one is split in two for the subnets that EKS, its nodes and the pods use, so it must be /27 or larger.",
+    validation: secondaryCidrRules(),
+  });
+  const jupyterHubAuthMechanism = new TerraformVariable(stack, "jupyter_hub_auth_mechanism", {
+    type: "string",
+    default: "dummy",
+    description:
+      "How users sign in to JupyterHub: \"dummy\" (any user name and password, for trials only), \"cognito\" " +
+      "(an Amazon Cognito user pool created by the stack) or \"oauth\" (your own OpenID Connect provider).",
+    validation: authMechanismRules(),
+  });
+  const cognitoCustomDomain = new TerraformVariable(stack, "cognito_custom_domain", {
+    type: "string",
+    default: "eks",
+    description:
+      "Cognito mode only: prefix of the Cognito hosted sign-in domain, " +
+      "https://<prefix>.auth.<region>.amazoncognito.com. Must be unique within the region.",
+    validation: cognitoDomainRules(),
+  });
+  const acmCertificateDomain = new TerraformVariable(stack, "acm_certificate_domain", {
+    type: "string",
+    default: "",
+    description:
+      "Cognito and oauth modes: domain name of an issued ACM certificate in the deployment region that covers " +
+      "jupyterhub_domain, for example *.example.com. Unused in dummy mode.",
+    validation: acmDomainRules(),
+  });
+  const jupyterhubDomain = new TerraformVariable(stack, "jupyterhub_domain", {
+    type: "string",
+    default: "",
+    description:
+      "Cognito and oauth modes: host name users open in the browser to reach JupyterHub, for example " +
+      "hub.example.com (no scheme). Unused in dummy mode.",
+    validation: jupyterhubDomainRules(),
+  });
+  const oauthDomain = new TerraformVariable(stack, "oauth_domain", {
+    type: "string",
+    default: "",
+    description:
+      "Oauth mode: https base URL of the provider's OpenID Connect endpoints, without a trailing slash; the " +
+      "stack appends /auth, /token and /userinfo. For example " +
+      "https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    validation: oauthDomainRules(),
+  });
+  const oauthJupyterClientId = new TerraformVariable(stack, "oauth_jupyter_client_id", {
+    type: "string",
+    default: "",
+    description: "Oauth mode: client ID registered for JupyterHub at the OpenID Connect provider, for example jupyterhub.",
+    validation: [
+      requiredIn(
+        "oauth_jupyter_client_id",
+        ["oauth"],
+        "Set it to the client ID registered for JupyterHub at your provider. Example: -var 'oauth_jupyter_client_id=jupyterhub'.",
+      ),
+    ],
+  });
+  const oauthJupyterClientSecret = new TerraformVariable(stack, "oauth_jupyter_client_secret", {
+    type: "string",
+    default: "",
+    sensitive: true,
+    description:
+      "Oauth mode: client secret of that client. Sensitive: prefer TF_VAR_oauth_jupyter_client_secret or an " +
+      "uncommitted *.tfvars file to a -var on the command line.",
+    // The condition compares with "" only: Terraform 1.11 prints the values a failing
+    // condition read, even for a sensitive variable, so this rule fails only when the
+    // value is empty and there is nothing secret to print. The message names no value.
+    validation: [
+      requiredIn(
+        "oauth_jupyter_client_secret",
+        ["oauth"],
+        "Set it to the client secret issued by your provider, preferably through the environment rather " +
+          "than -var (which ends up in the shell history). Example: export TF_VAR_oauth_jupyter_client_secret=<secret>.",
+        { trim: false },
+      ),
+    ],
+  });
+  const oauthUsernameKey = new TerraformVariable(stack, "oauth_username_key", {
+    type: "string",
+    default: "",
+    description:
+      "Oauth mode: claim of the provider's user info response that holds the user name, for example " +
+      "preferred_username.",
+    validation: [
+      requiredIn(
+        "oauth_username_key",
+        ["oauth"],
+        "Set it to the user-info claim that holds the user name. Example: -var 'oauth_username_key=preferred_username'.",
+      ),
+    ],
+  });
+  const jupyterhubLoadBalancerScheme = new TerraformVariable(stack, "jupyterhub_load_balancer_scheme", {
+    type: "string",
+    default: "internal",
+    description:
+      "Scheme of the network load balancer in front of JupyterHub in the cognito and oauth modes: \"internal\" " +
+      "(the blueprint's choice, reachable only from inside the VPC) or \"internet-facing\" (reachable from the " +
+      "internet, so a public jupyterhub_domain can point at it).",
+    validation: loadBalancerSchemeRules(),
+  });
+
+  return {
+    name,
+    region,
+    eksClusterVersion,
+    vpcCidr,
+    secondaryCidrBlocks,
+    jupyterHubAuthMechanism,
+    cognitoCustomDomain,
+    acmCertificateDomain,
+    jupyterhubDomain,
+    oauthDomain,
+    oauthJupyterClientId,
+    oauthJupyterClientSecret,
+    oauthUsernameKey,
+    jupyterhubLoadBalancerScheme,
+  };
+}
