@@ -167,7 +167,7 @@ const kubeconfigOf = (calls: Call[]) => {
 // install.sh
 // ---------------------------------------------------------------------------------------
 
-describe("scripts/install.sh", () => {
+describe.concurrent("scripts/install.sh", () => {
   const PASS = ["-var-file=prod.tfvars", "-var", "region=eu-west-1"];
 
   it("synthesizes, inits, applies module.vpc, module.eks, then everything, passing the arguments on", async () => {
@@ -329,7 +329,7 @@ describe("scripts/install.sh", () => {
 // cleanup.sh
 // ---------------------------------------------------------------------------------------
 
-describe("scripts/cleanup.sh", () => {
+describe.concurrent("scripts/cleanup.sh", () => {
   it("clears load balancers and stuck namespaces, destroys the four targets in order, then a full destroy", async () => {
     const box = sandbox();
     const r = await run(box, "cleanup", ["-var-file=prod.tfvars", "-var", "region=us-west-2"], {
