@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { synthStack } from "./helpers/synth";
 import { substitute } from "./helpers/template";
+import { runTerraform, withTerraformDir } from "./helpers/terraform";
 import { exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
 import { COGNITO_AUTH_STATE_HOOK } from "../helm/jupyterhub";
 
@@ -198,5 +199,102 @@ describe("secrets", () => {
   it("no output exposes a sensitive value", () => {
     const outputs = JSON.stringify(json.output);
     for (const needle of ["secret", "password", "token"]) expect(outputs.toLowerCase()).not.toContain(needle);
+  });
+});
+
+describe("JupyterHub values rendered by terraform", () => {
+  /** Stand-ins for the resources the templates read, so terraform can render them offline. */
+  const stubs: Record<string, [string, unknown]> = {
+    "kubernetes_service_account_v1.jupyterhub_single_user_sa": ["stub_sa", { metadata: [{ name: "jhub-jupyterhub-single-user" }] }],
+    "aws_cognito_user_pool_client.user_pool_client": ["stub_client", [{ id: "client123" }]],
+    "aws_cognito_user_pool.pool": ["stub_pool", [{ id: "eu-west-1_Pool1" }]],
+    "aws_cognito_identity_pool.identity_pool": ["stub_identity", [{ id: "eu-west-1:0000-1111" }]],
+    "kubernetes_secret_v1.jupyterhub_oauth_client": ["stub_secret", [{ metadata: [{ name: "jupyterhub-oauth-client" }] }]],
+    "data.aws_acm_certificate.issued": ["stub_cert", [{ arn: "arn:aws:acm:eu-west-1:111122223333:certificate/abc" }]],
+  };
+  const commonVars = {
+    region: "eu-west-1",
+    acm_certificate_domain: "*.example.com",
+    jupyterhub_domain: "jupyter.example.com",
+  };
+
+  async function render(mode: string, vars: Record<string, string>): Promise<any> {
+    let values = JSON.stringify(json.locals.jupyterhub_values);
+    for (const [address, [local]] of Object.entries(stubs)) values = values.split(address).join(`local.${local}`);
+    const config = {
+      variable: json.variable,
+      locals: {
+        ...Object.fromEntries(Object.values(stubs)),
+        region: json.locals.region,
+        cognito_custom_domain: json.locals.cognito_custom_domain,
+        jupyterhub_values: JSON.parse(values),
+      },
+      output: { values: { value: "${local.jupyterhub_values[var.jupyter_hub_auth_mechanism]}" } },
+    };
+    const tfvars = { ...vars, jupyter_hub_auth_mechanism: mode };
+    return withTerraformDir(
+      { "main.tf.json": JSON.stringify(config), "test.auto.tfvars.json": JSON.stringify(tfvars) },
+      async (cwd) => {
+        const apply = await runTerraform(["apply", "-input=false", "-auto-approve", "-lock=false", "-no-color"], { cwd });
+        expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+        const out = await runTerraform(["output", "-raw", "values"], { cwd });
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stdout).not.toContain("${");
+        return parseYaml(out.stdout);
+      },
+    );
+  }
+
+  it("dummy", async () => {
+    const v = await render("dummy", {});
+    expect(v.singleuser.serviceAccountName).toBe("jhub-jupyterhub-single-user");
+    expect(v.proxy.service).toEqual({ type: "ClusterIP" });
+  });
+
+  it("cognito", async () => {
+    const v = await render("cognito", { ...commonVars, cognito_custom_domain: "my-team-hub" });
+    expect(v.hub.config.GenericOAuthenticator).toMatchObject({
+      oauth_callback_url: "https://jupyter.example.com/hub/oauth_callback",
+      client_id: "client123",
+      authorize_url: "https://my-team-hub.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
+      userdata_url: "https://my-team-hub.auth.eu-west-1.amazoncognito.com/oauth2/userInfo",
+      allow_all: true,
+    });
+    expect(v.hub.extraEnv).toEqual({
+      OAUTH_CLIENT_ID: "client123",
+      OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: "jupyterhub-oauth-client", key: "client-secret" } } },
+      COGNITO_REGION: "eu-west-1",
+      COGNITO_USER_POOL_ID: "eu-west-1_Pool1",
+      COGNITO_IDENTITY_POOL_ID: "eu-west-1:0000-1111",
+    });
+    expect(v.hub.extraConfig["cognito_config.py"]).toBe(COGNITO_AUTH_STATE_HOOK);
+    expect(v.proxy.service.annotations).toMatchObject({
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:eu-west-1:111122223333:certificate/abc",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    });
+  });
+
+  it("oauth, with an internet-facing load balancer", async () => {
+    const v = await render("oauth", {
+      ...commonVars,
+      oauth_domain: "https://keycloak.example.com/realms/master/protocol/openid-connect",
+      oauth_jupyter_client_id: "jupyterhub",
+      oauth_jupyter_client_secret: "do-not-leak-42",
+      oauth_username_key: "preferred_username",
+      jupyterhub_load_balancer_scheme: "internet-facing",
+    });
+    expect(v.hub.config.GenericOAuthenticator).toEqual({
+      oauth_callback_url: "https://jupyter.example.com/hub/oauth_callback",
+      client_id: "jupyterhub",
+      authorize_url: "https://keycloak.example.com/realms/master/protocol/openid-connect/auth",
+      token_url: "https://keycloak.example.com/realms/master/protocol/openid-connect/token",
+      userdata_url: "https://keycloak.example.com/realms/master/protocol/openid-connect/userinfo",
+      scope: ["openid", "email", "profile"],
+      username_key: "preferred_username",
+      login_service: "oauth",
+      allow_all: true,
+    });
+    expect(JSON.stringify(v)).not.toContain("do-not-leak-42");
+    expect(v.proxy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
   });
 });

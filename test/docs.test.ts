@@ -1,0 +1,48 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..");
+const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
+const docs = ["README.md", "README.zh-CN.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)];
+
+/** The fenced code blocks of a Markdown file, with prose comments (after `#`) removed. */
+function codeBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((m) =>
+    m[1]
+      .split("\n")
+      .map((line) => line.replace(/\s+#\s.*$/, "").replace(/^#\s.*$/, "").trimEnd())
+      .join("\n"),
+  );
+}
+
+describe("documentation", () => {
+  it.each(docs)("%s links only to files that exist", (file) => {
+    const text = read(file);
+    for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      expect(existsSync(join(ROOT, dirname(file), target)), `${file} -> ${target}`).toBe(true);
+    }
+  });
+
+  it("the Chinese README has the same commands and code as the English one", () => {
+    const english = codeBlocks(read("README.md"));
+    expect(english.length).toBeGreaterThan(5);
+    expect(codeBlocks(read("README.zh-CN.md"))).toEqual(english);
+  });
+
+  it("the README's profile example is the one the tests synthesize", () => {
+    const source = read("profiles/examples.ts");
+    const example = source.slice(source.indexOf("export const exampleProfile"), source.indexOf("\n};", source.indexOf("export const exampleProfile")) + 3);
+    expect(example.length).toBeGreaterThan(50);
+    for (const readme of ["README.md", "README.zh-CN.md"]) expect(read(readme), readme).toContain(example);
+  });
+
+  it("every script the READMEs mention exists and every npm script they run is defined", () => {
+    const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+    for (const readme of ["README.md", "README.zh-CN.md"]) {
+      const text = read(readme);
+      for (const [, name] of text.matchAll(/npm run ([a-z:-]+)/g)) expect(scripts[name], `${readme}: npm run ${name}`).toBeDefined();
+      for (const [, path] of text.matchAll(/(scripts\/[a-z-]+\.sh)/g)) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    }
+  });
+});
