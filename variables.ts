@@ -358,7 +358,9 @@ function jupyterhubDomainRules(): TerraformVariableValidationConfig[] {
 
 function oauthDomainRules(): TerraformVariableValidationConfig[] {
   const v = "var.oauth_domain";
-  const guard = `!${modeIn(["cognito", "oauth"])} || `;
+  // Only the oauth mode reads it (the blueprint also let it replace the Cognito endpoints
+  // in cognito mode, which pointed a Cognito client at another provider; see docs/differences.md).
+  const guard = `!${modeIn(["oauth"])} || `;
   return [
     requiredIn(
       "oauth_domain",
@@ -370,7 +372,7 @@ function oauthDomainRules(): TerraformVariableValidationConfig[] {
       guard + `try(${v} == "" || ${matches(HTTPS_URL_PATTERN, v)}, false)`,
       "oauth_domain must be an https URL: https://host[:port][/path], with no spaces, query string or " +
         "fragment. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
-        "(Checked in the cognito and oauth modes: when set it replaces the endpoints in both.)",
+        "(Checked only when jupyter_hub_auth_mechanism is \"oauth\", the only mode that uses it.)",
     ),
     rule(
       guard + `try(!endswith(${v}, "/"), false)`,
@@ -379,6 +381,18 @@ function oauthDomainRules(): TerraformVariableValidationConfig[] {
         "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
     ),
   ];
+}
+
+/**
+ * A value the hub's helm values carry as a YAML double-quoted string: a double quote, a
+ * backslash or a line break in it would corrupt the values (or inject settings).
+ */
+function plainTextRule(variable: string, example: string): TerraformVariableValidationConfig {
+  return rule(
+    `try(!can(regex("[\\"\\\\\\\\\\n\\r]", var.${variable})), false)`,
+    `${variable} must not contain a double quote, a backslash or a line break: it is written into the ` +
+      `JupyterHub helm values as a quoted YAML string. Example: -var '${variable}=${example}'.`,
+  );
 }
 
 function loadBalancerSchemeRules(): TerraformVariableValidationConfig[] {
@@ -485,6 +499,7 @@ export function declareVariables(stack: TerraformStack): BlueprintVariables {
         ["oauth"],
         "Set it to the client ID registered for JupyterHub at your provider. Example: -var 'oauth_jupyter_client_id=jupyterhub'.",
       ),
+      plainTextRule("oauth_jupyter_client_id", "jupyterhub"),
     ],
   });
   const oauthJupyterClientSecret = new TerraformVariable(stack, "oauth_jupyter_client_secret", {
@@ -519,6 +534,7 @@ export function declareVariables(stack: TerraformStack): BlueprintVariables {
         ["oauth"],
         "Set it to the user-info claim that holds the user name. Example: -var 'oauth_username_key=preferred_username'.",
       ),
+      plainTextRule("oauth_username_key", "preferred_username"),
     ],
   });
   const jupyterhubLoadBalancerScheme = new TerraformVariable(stack, "jupyterhub_load_balancer_scheme", {
