@@ -1,5 +1,10 @@
 import { parse as parseYaml } from "yaml";
 import { substitute } from "./helpers/template";
+import { toHelmValues } from "../helm/render";
+import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
+import { kubecostValues } from "../helm/kubecost";
+import { metricsServerValues } from "../helm/metrics-server";
+import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
 import { addresses, synthStack } from "./helpers/synth";
 
 const json = synthStack();
@@ -383,7 +388,8 @@ describe("modules", () => {
       },
       tags: "${local.tags}",
     });
-    expect(metrics_server.timeout).toBe("300");
+    expect(metrics_server).toEqual({ timeout: "300", values: [toHelmValues(metricsServerValues())] });
+    expect(kube_prometheus_stack.values).toEqual([toHelmValues(kubePrometheusStackValues())]);
     expect(cluster_autoscaler).toMatchObject({ timeout: "300", create_role: true });
     expect(kube_prometheus_stack.chart_version).toBe("48.1.1");
     expect(kube_prometheus_stack.set_sensitive).toEqual([
@@ -449,8 +455,17 @@ describe("modules", () => {
       enable_kubecost: true,
       enable_karpenter_resources: true,
     });
-    expect(nvidia_device_plugin_helm_config).toMatchObject({ version: "v0.15.0", name: "nvidia-device-plugin" });
-    expect(kubecost_helm_config).toMatchObject({
+    expect(nvidia_device_plugin_helm_config).toEqual({
+      version: "v0.15.0",
+      name: "nvidia-device-plugin",
+      values: [toHelmValues(nvidiaDevicePluginValues())],
+    });
+    // Four time-slicing replicas per GPU by default.
+    expect(parseYaml(parseYaml(nvidia_device_plugin_helm_config.values[0]).config.map.default).sharing).toEqual({
+      timeSlicing: { resources: [{ name: "nvidia.com/gpu", replicas: 4 }] },
+    });
+    expect(kubecost_helm_config).toEqual({
+      values: [toHelmValues(kubecostValues())],
       repository_username: "${data.aws_ecrpublic_authorization_token.token.user_name}",
       repository_password: "${data.aws_ecrpublic_authorization_token.token.password}",
     });
