@@ -15,10 +15,18 @@ function checkout(prefix: string): string {
   return dir;
 }
 
+/** Runs the `synth` script of package.json, as `npm run synth` does (without npm's start-up). */
 function synth(dir: string, env: Record<string, string> = {}): string {
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  const command = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.synth as string;
+  execFileSync("sh", ["-c", command], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", ...env },
+    env: {
+      PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+      HOME: process.env.HOME ?? dir,
+      CHECKPOINT_DISABLE: "1",
+      DISABLE_VERSION_CHECK: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return readFileSync(join(dir, STACK_DIR, "cdk.tf.json"), "utf8");
