@@ -67,23 +67,23 @@ export class EksModule extends RegistryModule<EksInputs> {
   }
 
   get clusterName(): string {
-    return this.outputString("cluster_name");
+    return this.getString("cluster_name");
   }
 
   get clusterEndpoint(): string {
-    return this.outputString("cluster_endpoint");
+    return this.getString("cluster_endpoint");
   }
 
   get clusterVersion(): string {
-    return this.outputString("cluster_version");
+    return this.getString("cluster_version");
   }
 
   get clusterCertificateAuthorityData(): string {
-    return this.outputString("cluster_certificate_authority_data");
+    return this.getString("cluster_certificate_authority_data");
   }
 
   get oidcProviderArn(): string {
-    return this.outputString("oidc_provider_arn");
+    return this.getString("oidc_provider_arn");
   }
 
   /** The output the blueprint's gp2/gp3 storage class resources depend on. */

@@ -35,6 +35,6 @@ export class IrsaModule extends RegistryModule<IrsaInputs> {
   }
 
   get iamRoleArn(): string {
-    return this.outputString("iam_role_arn");
+    return this.getString("iam_role_arn");
   }
 }

@@ -41,16 +41,6 @@ export abstract class RegistryModule<Inputs extends object> extends TerraformHcl
     return `module.${this.friendlyUniqueId}`;
   }
 
-  /** A string output: `${module.<name>.<output>}`. */
-  protected outputString(output: string): string {
-    return this.getString(output);
-  }
-
-  /** A list output: `${module.<name>.<output>}`. */
-  protected outputList(output: string): string[] {
-    return this.getList(output);
-  }
-
   /**
    * Any expression below this module's outputs, written as HCL after the module address,
    * e.g. `karpenter.node_iam_role_arn` or `private_subnets[2]`.

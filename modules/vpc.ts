@@ -28,19 +28,11 @@ export class VpcModule extends RegistryModule<VpcInputs> {
   }
 
   get vpcId(): string {
-    return this.outputString("vpc_id");
-  }
-
-  get privateSubnets(): string[] {
-    return this.outputList("private_subnets");
-  }
-
-  get privateSubnetsCidrBlocks(): string[] {
-    return this.outputList("private_subnets_cidr_blocks");
+    return this.getString("vpc_id");
   }
 
   get vpcSecondaryCidrBlocks(): string[] {
-    return this.outputList("vpc_secondary_cidr_blocks");
+    return this.getList("vpc_secondary_cidr_blocks");
   }
 
   /** `module.vpc.private_subnets[index]`: [AZ1 10.x, AZ2 10.x, AZ1 100.x, AZ2 100.x]. */
