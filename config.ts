@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { NotebookProfile, notebookProfiles } from "./profiles";
+import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, isPlatformName } from "./versions";
 
 /**
  * Synth-time configuration: what is fixed when the Terraform JSON is written (as opposed to
@@ -31,6 +32,8 @@ export type BackendSettings = LocalBackendSettings | S3BackendSettings;
 
 export interface ProjectConfig {
   readonly backend: BackendSettings;
+  /** The platform version set (versions.ts): `current` by default, `blueprint` for adoption. */
+  readonly platform: PlatformSet;
   /** The notebook profiles JupyterHub offers (profiles/notebooks.ts by default). */
   readonly profiles: readonly NotebookProfile[];
 }
@@ -54,13 +57,28 @@ function required(env: Env, key: string, why: string): string {
   return value;
 }
 
+/** The platform set named by JUPYTERHUB_PLATFORM: `current` (the default) or `blueprint`. */
+export function loadPlatform(env: Env = process.env): PlatformSet {
+  const name = env.JUPYTERHUB_PLATFORM?.trim() || "current";
+  if (!isPlatformName(name)) {
+    throw new ConfigError(
+      `JUPYTERHUB_PLATFORM=${name} is not a platform set: use ${PLATFORM_NAMES.map((n) => `"${n}"`).join(" or ")}. ` +
+        `"current" (the default) deploys supported versions; "blueprint" keeps the HCL blueprint's components for ` +
+        `adopting a running deployment (docs/versions.md).`,
+    );
+  }
+  return PLATFORM_SETS[name];
+}
+
 /**
  * Reads the configuration:
+ * - JUPYTERHUB_PLATFORM: "current" (default) or "blueprint" (versions.ts).
  * - JUPYTERHUB_BACKEND: "local" (default) or "s3".
  * - local: JUPYTERHUB_STATE_FILE, a path relative to the project root (default terraform.tfstate).
  * - s3: JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY, JUPYTERHUB_S3_REGION, optional JUPYTERHUB_S3_DYNAMODB_TABLE.
  */
 export function loadConfig(env: Env = process.env): ProjectConfig {
+  const platform = loadPlatform(env);
   const kind = (env.JUPYTERHUB_BACKEND ?? "local").trim() || "local";
   if (kind === "local") {
     const file = (env.JUPYTERHUB_STATE_FILE ?? DEFAULT_STATE_FILE).trim() || DEFAULT_STATE_FILE;
@@ -77,12 +95,13 @@ export function loadConfig(env: Env = process.env): ProjectConfig {
           `keep the state inside the project root, e.g. JUPYTERHUB_STATE_FILE=terraform.tfstate.`,
       );
     }
-    return { backend: { type: "local", path: normalized }, profiles: notebookProfiles };
+    return { backend: { type: "local", path: normalized }, platform, profiles: notebookProfiles };
   }
   if (kind === "s3") {
     const why = "JUPYTERHUB_BACKEND=s3 needs JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY and JUPYTERHUB_S3_REGION.";
     const table = env.JUPYTERHUB_S3_DYNAMODB_TABLE?.trim();
     return {
+      platform,
       profiles: notebookProfiles,
       backend: {
         type: "s3",

@@ -21,11 +21,17 @@ export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];
 export const LOAD_BALANCER_SCHEMES = ["internal", "internet-facing"] as const;
 export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
 
-/**
- * Validation rules that read other variables (the auth mode) need Terraform 1.9; older
- * versions reject such a configuration outright.
- */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
+import {
+  EKS_KUBERNETES_VERSIONS,
+  EKS_KUBERNETES_VERSIONS_SOURCE,
+  EKS_PRICE_PER_CLUSTER_HOUR,
+  FACTS_CHECKED,
+  PlatformSet,
+  allowedKubernetesVersions,
+  creatableEksVersions,
+} from "./versions";
+
+export { REQUIRED_TERRAFORM_VERSION } from "./versions";
 
 /**
  * The longest `name` every derived AWS name accepts. The tightest is the EBS CSI driver
@@ -191,14 +197,95 @@ function regionRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
-function clusterVersionRules(): TerraformVariableValidationConfig[] {
+/** Why the set allows exactly these versions, for the rule's message and docs/versions.md. */
+export function clusterVersionReason(platform: PlatformSet): string {
+  const allowed = allowedKubernetesVersions(platform).map((v) => v.version);
+  const oldestCreatable = creatableEksVersions()[0]?.version;
+  const eks =
+    `Amazon EKS creates no cluster older than ${oldestCreatable} (checked ${FACTS_CHECKED}: older versions are past the ` +
+    `end of extended support, and EKS upgrades such control planes by itself)`;
+  const images = `EKS publishes ${platform.nodeImage.family} node images, which the Karpenter NodePools of this set use, for ${platform.nodeImage.kubernetes.min} to ${platform.nodeImage.kubernetes.max}`;
+  if (platform.kubernetes.requireKarpenterSupport) {
+    return `${eks}; ${images}; and Karpenter ${platform.karpenter.version} supports ${platform.karpenter.kubernetes.min} to ${platform.karpenter.kubernetes.max}.`;
+  }
+  return (
+    `${eks}; ${images}. (Karpenter ${platform.karpenter.version} of this set is supported only up to ` +
+    `${platform.karpenter.kubernetes.max}: the plan warns. Set eks_cluster_version to what your control plane runs ` +
+    `now (aws eks describe-cluster --name <name> --query cluster.version), and move to the "current" platform set ` +
+    `for ${allowed.length > 0 ? "anything newer" : "a supported version"}: docs/versions.md.)`
+  );
+}
+
+function clusterVersionRules(platform: PlatformSet): TerraformVariableValidationConfig[] {
+  const v = "var.eks_cluster_version";
+  const allowed = allowedKubernetesVersions(platform).map((x) => x.version);
+  if (allowed.length === 0) {
+    throw new Error(`platform set "${platform.name}" allows no EKS version: check versions.ts`);
+  }
+  const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
   return [
     rule(
-      matches(CLUSTER_VERSION_PATTERN, "var.eks_cluster_version"),
+      matches(CLUSTER_VERSION_PATTERN, v),
       "eks_cluster_version must be a Kubernetes minor version written 1.NN, without a patch number or a " +
-        "leading v: 1.30, not 1.30.2, v1.30 or 1.3. Example: -var 'eks_cluster_version=1.30'.",
+        `leading v: ${platform.kubernetes.default}, not ${platform.kubernetes.default}.2, v${platform.kubernetes.default} or 1.3. ` +
+        `Example: -var 'eks_cluster_version=${platform.kubernetes.default}'.`,
+    ),
+    rule(
+      `!${matches(CLUSTER_VERSION_PATTERN, v)} || contains(${strList(allowed)}, ${v})`,
+      `eks_cluster_version must be ${list} in the "${platform.name}" platform set; it is "\${var.eks_cluster_version}". ` +
+        `${clusterVersionReason(platform)} Example: -var 'eks_cluster_version=${platform.kubernetes.default}'.`,
     ),
   ];
+}
+
+/** An HCL object literal of string values: { "1.32" = "2026-03-23", ... }. */
+function strMap(entries: readonly (readonly [string, string])[]): string {
+  return `{ ${entries.map(([k, val]) => `${str(k)} = ${str(val)}`).join(", ")} }`;
+}
+
+/**
+ * `check` blocks on the chosen Kubernetes version: warnings at plan time (never errors) when it
+ * is in EKS extended support on the day of the plan (`plantimestamp()`, so the warning comes
+ * on time even when the facts are old), and in the blueprint set when its Karpenter does not
+ * support it.
+ */
+export function addClusterVersionChecks(stack: TerraformStack, platform: PlatformSet): void {
+  const v = "var.eks_cluster_version";
+  const versions = EKS_KUBERNETES_VERSIONS;
+  const standardEnd = `lookup(${strMap(versions.map((x) => [x.version, x.standardSupportEnd]))}, ${v}, "")`;
+  const extendedEnd = `lookup(${strMap(versions.map((x) => [x.version, x.extendedSupportEnd]))}, ${v}, "")`;
+  const { standard, extended } = EKS_PRICE_PER_CLUSTER_HOUR;
+  const extraPerMonth = Math.round((extended - standard) * 730);
+  const asserts = [
+    {
+      condition: expr(`try(timecmp(plantimestamp(), format("%sT23:59:59Z", ${standardEnd})) <= 0, true)`),
+      error_message:
+        `Kubernetes \${var.eks_cluster_version} left EKS standard support on \${${standardEnd}}: the cluster is in extended ` +
+        `support, which costs $${extended.toFixed(2)} instead of $${standard.toFixed(2)} per cluster-hour (about $${extraPerMonth} ` +
+        `more a month), and ends on \${${extendedEnd}}, after which EKS upgrades the control plane by itself. ` +
+        `Plan an upgrade: docs/versions.md (source: ${EKS_KUBERNETES_VERSIONS_SOURCE.ref}).`,
+    },
+  ];
+  if (!platform.kubernetes.requireKarpenterSupport) {
+    const supported = karpenterSupportedVersions(platform);
+    asserts.push({
+      condition: expr(`!${matches(CLUSTER_VERSION_PATTERN, v)} || contains(${strList(supported)}, ${v})`),
+      error_message:
+        `Karpenter ${platform.karpenter.version} of the "${platform.name}" platform set supports Kubernetes ` +
+        `${platform.karpenter.kubernetes.min} to ${platform.karpenter.kubernetes.max}, not \${var.eks_cluster_version} ` +
+        `(${platform.karpenter.ref}): NodePools may stop launching nodes. Move to the "current" platform set: docs/versions.md.`,
+    });
+  }
+  stack.addOverride("check.eks_cluster_version_support", { assert: asserts });
+}
+
+/** Every minor version inside the set's Karpenter range, "1.23" .. "1.30". */
+function karpenterSupportedVersions(platform: PlatformSet): string[] {
+  const [major, min] = platform.karpenter.kubernetes.min.split(".").map(Number);
+  const max = Number(platform.karpenter.kubernetes.max.split(".")[1]);
+  const out: string[] = [];
+  for (let minor = min; minor <= max; minor++) out.push(`${major}.${minor}`);
+  return out;
 }
 
 function vpcCidrRules(): TerraformVariableValidationConfig[] {
@@ -410,7 +497,7 @@ function loadBalancerSchemeRules(): TerraformVariableValidationConfig[] {
  * Declares every input variable directly under `stack`, so each Terraform name is exactly
  * the blueprint's (`var.name`, `var.vpc_cidr`, ...).
  */
-export function declareVariables(stack: TerraformStack): BlueprintVariables {
+export function declareVariables(stack: TerraformStack, platform: PlatformSet): BlueprintVariables {
   const name = new TerraformVariable(stack, "name", {
     type: "string",
     default: "jupyterhub-on-eks",
@@ -426,11 +513,14 @@ export function declareVariables(stack: TerraformStack): BlueprintVariables {
     description: "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1.",
     validation: regionRules(),
   });
+  const allowedVersions = allowedKubernetesVersions(platform).map((x) => x.version);
   const eksClusterVersion = new TerraformVariable(stack, "eks_cluster_version", {
     type: "string",
-    default: "1.30",
-    description: "Kubernetes version of the EKS cluster, written 1.NN (for example 1.30).",
-    validation: clusterVersionRules(),
+    default: platform.kubernetes.default,
+    description:
+      `Kubernetes version of the EKS cluster, written 1.NN. The "${platform.name}" platform set allows ` +
+      `${allowedVersions.join(", ")} (docs/versions.md).`,
+    validation: clusterVersionRules(platform),
   });
   const vpcCidr = new TerraformVariable(stack, "vpc_cidr", {
     type: "string",

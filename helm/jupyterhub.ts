@@ -6,7 +6,6 @@ import { NotebookProfile, renderProfileList } from "../profiles";
  * Terraform interpolations; nothing secret is ever placed in them.
  */
 
-export const JUPYTERHUB_CHART_VERSION = "3.2.1";
 export const SINGLE_USER_START_TIMEOUT = 1200;
 
 /** The Kubernetes secret (in the hub's namespace) that holds the OAuth client secret. */
@@ -38,6 +37,35 @@ export interface CognitoSettings {
 interface CommonParams {
   readonly profiles: readonly NotebookProfile[];
   readonly singleUserServiceAccountName: string;
+  /**
+   * The z2jh chart version (versions.ts). 3.x runs JupyterHub 4 and KubeSpawner 6 (the
+   * blueprint); 4.x runs JupyterHub 5 and KubeSpawner 7, which need two settings more (see
+   * `jupyterHub5Config`). Default: the blueprint's 3.2.1.
+   */
+  readonly chartVersion?: string;
+}
+
+/** The major version of a z2jh chart version such as "4.4.0". */
+function chartMajor(version: string): number {
+  const major = Number(version.split(".")[0]);
+  if (!Number.isInteger(major)) throw new Error(`JupyterHub chart version "${version}" is not x.y.z`);
+  return major;
+}
+
+/**
+ * What z2jh 4 (JupyterHub 5, KubeSpawner 7) needs to behave as 3.x did
+ * (zero-to-jupyterhub-k8s@4.4.0:docs/source/administrator/upgrading/upgrade-3-to-4.md):
+ * - JupyterHub 5 admits nobody unless users are allowed: dummy login keeps admitting any
+ *   name (the OAuth modes already set `allow_all` on their authenticator).
+ * - KubeSpawner 7 names things with its "safe" slug scheme, which changes `{username}` for
+ *   some names (e-mail addresses, capitals, non-ASCII): the home directories on EFS
+ *   (`home/{username}`) keep their paths with the old "escape" scheme.
+ */
+function jupyterHub5Config(mode: JupyterHubValuesParams["mode"]): Record<string, unknown> {
+  return {
+    ...(mode === "dummy" ? { Authenticator: { allow_all: true } } : {}),
+    KubeSpawner: { slug_scheme: "escape" },
+  };
 }
 
 export type JupyterHubValuesParams =
@@ -124,6 +152,18 @@ function secretEnv(ref: ClientSecretRef) {
 }
 
 function hubValues(p: JupyterHubValuesParams): Record<string, unknown> {
+  const values = hubValuesFor3(p);
+  if (chartMajor(p.chartVersion ?? "3.2.1") < 4) return values;
+  const config = (values.config ?? {}) as Record<string, Record<string, unknown>>;
+  const extra = jupyterHub5Config(p.mode);
+  const merged: Record<string, unknown> = { ...config };
+  for (const [section, settings] of Object.entries(extra)) {
+    merged[section] = { ...(config[section] ?? {}), ...(settings as Record<string, unknown>) };
+  }
+  return { ...values, config: merged };
+}
+
+function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
   const db = { pvc: { storage: "50Gi", storageClassName: "gp3" } };
   if (p.mode === "dummy") {
     return { db, authenticatePrometheus: false };
@@ -198,6 +238,7 @@ function proxyValues(p: JupyterHubValuesParams): Record<string, unknown> {
 
 /** The values of the JupyterHub release for one auth mode. */
 export function jupyterHubValues(p: JupyterHubValuesParams): Record<string, unknown> {
+  chartMajor(p.chartVersion ?? "3.2.1");
   return {
     hub: hubValues(p),
     proxy: proxyValues(p),

@@ -1,18 +1,22 @@
 import { Construct } from "constructs";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
-export const EKS_BLUEPRINTS_ADDONS_MODULE: ModuleSource = {
-  source: "aws-ia/eks-blueprints-addons/aws",
-  version: "~> 1.2",
-};
-
 /** A `{ name, value }` pair of a helm release's `set` / `set_sensitive`. */
 export interface HelmSet {
   readonly name: string;
   readonly value: string;
 }
 
-/** The helm release settings the blueprint passes to an add-on (a subset of the module's schema). */
+/** One statement of an add-on's `policy_statements` (aws-ia/eks-blueprints-addon 1.1.x). */
+export interface PolicyStatement {
+  readonly sid?: string;
+  readonly effect?: "Allow" | "Deny";
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly conditions?: { readonly test: string; readonly variable: string; readonly values: string[] }[];
+}
+
+/** The helm release settings the stack passes to an add-on (a subset of the module's schema). */
 export interface AddonHelmConfig {
   readonly name?: string;
   readonly description?: string;
@@ -27,6 +31,10 @@ export interface AddonHelmConfig {
   readonly set_sensitive?: HelmSet[];
   readonly repository_username?: string;
   readonly repository_password?: string;
+  /** Extra statements for the add-on's IAM policy (IRSA add-ons such as Karpenter). */
+  readonly policy_statements?: PolicyStatement[];
+  /** cluster-autoscaler only: the image tag, instead of the module's own map. */
+  readonly image_tag_override?: string;
 }
 
 export interface EksAddon {
@@ -64,8 +72,8 @@ export interface EksBlueprintsAddonsInputs {
 }
 
 export class EksBlueprintsAddonsModule extends RegistryModule<EksBlueprintsAddonsInputs> {
-  constructor(scope: Construct, id: string, inputs: EksBlueprintsAddonsInputs, options?: ModuleOptions) {
-    super(scope, id, EKS_BLUEPRINTS_ADDONS_MODULE, inputs, options);
+  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: EksBlueprintsAddonsInputs, options?: ModuleOptions) {
+    super(scope, id, spec, inputs, options);
   }
 
   /** `module.<name>.karpenter.node_iam_role_arn` */

@@ -2,11 +2,6 @@ import { Construct } from "constructs";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 import { AddonHelmConfig } from "./eks-blueprints-addons";
 
-export const EKS_DATA_ADDONS_MODULE: ModuleSource = {
-  source: "aws-ia/eks-data-addons/aws",
-  version: "1.33.0",
-};
-
 /** The inputs of aws-ia/eks-data-addons/aws 1.33.0 that the blueprint passes. */
 export interface EksDataAddonsInputs {
   readonly oidc_provider_arn: string;
@@ -22,7 +17,7 @@ export interface EksDataAddonsInputs {
 }
 
 export class EksDataAddonsModule extends RegistryModule<EksDataAddonsInputs> {
-  constructor(scope: Construct, id: string, inputs: EksDataAddonsInputs, options?: ModuleOptions) {
-    super(scope, id, EKS_DATA_ADDONS_MODULE, inputs, options);
+  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: EksDataAddonsInputs, options?: ModuleOptions) {
+    super(scope, id, spec, inputs, options);
   }
 }

@@ -1,11 +1,6 @@
 import { Construct } from "constructs";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
-export const EKS_MODULE: ModuleSource = {
-  source: "terraform-aws-modules/eks/aws",
-  version: "~> 19.15",
-};
-
 /** One rule of `cluster_security_group_additional_rules` / `node_security_group_additional_rules`. */
 export interface SecurityGroupRule {
   readonly description: string;
@@ -62,8 +57,8 @@ export interface EksInputs {
 }
 
 export class EksModule extends RegistryModule<EksInputs> {
-  constructor(scope: Construct, id: string, inputs: EksInputs, options?: ModuleOptions) {
-    super(scope, id, EKS_MODULE, inputs, options);
+  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: EksInputs, options?: ModuleOptions) {
+    super(scope, id, spec, inputs, options);
   }
 
   get clusterName(): string {

@@ -1,16 +1,6 @@
 import { Construct } from "constructs";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
-/**
- * terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks, pinned to the
- * 5.x line: 6.0 removed this submodule, so an unpinned call (as the blueprint's notebook
- * IRSA module was) no longer initializes.
- */
-export const IRSA_MODULE: ModuleSource = {
-  source: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
-  version: "~> 5.20",
-};
-
 export interface OidcProvider {
   readonly provider_arn: string;
   readonly namespace_service_accounts: string[];
@@ -27,11 +17,11 @@ export interface IrsaInputs {
 }
 
 export class IrsaModule extends RegistryModule<IrsaInputs> {
-  constructor(scope: Construct, id: string, inputs: IrsaInputs, options?: ModuleOptions) {
+  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: IrsaInputs, options?: ModuleOptions) {
     if ((inputs.role_name === undefined) === (inputs.role_name_prefix === undefined)) {
       throw new Error(`module.${id}: set exactly one of role_name and role_name_prefix`);
     }
-    super(scope, id, IRSA_MODULE, inputs, options);
+    super(scope, id, spec, inputs, options);
   }
 
   get iamRoleArn(): string {

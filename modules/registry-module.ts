@@ -1,11 +1,17 @@
 import { Construct } from "constructs";
 import { ITerraformDependable, TerraformHclModule, TerraformProvider, Token, ref } from "cdktf";
 
-/** Where a registry module comes from: both fields are part of the adoption contract. */
+/**
+ * Where a registry module comes from. Modules are not recorded in `.terraform.lock.hcl`, so
+ * every `terraform init` takes the newest release inside a range: the version is exact
+ * (versions.ts pins each one).
+ */
 export interface ModuleSource {
   readonly source: string;
   readonly version: string;
 }
+
+const EXACT_VERSION = /^[0-9]+\.[0-9]+\.[0-9]+$/;
 
 export interface ModuleOptions {
   readonly providers?: TerraformProvider[];
@@ -27,6 +33,12 @@ export abstract class RegistryModule<Inputs extends object> extends TerraformHcl
     inputs: Inputs,
     options: ModuleOptions = {},
   ) {
+    if (!EXACT_VERSION.test(spec.version)) {
+      throw new Error(
+        `module.${id}: version "${spec.version}" of ${spec.source} is not an exact version (x.y.z). A range lets ` +
+          `every terraform init pick a newer release; pin it in versions.ts.`,
+      );
+    }
     super(scope, id, {
       source: spec.source,
       version: spec.version,

@@ -2,11 +2,6 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
-export const VPC_MODULE: ModuleSource = {
-  source: "terraform-aws-modules/vpc/aws",
-  version: "~> 5.0",
-};
-
 /** The inputs of terraform-aws-modules/vpc/aws v5 that the blueprint passes. */
 export interface VpcInputs {
   readonly name: string;
@@ -23,8 +18,8 @@ export interface VpcInputs {
 }
 
 export class VpcModule extends RegistryModule<VpcInputs> {
-  constructor(scope: Construct, id: string, inputs: VpcInputs, options?: ModuleOptions) {
-    super(scope, id, VPC_MODULE, inputs, options);
+  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: VpcInputs, options?: ModuleOptions) {
+    super(scope, id, spec, inputs, options);
   }
 
   get vpcId(): string {

@@ -13,5 +13,8 @@ export {
   renderKarpenterResourcesHelmConfig,
   resolveImage,
   type NodePoolRefs,
+  type KarpenterResourcesTarget,
+  BLUEPRINT_KARPENTER_RESOURCES,
+  NOTEBOOK_POOL_BUDGETS,
 } from "./render";
 export { validateCatalog, assertValidCatalog, tolerates, USER_POD_NODE_LABELS, type ValidateOptions } from "./validate";

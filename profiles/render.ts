@@ -95,13 +95,41 @@ export interface NodePoolRefs {
   privateSubnetId(index: number): string;
 }
 
+/**
+ * The `karpenter-resources` chart the values are for:
+ * - `v1beta1`: eks-data-addons 1.33.0 (the blueprint). The chart's default `amiFamily: AL2`
+ *   stands; `expireAfter` belongs to `disruption`.
+ * - `v1`: eks-data-addons 1.34.0 and later (karpenter.sh/v1, karpenter.k8s.aws/v1). The image
+ *   comes from `amiSelectorTerms` (an alias such as `al2023@latest`, replacing the chart's
+ *   Bottlerocket default); `expireAfter` belongs to the NodePool template.
+ */
+export type KarpenterResourcesTarget =
+  | { readonly api: "v1beta1" }
+  | { readonly api: "v1"; readonly amiSelectorAlias: string };
+
+export const BLUEPRINT_KARPENTER_RESOURCES: KarpenterResourcesTarget = { api: "v1beta1" };
+
+/**
+ * The disruption budgets of a v1 NodePool: at most 10% of the nodes at a time (the chart's
+ * default), and none for drift. A new AMI release or a changed NodePool marks every node as
+ * drifted; notebook nodes are then replaced only once they are empty (consolidation) or expire,
+ * never under a running notebook.
+ */
+export const NOTEBOOK_POOL_BUDGETS = [{ nodes: "10%" }, { nodes: "0", reasons: ["Drifted"] }] as const;
+
 /** The values object of the `karpenter-resources` release that installs `pool`. */
-export function renderNodePoolValues(pool: NodePool, refs: NodePoolRefs): Record<string, unknown> {
-  const ec2NodeClass: Plain = {
+export function renderNodePoolValues(
+  pool: NodePool,
+  refs: NodePoolRefs,
+  target: KarpenterResourcesTarget = BLUEPRINT_KARPENTER_RESOURCES,
+): Record<string, unknown> {
+  const ec2NodeClass: Plain = {};
+  if (target.api === "v1") ec2NodeClass.amiSelectorTerms = [{ alias: target.amiSelectorAlias }];
+  Object.assign(ec2NodeClass, {
     karpenterRole: refs.karpenterRole,
     subnetSelectorTerms: { id: refs.privateSubnetId(pool.subnetIndex) },
     securityGroupSelectorTerms: { tags: { Name: `${refs.clusterName}-node` } },
-  };
+  });
   if (pool.instanceStorePolicy !== undefined) ec2NodeClass.instanceStorePolicy = pool.instanceStorePolicy;
 
   const nodePool: Plain = {
@@ -113,7 +141,18 @@ export function renderNodePoolValues(pool: NodePool, refs: NodePoolRefs): Record
     { key: "karpenter.k8s.aws/instance-size", operator: "In", values: [...pool.instanceSizes] },
   ];
   nodePool.limits = { ...pool.limits };
-  nodePool.disruption = { ...pool.disruption };
+  if (target.api === "v1") {
+    const { expireAfter, consolidationPolicy, consolidateAfter } = pool.disruption;
+    nodePool.expireAfter = expireAfter;
+    nodePool.disruption = {
+      // v1 renamed WhenUnderutilized; WhenEmpty keeps its name.
+      consolidationPolicy: consolidationPolicy === "WhenUnderutilized" ? "WhenEmptyOrUnderutilized" : consolidationPolicy,
+      consolidateAfter,
+      budgets: NOTEBOOK_POOL_BUDGETS.map((b) => ({ ...b, ...("reasons" in b ? { reasons: [...b.reasons] } : {}) })),
+    };
+  } else {
+    nodePool.disruption = { ...pool.disruption };
+  }
   nodePool.weight = pool.weight;
 
   return { name: pool.name, clusterName: refs.clusterName, ec2NodeClass, nodePool };
@@ -129,13 +168,14 @@ export function renderKarpenterResourcesHelmConfig(
   pools: readonly NodePool[],
   refs: NodePoolRefs,
   toValues: (values: Record<string, unknown>) => string,
+  target: KarpenterResourcesTarget = BLUEPRINT_KARPENTER_RESOURCES,
 ): Record<string, { values: string[] }> {
   const config: Record<string, { values: string[] }> = {};
   for (const pool of pools) {
     if (config[pool.releaseKey] !== undefined) {
       throw new Error(`NodePool release key "${pool.releaseKey}" is used more than once`);
     }
-    config[pool.releaseKey] = { values: [toValues(renderNodePoolValues(pool, refs))] };
+    config[pool.releaseKey] = { values: [toValues(renderNodePoolValues(pool, refs, target))] };
   }
   return config;
 }

@@ -1,9 +1,14 @@
 import { ConfigError, loadConfig, statePathFromStackDir } from "../config";
+import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles } from "../profiles";
 
 describe("loadConfig", () => {
   it("defaults to a local state file in the project root and the shipped profiles", () => {
-    expect(loadConfig({})).toEqual({ backend: { type: "local", path: "terraform.tfstate" }, profiles: notebookProfiles });
+    expect(loadConfig({})).toEqual({
+      backend: { type: "local", path: "terraform.tfstate" },
+      platform: PLATFORM_SETS.current,
+      profiles: notebookProfiles,
+    });
     expect(statePathFromStackDir("terraform.tfstate")).toBe("../../../terraform.tfstate");
     expect(statePathFromStackDir("state/prod.tfstate")).toBe("../../../state/prod.tfstate");
   });
@@ -33,6 +38,16 @@ describe("loadConfig", () => {
     ).toEqual({ type: "s3", bucket: "tf-state", key: "jupyterhub/terraform.tfstate", region: "us-west-2", dynamodbTable: "tf-locks" });
     expect(() => loadConfig({ JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "tf-state", JUPYTERHUB_S3_KEY: "k" })).toThrow(
       "JUPYTERHUB_S3_REGION is not set: JUPYTERHUB_BACKEND=s3 needs JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY and JUPYTERHUB_S3_REGION.",
+    );
+  });
+
+  it("takes the platform set from JUPYTERHUB_PLATFORM, current by default", () => {
+    expect(loadConfig({}).platform.name).toBe("current");
+    expect(loadConfig({ JUPYTERHUB_PLATFORM: "blueprint" }).platform).toBe(PLATFORM_SETS.blueprint);
+    expect(loadConfig({ JUPYTERHUB_PLATFORM: " current " }).platform).toBe(PLATFORM_SETS.current);
+    expect(() => loadConfig({ JUPYTERHUB_PLATFORM: "latest" })).toThrow(ConfigError);
+    expect(() => loadConfig({ JUPYTERHUB_PLATFORM: "latest" })).toThrow(
+      'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint".',
     );
   });
 

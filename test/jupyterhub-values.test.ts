@@ -1,11 +1,13 @@
 import { parse as parseYaml } from "yaml";
 import { synthStack } from "./helpers/synth";
+import { PLATFORM_SETS } from "../versions";
 import { substitute } from "./helpers/template";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 import { exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
 import { COGNITO_AUTH_STATE_HOOK } from "../helm/jupyterhub";
 
-const json = synthStack();
+// The blueprint platform set: z2jh 3.2.1 with the blueprint's values (the `current` set adds two settings, below).
+const json = synthStack({ platform: PLATFORM_SETS.blueprint });
 const valuesOf = (mode: string, j = json) => parseYaml(substitute(j.locals.jupyterhub_values[mode]));
 
 const singleuserCommon = {
@@ -159,7 +161,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
   });
 
   it("a profile added to the catalog appears in every mode's list", () => {
-    const withExample = synthStack({ profiles: [...notebookProfiles, exampleProfile] });
+    const withExample = synthStack({ platform: PLATFORM_SETS.blueprint, profiles: [...notebookProfiles, exampleProfile] });
     for (const mode of ["dummy", "cognito", "oauth"]) {
       const names = valuesOf(mode, withExample).singleuser.profileList.map((p: { display_name: string }) => p.display_name);
       expect(names, mode).toContain(exampleProfile.displayName);
@@ -169,7 +171,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
 
   it("a catalog that breaks an invariant is refused at synthesis", () => {
     const broken = { ...exampleProfile, nodeSelector: { NodePool: "does-not-exist" } };
-    expect(() => synthStack({ profiles: [...notebookProfiles, broken] as never })).toThrow(/does-not-exist/);
+    expect(() => synthStack({ platform: PLATFORM_SETS.blueprint, profiles: [...notebookProfiles, broken] as never })).toThrow(/does-not-exist/);
   });
 });
 

@@ -6,8 +6,10 @@ import { kubecostValues } from "../helm/kubecost";
 import { metricsServerValues } from "../helm/metrics-server";
 import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
 import { addresses, synthStack } from "./helpers/synth";
+import { PLATFORM_SETS } from "../versions";
 
-const json = synthStack();
+// The blueprint platform set: the mirror of the HCL blueprint (test/platforms.test.ts covers `current`).
+const json = synthStack({ platform: PLATFORM_SETS.blueprint });
 /** Parses rendered helm values with each interpolation replaced by `<<expression>>`. */
 const parse = (values: string) => parseYaml(substitute(values));
 const COGNITO = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';
@@ -214,21 +216,21 @@ describe("modules", () => {
       Object.entries(json.module).map(([name, body]) => [name, [body.source, body.version]]),
     );
     expect(sources).toEqual({
-      vpc: ["terraform-aws-modules/vpc/aws", "~> 5.0"],
-      eks: ["terraform-aws-modules/eks/aws", "~> 19.15"],
-      ebs_csi_driver_irsa: ["terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks", "~> 5.20"],
-      eks_blueprints_addons: ["aws-ia/eks-blueprints-addons/aws", "~> 1.2"],
+      vpc: ["terraform-aws-modules/vpc/aws", "5.21.0"],
+      eks: ["terraform-aws-modules/eks/aws", "19.21.0"],
+      ebs_csi_driver_irsa: ["terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks", "5.60.0"],
+      eks_blueprints_addons: ["aws-ia/eks-blueprints-addons/aws", "1.23.0"],
       eks_data_addons: ["aws-ia/eks-data-addons/aws", "1.33.0"],
       // Unpinned in the blueprint; 6.0 removed the submodule.
-      jupyterhub_single_user_irsa: ["terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks", "~> 5.20"],
-      efs_config: ["aws-ia/eks-blueprints-addons/aws", "~> 1.2"],
+      jupyterhub_single_user_irsa: ["terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks", "5.60.0"],
+      efs_config: ["aws-ia/eks-blueprints-addons/aws", "1.23.0"],
     });
   });
 
   it("vpc: two AZs, computed subnets, one NAT gateway, discovery tags", () => {
     expect(mod("vpc")).toEqual({
       source: "terraform-aws-modules/vpc/aws",
-      version: "~> 5.0",
+      version: "5.21.0",
       name: "${local.name}",
       cidr: "${var.vpc_cidr}",
       azs: "${local.azs}",
@@ -248,7 +250,7 @@ describe("modules", () => {
       '${compact([for subnet_id, cidr_block in zipmap(module.vpc.private_subnets, module.vpc.private_subnets_cidr_blocks) : substr(cidr_block, 0, 4) == "100." ? subnet_id : null])}';
     expect(mod("eks")).toEqual({
       source: "terraform-aws-modules/eks/aws",
-      version: "~> 19.15",
+      version: "19.21.0",
       cluster_name: "${local.name}",
       cluster_version: "${var.eks_cluster_version}",
       cluster_endpoint_public_access: true,
@@ -316,7 +318,7 @@ describe("modules", () => {
   it("ebs_csi_driver_irsa and jupyterhub_single_user_irsa (trust fixed to the real service account)", () => {
     expect(mod("ebs_csi_driver_irsa")).toEqual({
       source: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
-      version: "~> 5.20",
+      version: "5.60.0",
       role_name_prefix: '${format("%s-%s", local.name, "ebs-csi-driver-")}',
       attach_ebs_csi_policy: true,
       oidc_providers: {
@@ -329,7 +331,7 @@ describe("modules", () => {
     });
     expect(mod("jupyterhub_single_user_irsa")).toEqual({
       source: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
-      version: "~> 5.20",
+      version: "5.60.0",
       role_name: "${module.eks.cluster_name}-jupyterhub-single-user-sa",
       role_policy_arns: { policy: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
       oidc_providers: {
@@ -352,7 +354,7 @@ describe("modules", () => {
       mod("eks_blueprints_addons");
     expect(rest).toEqual({
       source: "aws-ia/eks-blueprints-addons/aws",
-      version: "~> 1.2",
+      version: "1.23.0",
       cluster_name: "${module.eks.cluster_name}",
       cluster_endpoint: "${module.eks.cluster_endpoint}",
       cluster_version: "${module.eks.cluster_version}",
@@ -425,7 +427,7 @@ describe("modules", () => {
     });
     expect(efsConfig).toEqual({
       source: "aws-ia/eks-blueprints-addons/aws",
-      version: "~> 1.2",
+      version: "1.23.0",
       cluster_name: "${module.eks.cluster_name}",
       cluster_endpoint: "${module.eks.cluster_endpoint}",
       cluster_version: "${module.eks.cluster_version}",

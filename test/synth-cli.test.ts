@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { STACK_DIR } from "../config";
 
 const ROOT = resolve(__dirname, "..");
-const SOURCES = ["main.ts", "config.ts", "variables.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "modules", "profiles", "helm"];
+const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "modules", "profiles", "helm"];
 
 /** A copy of the project's sources in a fresh directory, sharing node_modules. */
 function checkout(prefix: string): string {

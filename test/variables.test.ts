@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { TerraformStack, Testing } from "cdktf";
+import { PLATFORM_SETS } from "../versions";
 import {
   AUTH_MECHANISMS,
   AuthMechanism,
@@ -35,7 +36,8 @@ interface SynthVariable {
 function synth(): { vars: BlueprintVariables; variables: Record<string, SynthVariable>; json: Record<string, unknown> } {
   const app = Testing.app();
   const stack = new TerraformStack(app, "variables-under-test");
-  const vars = declareVariables(stack);
+  // The blueprint set: its defaults are the blueprint's (but eks_cluster_version, see platforms.test.ts).
+  const vars = declareVariables(stack, PLATFORM_SETS.blueprint);
   const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
   return { vars, variables: json.variable as Record<string, SynthVariable>, json };
 }
@@ -44,7 +46,8 @@ function synth(): { vars: BlueprintVariables; variables: Record<string, SynthVar
 const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
   name: { type: "string", default: "jupyterhub-on-eks", sensitive: false, key: "name" },
   region: { type: "string", default: "us-west-2", sensitive: false, key: "region" },
-  eks_cluster_version: { type: "string", default: "1.30", sensitive: false, key: "eksClusterVersion" },
+  // 1.30 cannot be created any more: the blueprint set defaults to 1.32 (docs/versions.md).
+  eks_cluster_version: { type: "string", default: "1.32", sensitive: false, key: "eksClusterVersion" },
   vpc_cidr: { type: "string", default: "10.1.0.0/21", sensitive: false, key: "vpcCidr" },
   secondary_cidr_blocks: { type: "list(string)", default: ["100.64.0.0/16"], sensitive: false, key: "secondaryCidrBlocks" },
   jupyter_hub_auth_mechanism: { type: "string", default: "dummy", sensitive: false, key: "jupyterHubAuthMechanism" },
@@ -330,12 +333,20 @@ const CASES: Record<string, Case> = {
   },
 
   // --- 5. eks_cluster_version ----------------------------------------------------------------
-  "cluster version 1.31": { vars: { eks_cluster_version: "1.31" } },
+  "cluster version 1.32": { vars: { eks_cluster_version: "1.32" } },
+  "cluster version 1.31, past extended support": {
+    vars: { eks_cluster_version: "1.31" },
+    errors: [["eks_cluster_version", 'must be 1.32 in the "blueprint" platform set; it is "1.31"']],
+  },
+  "cluster version 1.33, no AL2 images": {
+    vars: { eks_cluster_version: "1.33" },
+    errors: [["eks_cluster_version", "EKS publishes AL2 node images, which the Karpenter NodePools of this set use, for 1.23 to 1.32"]],
+  },
   "cluster version with a patch number": {
-    vars: { eks_cluster_version: "1.30.2" },
+    vars: { eks_cluster_version: "1.32.2" },
     errors: [["eks_cluster_version", "written 1.NN"]],
   },
-  "cluster version with a leading v": { vars: { eks_cluster_version: "v1.30" }, errors: [["eks_cluster_version", "not 1.30.2, v1.30"]] },
+  "cluster version with a leading v": { vars: { eks_cluster_version: "v1.32" }, errors: [["eks_cluster_version", "not 1.32.2, v1.32"]] },
   "cluster version 1.3": { vars: { eks_cluster_version: "1.3" }, errors: [["eks_cluster_version", "1.NN"]] },
 
   // --- 6. region -----------------------------------------------------------------------------

@@ -9,13 +9,21 @@ import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { StorageClass } from "@cdktf/provider-kubernetes/lib/storage-class";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { EksModule } from "../../modules/eks";
-import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
+import { AddonHelmConfig, EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { EksDataAddonsModule } from "../../modules/eks-data-addons";
 import { VpcModule } from "../../modules/vpc";
 import type { AuthMechanism } from "../../variables";
-import { NodePoolRefs, NotebookProfile, nodePools, renderKarpenterResourcesHelmConfig } from "../../profiles";
-import { JUPYTERHUB_CHART_VERSION, jupyterHubValues } from "../../helm/jupyterhub";
+import {
+  BLUEPRINT_KARPENTER_RESOURCES,
+  KarpenterResourcesTarget,
+  NodePoolRefs,
+  NotebookProfile,
+  nodePools,
+  renderKarpenterResourcesHelmConfig,
+} from "../../profiles";
+import type { PlatformSet } from "../../versions";
+import { jupyterHubValues } from "../../helm/jupyterhub";
 import { nvidiaDevicePluginValues } from "../../helm/nvidia-device-plugin";
 import { kubecostValues } from "../../helm/kubecost";
 import { toHelmValues } from "../../helm/render";
@@ -30,10 +38,6 @@ import { countWhen, firstInstanceOrEmpty } from "./count";
 import { JupyterHubResources } from "./jupyterhub";
 import { CognitoResources } from "./cognito";
 
-export const KARPENTER_CHART_VERSION = "0.37.0";
-export const KUBE_PROMETHEUS_STACK_CHART_VERSION = "48.1.1";
-export const NVIDIA_DEVICE_PLUGIN_VERSION = "v0.15.0";
-
 export interface ClusterAddons {
   readonly ecrToken: DataAwsEcrpublicAuthorizationToken;
   readonly blueprintsAddons: EksBlueprintsAddonsModule;
@@ -47,7 +51,7 @@ export interface ClusterAddons {
  */
 export function addClusterAddons(
   stack: TerraformStack,
-  { vars, locals }: StackContext,
+  { platform, vars, locals }: StackContext,
   eks: EksModule,
   providers: AwsProviders,
 ): ClusterAddons {
@@ -76,7 +80,7 @@ export function addClusterAddons(
     dependsOn: [disableGp2],
   });
 
-  const ebsCsiDriverIrsa = new IrsaModule(stack, "ebs_csi_driver_irsa", {
+  const ebsCsiDriverIrsa = new IrsaModule(stack, "ebs_csi_driver_irsa", platform.modules.iamRoleForServiceAccountsEks, {
     role_name_prefix: `\${format("%s-%s", local.name, "ebs-csi-driver-")}`,
     attach_ebs_csi_policy: true,
     oidc_providers: {
@@ -111,7 +115,7 @@ export function addClusterAddons(
   });
 
   const fluentbitLogGroup = `/${locals.name.asString}/aws-fluentbit-logs`;
-  const blueprintsAddons = new EksBlueprintsAddonsModule(stack, "eks_blueprints_addons", {
+  const blueprintsAddons = new EksBlueprintsAddonsModule(stack, "eks_blueprints_addons", platform.modules.eksBlueprintsAddons, {
     cluster_name: eks.clusterName,
     cluster_endpoint: eks.clusterEndpoint,
     cluster_version: eks.clusterVersion,
@@ -130,6 +134,7 @@ export function addClusterAddons(
     },
     enable_cluster_autoscaler: true,
     cluster_autoscaler: {
+      ...clusterAutoscalerPins(platform),
       timeout: "300",
       create_role: true,
       values: [
@@ -142,7 +147,8 @@ export function addClusterAddons(
       iam_role_additional_policies: { AmazonSSMManagedInstanceCore: SSM_MANAGED_INSTANCE_CORE },
     },
     karpenter: {
-      chart_version: KARPENTER_CHART_VERSION,
+      chart_version: platform.karpenter.version,
+      ...karpenterPolicyStatements(platform, locals.region.asString),
       repository_username: ecrToken.userName,
       repository_password: ecrToken.password,
     },
@@ -155,7 +161,7 @@ export function addClusterAddons(
     enable_kube_prometheus_stack: true,
     kube_prometheus_stack: {
       values: [toHelmValues(kubePrometheusStackValues())],
-      chart_version: KUBE_PROMETHEUS_STACK_CHART_VERSION,
+      chart_version: platform.charts.kubePrometheusStack.version,
       set_sensitive: [{ name: "grafana.adminPassword", value: adminPassword.secretString }],
     },
     enable_aws_for_fluentbit: true,
@@ -175,6 +181,52 @@ export function addClusterAddons(
   return { ecrToken, blueprintsAddons };
 }
 
+/** The karpenter-resources chart of the set's eks-data-addons: v1beta1 (AL2) or v1 with its AMI alias. */
+export function karpenterResourcesTarget(platform: PlatformSet): KarpenterResourcesTarget {
+  if (platform.karpenter.api === "v1beta1") return BLUEPRINT_KARPENTER_RESOURCES;
+  const alias = platform.nodeImage.amiSelectorAlias;
+  if (!alias) {
+    throw new Error(`platform set "${platform.name}": Karpenter v1 needs nodeImage.amiSelectorAlias (versions.ts)`);
+  }
+  return { api: "v1", amiSelectorAlias: alias };
+}
+
+/**
+ * The set's cluster-autoscaler chart and the image for the cluster's minor version (a plan-time
+ * lookup on var.eks_cluster_version). Nothing for a set that keeps the module's defaults.
+ */
+function clusterAutoscalerPins(platform: PlatformSet): Pick<AddonHelmConfig, "chart_version" | "image_tag_override"> {
+  const { chartVersion, imageTags } = platform.clusterAutoscaler;
+  const out: { chart_version?: string; image_tag_override?: string } = {};
+  if (chartVersion) out.chart_version = chartVersion;
+  if (imageTags) {
+    const map = Object.entries(imageTags).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
+    // Every allowed version has a tag (a test checks it); the validation rule rejects the rest.
+    out.image_tag_override = `\${lookup({ ${map.join(", ")} }, var.eks_cluster_version, "")}`;
+  }
+  return out;
+}
+
+/**
+ * Read actions the set's Karpenter calls that the eks-blueprints-addons 1.23.0 policy lacks,
+ * scoped to the cluster's region as Karpenter's own reference policy does
+ * (aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml).
+ */
+function karpenterPolicyStatements(platform: PlatformSet, region: string): Pick<AddonHelmConfig, "policy_statements"> {
+  if (platform.karpenterExtraReadActions.length === 0) return {};
+  return {
+    policy_statements: [
+      {
+        sid: "AllowRegionalReadActions",
+        effect: "Allow",
+        actions: [...platform.karpenterExtraReadActions],
+        resources: ["*"],
+        conditions: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [region] }],
+      },
+    ],
+  };
+}
+
 export const HUB_CLIENT_SECRET = { name: "jupyterhub-oauth-client", key: "client-secret" } as const;
 
 export interface DataAddonsDependencies {
@@ -191,7 +243,7 @@ export interface DataAddonsDependencies {
  * JupyterHub, Kubecost, the Karpenter NodePools) and the certificate the hub's load balancer
  * serves in cognito and oauth modes.
  */
-export function addDataAddons(stack: TerraformStack, { vars, locals }: StackContext, deps: DataAddonsDependencies): EksDataAddonsModule {
+export function addDataAddons(stack: TerraformStack, { platform, vars, locals }: StackContext, deps: DataAddonsDependencies): EksDataAddonsModule {
   const { eks, vpc, clusterAddons, hub, cognito } = deps;
   const notDummy = 'var.jupyter_hub_auth_mechanism != "dummy"';
 
@@ -226,13 +278,19 @@ export function addDataAddons(stack: TerraformStack, { vars, locals }: StackCont
   const oauthBase = vars.oauthDomain.stringValue;
   const valuesByMode: Record<AuthMechanism, string> = {
     dummy: toHelmValues(
-      jupyterHubValues({ mode: "dummy", profiles: deps.profiles, singleUserServiceAccountName: serviceAccountName }),
+      jupyterHubValues({
+        mode: "dummy",
+        profiles: deps.profiles,
+        singleUserServiceAccountName: serviceAccountName,
+        chartVersion: platform.charts.jupyterhub.version,
+      }),
     ),
     cognito: toHelmValues(
       jupyterHubValues({
         mode: "cognito",
         profiles: deps.profiles,
         singleUserServiceAccountName: serviceAccountName,
+        chartVersion: platform.charts.jupyterhub.version,
         loadBalancer,
         oauth: {
           callbackUrl,
@@ -254,6 +312,7 @@ export function addDataAddons(stack: TerraformStack, { vars, locals }: StackCont
         mode: "oauth",
         profiles: deps.profiles,
         singleUserServiceAccountName: serviceAccountName,
+        chartVersion: platform.charts.jupyterhub.version,
         loadBalancer,
         oauth: {
           callbackUrl,
@@ -276,19 +335,19 @@ export function addDataAddons(stack: TerraformStack, { vars, locals }: StackCont
     privateSubnetId: (index) => vpc.privateSubnet(index),
   };
 
-  return new EksDataAddonsModule(stack, "eks_data_addons", {
+  return new EksDataAddonsModule(stack, "eks_data_addons", platform.modules.eksDataAddons, {
     oidc_provider_arn: eks.oidcProviderArn,
     enable_aws_neuron_device_plugin: true,
     enable_nvidia_device_plugin: true,
     nvidia_device_plugin_helm_config: {
-      version: NVIDIA_DEVICE_PLUGIN_VERSION,
+      version: platform.charts.nvidiaDevicePlugin.version,
       name: "nvidia-device-plugin",
       values: [toHelmValues(nvidiaDevicePluginValues())],
     },
     enable_jupyterhub: true,
     jupyterhub_helm_config: {
       values: ["${local.jupyterhub_values[var.jupyter_hub_auth_mechanism]}"],
-      version: JUPYTERHUB_CHART_VERSION,
+      version: platform.charts.jupyterhub.version,
     },
     enable_kubecost: true,
     kubecost_helm_config: {
@@ -297,6 +356,11 @@ export function addDataAddons(stack: TerraformStack, { vars, locals }: StackCont
       repository_password: clusterAddons.ecrToken.password,
     },
     enable_karpenter_resources: true,
-    karpenter_resources_helm_config: renderKarpenterResourcesHelmConfig(nodePools, nodePoolRefs, toHelmValues),
+    karpenter_resources_helm_config: renderKarpenterResourcesHelmConfig(
+      nodePools,
+      nodePoolRefs,
+      toHelmValues,
+      karpenterResourcesTarget(platform),
+    ),
   });
 }

@@ -1,5 +1,6 @@
 import { TerraformLocal, TerraformStack } from "cdktf";
 import { BlueprintVariables } from "../../variables";
+import type { PlatformSet } from "../../versions";
 
 /** The blueprint's `locals` of main.tf, shared by every file of the stack. */
 export interface Locals {
@@ -11,6 +12,8 @@ export interface Locals {
 
 /** What each part of the stack may read: the variables and the shared locals. */
 export interface StackContext {
+  /** The platform version set the stack is synthesized for (versions.ts). */
+  readonly platform: PlatformSet;
   readonly vars: BlueprintVariables;
   readonly locals: Locals;
 }

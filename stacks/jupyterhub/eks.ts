@@ -15,9 +15,9 @@ export interface EksDependencies {
 }
 
 /** main.tf's `module.eks`: the control plane, its security group rules and the core node group. */
-export function addEks(stack: TerraformStack, { vars, locals }: StackContext, deps: EksDependencies): EksModule {
+export function addEks(stack: TerraformStack, { platform, vars, locals }: StackContext, deps: EksDependencies): EksModule {
   const secondaryRangeSubnets = deps.vpc.secondaryRangePrivateSubnetIds;
-  return new EksModule(stack, "eks", {
+  return new EksModule(stack, "eks", platform.modules.eks, {
     cluster_name: locals.name.asString,
     cluster_version: vars.eksClusterVersion.stringValue,
     // Public API endpoint, as in the blueprint: meant for sandbox accounts.

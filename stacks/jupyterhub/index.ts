@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { LocalBackend, Lazy, S3Backend, TerraformStack } from "cdktf";
 import { ProjectConfig, statePathFromStackDir } from "../../config";
-import { declareVariables } from "../../variables";
+import { addClusterVersionChecks, declareVariables } from "../../variables";
 import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { addAwsProviders, addClusterProviders } from "./providers";
@@ -36,9 +36,10 @@ export class JupyterHubStack extends TerraformStack {
     // A profile that cannot schedule is a synthesis error, not a notebook stuck in Pending.
     assertValidCatalog({ profiles: config.profiles, nodePools, nodeGroups: managedNodeGroups });
 
-    const vars = declareVariables(this);
-    const { providers, locals } = addAwsProviders(this, vars);
-    const ctx: StackContext = { vars, locals };
+    const vars = declareVariables(this, config.platform);
+    addClusterVersionChecks(this, config.platform);
+    const { providers, locals } = addAwsProviders(this, config.platform, vars);
+    const ctx: StackContext = { platform: config.platform, vars, locals };
 
     const vpc = addVpc(this, ctx);
     let blueprintsAddons: EksBlueprintsAddonsModule | undefined;

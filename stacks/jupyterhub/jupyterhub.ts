@@ -30,7 +30,7 @@ export interface JupyterHubResources {
  */
 export function addJupyterHub(
   stack: TerraformStack,
-  { locals }: StackContext,
+  { platform, locals }: StackContext,
   eks: EksModule,
   vpc: VpcModule,
 ): JupyterHubResources {
@@ -40,7 +40,7 @@ export function addJupyterHub(
   // (the blueprint trusts `jupyterhub-single-user`, an account nobody creates).
   const serviceAccountName = `${eks.clusterName}-jupyterhub-single-user`;
 
-  const irsa = new IrsaModule(stack, "jupyterhub_single_user_irsa", {
+  const irsa = new IrsaModule(stack, "jupyterhub_single_user_irsa", platform.modules.iamRoleForServiceAccountsEks, {
     role_name: `${eks.clusterName}-jupyterhub-single-user-sa`,
     role_policy_arns: { policy: NOTEBOOK_POLICY_ARN },
     oidc_providers: {
@@ -117,6 +117,7 @@ export function addJupyterHub(
   new EksBlueprintsAddonsModule(
     stack,
     "efs_config",
+    platform.modules.eksBlueprintsAddons,
     {
       cluster_name: eks.clusterName,
       cluster_endpoint: eks.clusterEndpoint,

@@ -6,22 +6,10 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
-import { BlueprintVariables, REQUIRED_TERRAFORM_VERSION } from "../../variables";
+import { BlueprintVariables } from "../../variables";
+import type { PlatformSet } from "../../versions";
 import { EksModule } from "../../modules/eks";
 import { Locals, defineLocal } from "./context";
-
-/**
- * The blueprint's `required_providers` (versions.tf). The prebuilt bindings pin exact
- * versions (aws 5.100.0, helm 2.17.0, ...); the blueprint's ranges are restored so that an
- * existing `.terraform.lock.hcl` of an HCL deployment stays valid.
- */
-export const REQUIRED_PROVIDERS = {
-  aws: { source: "hashicorp/aws", version: "~> 5.95" },
-  kubernetes: { source: "hashicorp/kubernetes", version: ">= 2.10" },
-  helm: { source: "hashicorp/helm", version: "~> 2.17" },
-  random: { source: "hashicorp/random", version: ">= 3.1.0" },
-  archive: { source: "hashicorp/archive", version: "2.4.0" },
-} as const;
 
 export interface AwsProviders {
   readonly aws: AwsProvider;
@@ -30,9 +18,16 @@ export interface AwsProviders {
 }
 
 /** versions.tf, the `aws` providers and the main.tf locals and data sources that need no cluster. */
-export function addAwsProviders(stack: TerraformStack, vars: BlueprintVariables): { providers: AwsProviders; locals: Locals } {
-  stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
-  for (const [name, constraint] of Object.entries(REQUIRED_PROVIDERS)) {
+export function addAwsProviders(
+  stack: TerraformStack,
+  platform: PlatformSet,
+  vars: BlueprintVariables,
+): { providers: AwsProviders; locals: Locals } {
+  // The prebuilt bindings pin exact versions (aws 5.100.0, helm 2.17.0, ...); the set's
+  // ranges (the blueprint's) are written instead, so that an existing
+  // `.terraform.lock.hcl` of an HCL deployment stays valid.
+  stack.addOverride("terraform.required_version", platform.terraform.requiredVersion);
+  for (const [name, constraint] of Object.entries(platform.providers)) {
     stack.addOverride(`terraform.required_providers.${name}`, constraint);
   }
 

@@ -8,7 +8,7 @@ import { StackContext, defineLocal, tagsOf } from "./context";
  * range (`cidrsubnet(secondary_cidr_blocks[0], 1, k)`) for the control plane ENIs, nodes and
  * pods; one NAT gateway.
  */
-export function addVpc(stack: TerraformStack, { vars, locals }: StackContext): VpcModule {
+export function addVpc(stack: TerraformStack, { platform, vars, locals }: StackContext): VpcModule {
   defineLocal(stack, "private_subnets",
     `\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 3, k)]}`,
   );
@@ -19,7 +19,7 @@ export function addVpc(stack: TerraformStack, { vars, locals }: StackContext): V
     `\${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}`,
   );
 
-  return new VpcModule(stack, "vpc", {
+  return new VpcModule(stack, "vpc", platform.modules.vpc, {
     name: locals.name.asString,
     cidr: vars.vpcCidr.stringValue,
     azs: locals.azs.asList,

@@ -1,0 +1,379 @@
+/**
+ * The platform's versions.tf: every version the stack depends on, in one place, for each of
+ * the two platform sets.
+ *
+ * - `current` (the default): what a new deployment gets. Every EKS version it allows can be
+ *   created today and is supported by its Karpenter and its node images.
+ * - `blueprint`: the HCL blueprint's components (Karpenter 0.37, eks-data-addons 1.33.0,
+ *   v1beta1 NodePools on Amazon Linux 2), for teams that adopt a running blueprint
+ *   deployment. Only the pins that make `terraform init` work today differ from the blueprint.
+ *
+ * Both sets synthesize the same addresses with the same `count` shape; only versions and the
+ * values that depend on them differ. The set is chosen at synth time (config.ts,
+ * JUPYTERHUB_PLATFORM).
+ *
+ * Every fact names its source and the day it was checked. Facts go stale: docs/versions.md
+ * says how to refresh them, and `npm run module-facts` regenerates the module facts the
+ * tests check these pins against (test/fixtures/module-facts/).
+ */
+
+/**
+ * Validation rules that read other variables (the auth mode) need Terraform 1.9; older
+ * versions reject such a configuration outright. `check` blocks need 1.5.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
+
+/** The day the facts below were last checked against their sources. */
+export const FACTS_CHECKED = "2026-11-27";
+
+export const PLATFORM_NAMES = ["current", "blueprint"] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];
+
+/** Where a fact comes from: a repository file at a tag, or a documentation page. */
+export interface Cited {
+  /** `owner/repo@tag:path`, or a documentation page's title and address. */
+  readonly ref: string;
+  /** The day the fact was checked against `ref` (YYYY-MM-DD). */
+  readonly checked: string;
+  /** Why this version, where it is not obvious. */
+  readonly why?: string;
+}
+
+export interface ProviderConstraint {
+  readonly source: string;
+  readonly version: string;
+}
+
+/** A Terraform registry module: `source` and an exact `version` (modules are not in the lock file). */
+export interface ModulePin extends Cited {
+  readonly source: string;
+  readonly version: string;
+}
+
+export interface ChartPin extends Cited {
+  readonly chart: string;
+  readonly version: string;
+}
+
+export interface ImagePin extends Cited {
+  readonly image: string;
+  readonly tag: string;
+}
+
+/** A range of Kubernetes minor versions, both ends included ("1.32" .. "1.36"). */
+export interface KubernetesRange {
+  readonly min: string;
+  readonly max: string;
+}
+
+/** One Kubernetes minor version on Amazon EKS and its support dates. */
+export interface EksKubernetesVersion {
+  readonly version: string;
+  /** First day of availability on EKS. */
+  readonly released: string;
+  /** Last day of standard support ($0.10 per cluster-hour). */
+  readonly standardSupportEnd: string;
+  /** Last day of extended support ($0.60 per cluster-hour); after it EKS creates no such cluster. */
+  readonly extendedSupportEnd: string;
+}
+
+/** Cluster-hour prices of the EKS control plane (USD). */
+export const EKS_PRICE_PER_CLUSTER_HOUR = { standard: 0.1, extended: 0.6 } as const;
+
+/**
+ * Kubernetes versions on Amazon EKS. Source: Amazon EKS User Guide, "Understand the Kubernetes
+ * version lifecycle on EKS" (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html),
+ * standard and extended support calendars.
+ */
+export const EKS_KUBERNETES_VERSIONS: readonly EksKubernetesVersion[] = [
+  { version: "1.29", released: "2024-01-23", standardSupportEnd: "2025-03-23", extendedSupportEnd: "2026-03-23" },
+  { version: "1.30", released: "2024-05-23", standardSupportEnd: "2025-07-23", extendedSupportEnd: "2026-07-23" },
+  { version: "1.31", released: "2024-09-26", standardSupportEnd: "2025-11-26", extendedSupportEnd: "2026-11-26" },
+  { version: "1.32", released: "2025-01-23", standardSupportEnd: "2026-03-23", extendedSupportEnd: "2027-03-23" },
+  { version: "1.33", released: "2025-05-29", standardSupportEnd: "2026-07-29", extendedSupportEnd: "2027-07-29" },
+  { version: "1.34", released: "2025-10-02", standardSupportEnd: "2026-12-02", extendedSupportEnd: "2027-12-02" },
+  // 1.35 and 1.36: the end dates as published by third parties (endoflife.date/amazon-eks;
+  // aws-samples eks-operation-review) and the EKS "14 months standard + 12 months extended"
+  // rule; the first AL2023 AMIs are amazon-eks-ami v20260114 (1.35) and v20260610 (1.36).
+  { version: "1.35", released: "2026-01-27", standardSupportEnd: "2027-03-27", extendedSupportEnd: "2028-03-27" },
+  { version: "1.36", released: "2026-06-02", standardSupportEnd: "2027-08-02", extendedSupportEnd: "2028-08-02" },
+];
+
+export const EKS_KUBERNETES_VERSIONS_SOURCE: Cited = {
+  ref: "Amazon EKS User Guide, Understand the Kubernetes version lifecycle on EKS, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
+  checked: FACTS_CHECKED,
+};
+
+/** The node image family of the Karpenter NodePools and the Kubernetes versions it is published for. */
+export interface NodeImage extends Cited {
+  /** EC2NodeClass `amiFamily` (v1beta1) or the `amiSelectorTerms` alias family (v1). */
+  readonly family: "AL2" | "AL2023";
+  readonly kubernetes: KubernetesRange;
+  /**
+   * v1 EC2NodeClass `amiSelectorTerms` alias. Absent for v1beta1, where the
+   * karpenter-resources chart's default `amiFamily` (AL2) applies.
+   */
+  readonly amiSelectorAlias?: string;
+}
+
+export interface KarpenterPin extends ChartPin {
+  /** The NodePool / EC2NodeClass API the platform writes. */
+  readonly api: "v1beta1" | "v1";
+  /** The Kubernetes versions this Karpenter release supports (its compatibility matrix). */
+  readonly kubernetes: KubernetesRange;
+}
+
+/** cluster-autoscaler: the chart and the image for each Kubernetes minor version (it must match the cluster). */
+export interface ClusterAutoscalerPin extends Cited {
+  /** Chart version; absent: the eks-blueprints-addons default (9.35.0) and its image map. */
+  readonly chartVersion?: string;
+  /** Image tag per Kubernetes minor version; absent: the module's own map. */
+  readonly imageTags?: Readonly<Record<string, string>>;
+}
+
+export interface PlatformSet {
+  readonly name: PlatformName;
+  /** One line for docs and synth output. */
+  readonly summary: string;
+  readonly terraform: { readonly requiredVersion: string };
+  readonly providers: Readonly<Record<"aws" | "kubernetes" | "helm" | "random" | "archive", ProviderConstraint>>;
+  readonly modules: {
+    readonly vpc: ModulePin;
+    readonly eks: ModulePin;
+    readonly iamRoleForServiceAccountsEks: ModulePin;
+    readonly eksBlueprintsAddons: ModulePin;
+    readonly eksDataAddons: ModulePin;
+  };
+  readonly karpenter: KarpenterPin;
+  readonly nodeImage: NodeImage;
+  readonly charts: {
+    readonly jupyterhub: ChartPin;
+    readonly kubePrometheusStack: ChartPin;
+    readonly nvidiaDevicePlugin: ChartPin;
+  };
+  readonly clusterAutoscaler: ClusterAutoscalerPin;
+  /**
+   * Karpenter controller permissions the eks-blueprints-addons policy lacks for this set's
+   * Karpenter (added through `karpenter.policy_statements`).
+   */
+  readonly karpenterExtraReadActions: readonly string[];
+  readonly kubernetes: {
+    /** The default of `eks_cluster_version`. */
+    readonly default: string;
+    /**
+     * Whether the allowed versions must also lie inside `karpenter.kubernetes`. The blueprint
+     * set cannot honour it (Karpenter 0.37 stops at 1.30, EKS no longer creates 1.31): it allows
+     * what EKS and its node images still serve, and its plan warns.
+     */
+    readonly requireKarpenterSupport: boolean;
+  };
+}
+
+const SOURCE = {
+  vpc: "terraform-aws-modules/vpc/aws",
+  eks: "terraform-aws-modules/eks/aws",
+  irsa: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
+  eksBlueprintsAddons: "aws-ia/eks-blueprints-addons/aws",
+  eksDataAddons: "aws-ia/eks-data-addons/aws",
+} as const;
+
+/** The blueprint's provider constraints (versions.tf); both sets keep them. */
+const PROVIDERS: PlatformSet["providers"] = {
+  aws: { source: "hashicorp/aws", version: "~> 5.95" },
+  kubernetes: { source: "hashicorp/kubernetes", version: ">= 2.10" },
+  helm: { source: "hashicorp/helm", version: "~> 2.17" },
+  random: { source: "hashicorp/random", version: ">= 3.1.0" },
+  archive: { source: "hashicorp/archive", version: "2.4.0" },
+};
+
+/** Modules both sets pin to the same release. */
+const SHARED_MODULES = {
+  vpc: {
+    source: SOURCE.vpc,
+    version: "5.21.0",
+    ref: "terraform-aws-modules/terraform-aws-vpc@v5.21.0:versions.tf",
+    checked: FACTS_CHECKED,
+    why: "The last 5.x release (2025-04-21), what the blueprint's `~> 5.0` resolves to; 6.x needs the AWS provider 6.",
+  },
+  eks: {
+    source: SOURCE.eks,
+    version: "19.21.0",
+    ref: "terraform-aws-modules/terraform-aws-eks@v19.21.0:versions.tf",
+    checked: FACTS_CHECKED,
+    why: "The last 19.x release (2023-12-11), what the blueprint's `~> 19.15` resolves to. 20.x moves aws-auth out of the module (other addresses); 21.x needs the AWS provider 6.",
+  },
+  iamRoleForServiceAccountsEks: {
+    source: SOURCE.irsa,
+    version: "5.60.0",
+    ref: "terraform-aws-modules/terraform-aws-iam@v5.60.0:modules/iam-role-for-service-accounts-eks/versions.tf",
+    checked: FACTS_CHECKED,
+    why: "The last 5.x release (2025-08-08), what `~> 5.20` resolves to; 6.0 removed this submodule.",
+  },
+  eksBlueprintsAddons: {
+    source: SOURCE.eksBlueprintsAddons,
+    version: "1.23.0",
+    ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:versions.tf",
+    checked: FACTS_CHECKED,
+    why: "The last release on the helm provider 2 (`>= 2.9, < 3.0`, 2025-12-16). 1.24.0 (2026-07-03) requires helm `>= 3.0`, which eks-data-addons (`~> 2.17`) cannot use: the blueprint's `~> 1.2` now resolves to 1.24.x and `terraform init` fails.",
+  },
+} as const satisfies Omit<PlatformSet["modules"], "eksDataAddons">;
+
+export const PLATFORM_SETS: Readonly<Record<PlatformName, PlatformSet>> = {
+  current: {
+    name: "current",
+    summary: "supported versions for new deployments: EKS 1.35 by default, Karpenter v1 on Amazon Linux 2023",
+    terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
+    providers: PROVIDERS,
+    modules: {
+      ...SHARED_MODULES,
+      eksDataAddons: {
+        source: SOURCE.eksDataAddons,
+        version: "1.38.0",
+        ref: "aws-ia/terraform-aws-eks-data-addons@v1.38.0:helm-charts/karpenter-resources/templates/node-pool.yaml",
+        checked: FACTS_CHECKED,
+        why: "The newest release (2025-08-07); 1.34.0+ renders karpenter.sh/v1 NodePools and karpenter.k8s.aws/v1 EC2NodeClasses. It pins aws `~> 5.95` and helm `~> 2.17`.",
+      },
+    },
+    karpenter: {
+      chart: "oci://public.ecr.aws/karpenter/karpenter",
+      version: "1.14.1",
+      api: "v1",
+      kubernetes: { min: "1.26", max: "1.36" },
+      ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/version/version.go (MinK8sVersion 1.26, MaxK8sVersion 1.36), website/content/en/v1.14/upgrading/compatibility.md",
+      checked: FACTS_CHECKED,
+      why: "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside 1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values eks-blueprints-addons also sets are ignored.",
+    },
+    nodeImage: {
+      family: "AL2023",
+      kubernetes: { min: "1.29", max: "1.36" },
+      amiSelectorAlias: "al2023@latest",
+      ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/amifamily/al2023.go, pkg/providers/amifamily/types.go; awslabs/amazon-eks-ami CHANGELOG.md",
+      checked: FACTS_CHECKED,
+      why: "The alias al2023@latest resolves, per instance type, to the standard, NVIDIA or Neuron variant of the EKS-optimized AL2023 AMI, published for every EKS version.",
+    },
+    charts: {
+      jupyterhub: {
+        chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
+        version: "4.4.0",
+        ref: "jupyterhub/zero-to-jupyterhub-k8s@4.4.0:jupyterhub/Chart.yaml, docs/source/administrator/upgrading/upgrade-3-to-4.md",
+        checked: FACTS_CHECKED,
+        why: "The newest release (2026-06-10, JupyterHub 5.5.0), tested upstream on current k3s. 3.2.1 runs kube-scheduler v1.26.11 as the user-scheduler, nine minor versions behind Kubernetes 1.35, with RBAC that predates the 1.28 scheduler.",
+      },
+      kubePrometheusStack: {
+        chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
+        version: "48.1.1",
+        ref: "prometheus-community/helm-charts@kube-prometheus-stack-48.1.1:charts/kube-prometheus-stack/Chart.yaml",
+        checked: FACTS_CHECKED,
+        why: "The blueprint's pin; its kubeVersion is >=1.16.0-0 and it uses no API removed up to 1.36.",
+      },
+      nvidiaDevicePlugin: {
+        chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
+        version: "0.17.4",
+        ref: "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
+        checked: FACTS_CHECKED,
+        why: "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the driver but not the plugin. The time-slicing configuration (sharing.timeSlicing.resources[].replicas) and the chart's config.map are unchanged since v0.15.0.",
+      },
+    },
+    clusterAutoscaler: {
+      chartVersion: "9.59.0",
+      imageTags: { "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" },
+      ref: "kubernetes/autoscaler tags cluster-autoscaler-chart-9.59.0 and cluster-autoscaler-1.3x.y; aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler_image_tag)",
+      checked: FACTS_CHECKED,
+      why: "cluster-autoscaler must match the cluster's minor version. eks-blueprints-addons 1.23.0 installs chart 9.35.0 (2024, app 1.29) and maps 1.33 to image v1.32.1; these are the latest patch of each minor and the newest chart (2026-07-21).",
+    },
+    karpenterExtraReadActions: ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
+    kubernetes: { default: "1.35", requireKarpenterSupport: true },
+  },
+  blueprint: {
+    name: "blueprint",
+    summary: "the blueprint's components for adopting a running deployment: Karpenter 0.37, v1beta1 NodePools on Amazon Linux 2",
+    terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
+    providers: PROVIDERS,
+    modules: {
+      ...SHARED_MODULES,
+      eksDataAddons: {
+        source: SOURCE.eksDataAddons,
+        version: "1.33.0",
+        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+        checked: FACTS_CHECKED,
+        why: "The blueprint's pin: karpenter.sh/v1beta1 NodePools with amiFamily AL2.",
+      },
+    },
+    karpenter: {
+      chart: "oci://public.ecr.aws/karpenter/karpenter",
+      version: "0.37.0",
+      api: "v1beta1",
+      kubernetes: { min: "1.23", max: "1.30" },
+      ref: "aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/upgrading/compatibility.md",
+      checked: FACTS_CHECKED,
+      why: "The blueprint's pin. Karpenter 0.37 supports Kubernetes up to 1.30; 1.31 needs 1.0.5.",
+    },
+    nodeImage: {
+      family: "AL2",
+      kubernetes: { min: "1.23", max: "1.32" },
+      ref: "Amazon EKS User Guide, Amazon Linux 2 AMI deprecation, https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html",
+      checked: FACTS_CHECKED,
+      why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later.",
+    },
+    charts: {
+      jupyterhub: {
+        chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
+        version: "3.2.1",
+        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+        checked: FACTS_CHECKED,
+      },
+      kubePrometheusStack: {
+        chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
+        version: "48.1.1",
+        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+        checked: FACTS_CHECKED,
+      },
+      nvidiaDevicePlugin: {
+        chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
+        version: "v0.15.0",
+        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+        checked: FACTS_CHECKED,
+      },
+    },
+    clusterAutoscaler: {
+      ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler chart_version 9.35.0, image map 1.32 = v1.32.1)",
+      checked: FACTS_CHECKED,
+      why: "The blueprint passes neither; the module's defaults stand.",
+    },
+    karpenterExtraReadActions: [],
+    kubernetes: { default: "1.32", requireKarpenterSupport: false },
+  },
+};
+
+/** Kubernetes minor versions compared as numbers: "1.9" < "1.10". */
+export function compareKubernetesVersions(a: string, b: string): number {
+  const [amaj, amin] = a.split(".").map(Number);
+  const [bmaj, bmin] = b.split(".").map(Number);
+  return amaj !== bmaj ? amaj - bmaj : amin - bmin;
+}
+
+function inRange(version: string, range: KubernetesRange): boolean {
+  return compareKubernetesVersions(version, range.min) >= 0 && compareKubernetesVersions(version, range.max) <= 0;
+}
+
+/** The EKS versions that can be created on `day` (YYYY-MM-DD): released, extended support not over. */
+export function creatableEksVersions(day: string = FACTS_CHECKED): EksKubernetesVersion[] {
+  return EKS_KUBERNETES_VERSIONS.filter((v) => v.released <= day && day <= v.extendedSupportEnd);
+}
+
+/**
+ * The values `eks_cluster_version` accepts in `set`: versions EKS can create on the day the
+ * facts were checked, that the set's node images exist for and (where the set requires it)
+ * that its Karpenter supports. Deterministic: it depends on the facts, not on the clock.
+ */
+export function allowedKubernetesVersions(set: PlatformSet): EksKubernetesVersion[] {
+  return creatableEksVersions(FACTS_CHECKED).filter(
+    (v) =>
+      inRange(v.version, set.nodeImage.kubernetes) &&
+      (!set.kubernetes.requireKarpenterSupport || inRange(v.version, set.karpenter.kubernetes)),
+  );
+}
+
+export function isPlatformName(value: string): value is PlatformName {
+  return (PLATFORM_NAMES as readonly string[]).includes(value);
+}
