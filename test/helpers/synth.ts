@@ -13,6 +13,7 @@ export type TerraformJson = {
   module: Record<string, Record<string, any>>;
   output: Record<string, any>;
   removed?: any[];
+  check?: Record<string, any>;
 };
 
 const cache = new Map<string, TerraformJson>();

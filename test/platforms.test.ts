@@ -1,0 +1,349 @@
+import { parse as parseYaml } from "yaml";
+import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
+import { NodePool as KarpenterNodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
+import { substitute } from "./helpers/template";
+import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
+import { makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
+import {
+  EKS_KUBERNETES_VERSIONS,
+  FACTS_CHECKED,
+  PLATFORM_NAMES,
+  PLATFORM_SETS,
+  allowedKubernetesVersions,
+  compareKubernetesVersions,
+  creatableEksVersions,
+} from "../versions";
+import { AUTH_MODES, USER_POD_NODE_LABELS, notebookProfiles, tolerates, validateCatalog, nodePools, managedNodeGroups } from "../profiles";
+import { NOTEBOOK_POOL_BUDGETS } from "../profiles";
+
+/**
+ * Validates a model against its schema (throws on the first invalid object). The models'
+ * base class is ESM-only, which this CommonJS project's type resolution does not follow.
+ */
+const validate = (model: unknown): void => (model as { validate(): void }).validate();
+
+const synth = (name: (typeof PLATFORM_NAMES)[number]): TerraformJson => synthStack({ platform: PLATFORM_SETS[name] });
+const current = synth("current");
+const blueprint = synth("blueprint");
+
+/** Every `count` in the stack, by address ("module.x", "aws_y.z", "data.aws_y.z"). */
+function countShape(json: TerraformJson): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) out[`${type}.${name}`] = body.count ?? null;
+  }
+  for (const [type, byName] of Object.entries(json.data ?? {})) {
+    for (const [name, body] of Object.entries(byName)) out[`data.${type}.${name}`] = body.count ?? null;
+  }
+  for (const [name, body] of Object.entries(json.module ?? {})) out[`module.${name}`] = body.count ?? null;
+  return out;
+}
+
+describe("the platform sets", () => {
+  it("synthesize the same addresses with the same count shape", () => {
+    expect(addresses(current)).toEqual(addresses(blueprint));
+    expect(addresses(current).length).toBeGreaterThan(40);
+    expect(countShape(current)).toEqual(countShape(blueprint));
+  });
+
+  it("pin every registry module to an exact version, the set's", () => {
+    for (const [json, set] of [
+      [current, PLATFORM_SETS.current],
+      [blueprint, PLATFORM_SETS.blueprint],
+    ] as const) {
+      const pins = Object.values(set.modules).map((m) => `${m.source}@${m.version}`);
+      for (const [name, body] of Object.entries(json.module)) {
+        expect(body.version, `module.${name}`).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+$/);
+        expect(pins, `module.${name}`).toContain(`${body.source}@${body.version}`);
+      }
+    }
+    expect(current.module.eks_data_addons.version).toBe("1.38.0");
+    expect(blueprint.module.eks_data_addons.version).toBe("1.33.0");
+    expect(current.module.eks_blueprints_addons.version).toBe("1.23.0");
+  });
+
+  it("cite a source and the day it was checked for every pin", () => {
+    for (const set of Object.values(PLATFORM_SETS)) {
+      const cited = [
+        ...Object.values(set.modules),
+        set.karpenter,
+        set.nodeImage,
+        ...Object.values(set.charts),
+        set.clusterAutoscaler,
+      ];
+      for (const pin of cited) {
+        expect(pin.ref.length, JSON.stringify(pin)).toBeGreaterThan(10);
+        expect(pin.checked).toMatch(/^20[0-9]{2}-[01][0-9]-[0-3][0-9]$/);
+      }
+    }
+  });
+
+  it("agree on the Karpenter API: v1 exactly when eks-data-addons renders v1 (1.34.0 and later)", () => {
+    for (const set of Object.values(PLATFORM_SETS)) {
+      const [, minor] = set.modules.eksDataAddons.version.split(".").map(Number);
+      expect(set.karpenter.api, set.name).toBe(minor >= 34 ? "v1" : "v1beta1");
+      expect(set.karpenter.version.startsWith("0."), set.name).toBe(set.karpenter.api === "v1beta1");
+    }
+  });
+});
+
+describe("EKS versions", () => {
+  it("are creatable as of the facts' date: 1.32 to 1.36 (1.31 left extended support on 2026-11-26)", () => {
+    expect(creatableEksVersions(FACTS_CHECKED).map((v) => v.version)).toEqual(["1.32", "1.33", "1.34", "1.35", "1.36"]);
+    expect(creatableEksVersions("2026-11-26").map((v) => v.version)).toContain("1.31");
+    for (const v of EKS_KUBERNETES_VERSIONS) {
+      expect(v.released < v.standardSupportEnd && v.standardSupportEnd < v.extendedSupportEnd, v.version).toBe(true);
+    }
+  });
+
+  it("current allows every creatable version its Karpenter and AL2023 images support, default 1.35 in standard support", () => {
+    const set = PLATFORM_SETS.current;
+    const allowed = allowedKubernetesVersions(set).map((v) => v.version);
+    expect(allowed).toEqual(["1.32", "1.33", "1.34", "1.35", "1.36"]);
+    expect(allowed).toContain(set.kubernetes.default);
+    for (const v of allowed) {
+      expect(compareKubernetesVersions(v, set.karpenter.kubernetes.min) >= 0 && compareKubernetesVersions(v, set.karpenter.kubernetes.max) <= 0).toBe(true);
+    }
+    const def = EKS_KUBERNETES_VERSIONS.find((v) => v.version === set.kubernetes.default)!;
+    expect(FACTS_CHECKED <= def.standardSupportEnd).toBe(true);
+    // One cluster-autoscaler image per allowed version (the autoscaler must match the cluster).
+    expect(Object.keys(set.clusterAutoscaler.imageTags ?? {})).toEqual(allowed);
+    for (const [k, tag] of Object.entries(set.clusterAutoscaler.imageTags ?? {})) expect(tag.startsWith(`v${k}.`)).toBe(true);
+  });
+
+  it("blueprint allows 1.32 only: the one creatable version with Amazon Linux 2 images", () => {
+    expect(allowedKubernetesVersions(PLATFORM_SETS.blueprint).map((v) => v.version)).toEqual(["1.32"]);
+    expect(PLATFORM_SETS.blueprint.kubernetes.default).toBe("1.32");
+  });
+});
+
+/** Plausible values for the interpolations of the NodePool values, so that ids pass the CRD patterns. */
+function resolveRef(expr: string): string {
+  if (expr.includes("private_subnets")) return "subnet-0123456789abcdef0";
+  if (expr.includes("node_iam_role_arn")) return "karpenter-jupyterhub-on-eks-2026112701000000000001";
+  if (expr.includes("cluster_name")) return "jupyterhub-on-eks";
+  throw new Error(`unexpected interpolation in NodePool values: ${expr}`);
+}
+
+function renderedPools(json: TerraformJson) {
+  const config = json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
+  return Object.entries(config).map(([releaseKey, release]) => {
+    const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
+    return { releaseKey, values, ...renderKarpenterResources(values) };
+  });
+}
+
+describe("Karpenter resources of the current set", () => {
+  const pools = renderedPools(current);
+
+  it("are one release per NodePool of the catalog", () => {
+    expect(pools.map((p) => p.releaseKey).sort()).toEqual(nodePools.map((p) => p.releaseKey).sort());
+  });
+
+  it.each(pools.map((p) => [p.releaseKey, p] as const))("%s: a valid karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass", (_key, p) => {
+    expect(() => validate(new KarpenterNodePool(p.nodePool as never))).not.toThrow();
+    expect(() => validate(new EC2NodeClass(p.ec2NodeClass as never))).not.toThrow();
+    const nc = p.ec2NodeClass!.spec;
+    // AL2023 for every Kubernetes version; Karpenter picks the NVIDIA or Neuron variant per instance type.
+    expect(nc.amiSelectorTerms).toEqual([{ alias: "al2023@latest" }]);
+    expect(nc.amiFamily).toBeUndefined();
+    expect(nc.role).toBe("karpenter-jupyterhub-on-eks-2026112701000000000001");
+    const np = p.nodePool!.spec;
+    expect(np.template.spec.expireAfter).toBe("720h");
+    expect(np.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "60s", budgets: NOTEBOOK_POOL_BUDGETS });
+    expect(np.template.spec.nodeClassRef).toEqual({ name: p.values.name, group: "karpenter.k8s.aws", kind: "EC2NodeClass" });
+  });
+
+  it("would be caught by the schema if broken (the check can fail)", () => {
+    const p = pools[0];
+    const broken = structuredClone(p.nodePool!) as any;
+    broken.spec.disruption.consolidationPolicy = "WhenUnderutilized"; // v1beta1 only
+    expect(() => validate(new KarpenterNodePool(broken))).toThrow(/consolidationPolicy/);
+    const noImage = structuredClone(p.ec2NodeClass!) as any;
+    delete noImage.spec.amiSelectorTerms;
+    expect(() => validate(new EC2NodeClass(noImage))).toThrow(/amiSelectorTerms/);
+  });
+
+  it("the blueprint set keeps the blueprint's v1beta1 values: no AMI selector, expireAfter under disruption", () => {
+    const config = blueprint.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
+    for (const release of Object.values(config)) {
+      const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
+      expect(values.ec2NodeClass.amiSelectorTerms).toBeUndefined();
+      expect(values.nodePool.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "60s", expireAfter: "720h" });
+      expect(values.nodePool.expireAfter).toBeUndefined();
+    }
+  });
+});
+
+describe("every notebook profile schedules on a pool of each set", () => {
+  it("holds for the catalog", () => {
+    expect(validateCatalog({ profiles: notebookProfiles, nodePools, nodeGroups: managedNodeGroups })).toEqual([]);
+  });
+
+  it.each(["current", "blueprint"] as const)("%s: a rendered NodePool carries the profile's labels and only taints it tolerates", (name) => {
+    const json = synth(name);
+    const config = json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
+    const rendered = Object.values(config).map((release) => {
+      const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
+      // Both chart versions render the same template labels and taints.
+      return renderKarpenterResources(values).nodePool!.spec.template;
+    });
+    for (const mode of AUTH_MODES) {
+      for (const profile of notebookProfiles.filter((p) => p.modes.includes(mode))) {
+        const wanted = { ...USER_POD_NODE_LABELS, ...profile.nodeSelector };
+        const onPool = rendered.some(
+          (t) =>
+            Object.entries(wanted).every(([k, v]) => t.metadata.labels[k] === v) &&
+            ((t.spec.taints ?? []) as any[])
+              .filter((taint) => taint.effect !== "PreferNoSchedule")
+              .every((taint) => (profile.tolerations ?? []).some((tol) => tolerates(tol, taint))),
+        );
+        const onGroup = managedNodeGroups.some((g) => Object.entries(wanted).every(([k, v]) => g.labels[k] === v));
+        expect(onPool || onGroup, `${name}/${mode}: ${profile.displayName}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("chart and controller versions per set", () => {
+  const addons = (json: TerraformJson) => json.module.eks_blueprints_addons;
+  const dataAddons = (json: TerraformJson) => json.module.eks_data_addons;
+
+  it("current: Karpenter 1.14.1 with the read actions its controller needs beyond the module's policy", () => {
+    expect(addons(current).karpenter.chart_version).toBe("1.14.1");
+    expect(addons(current).karpenter.policy_statements).toEqual([
+      {
+        sid: "AllowRegionalReadActions",
+        effect: "Allow",
+        actions: ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
+        resources: ["*"],
+        conditions: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: ["${local.region}"] }],
+      },
+    ]);
+  });
+
+  it("current: cluster-autoscaler chart 9.59.0, its image chosen by the cluster version at plan time", () => {
+    const ca = addons(current).cluster_autoscaler;
+    expect(ca.chart_version).toBe("9.59.0");
+    expect(ca.image_tag_override).toBe(
+      '${lookup({ "1.32" = "v1.32.7", "1.33" = "v1.33.6", "1.34" = "v1.34.5", "1.35" = "v1.35.2", "1.36" = "v1.36.1" }, var.eks_cluster_version, "")}',
+    );
+  });
+
+  it("current: NVIDIA device plugin 0.17.4, JupyterHub chart 4.4.0", () => {
+    expect(dataAddons(current).nvidia_device_plugin_helm_config.version).toBe("0.17.4");
+    expect(dataAddons(current).jupyterhub_helm_config.version).toBe("4.4.0");
+    expect(addons(current).kube_prometheus_stack.chart_version).toBe("48.1.1");
+  });
+
+  it("blueprint: the blueprint's versions and nothing the blueprint does not pass", () => {
+    expect(addons(blueprint).karpenter.chart_version).toBe("0.37.0");
+    expect(addons(blueprint).karpenter.policy_statements).toBeUndefined();
+    expect(addons(blueprint).cluster_autoscaler.chart_version).toBeUndefined();
+    expect(addons(blueprint).cluster_autoscaler.image_tag_override).toBeUndefined();
+    expect(dataAddons(blueprint).nvidia_device_plugin_helm_config.version).toBe("v0.15.0");
+    expect(dataAddons(blueprint).jupyterhub_helm_config.version).toBe("3.2.1");
+  });
+
+  it("current: the z2jh 4 values add only what JupyterHub 5 and KubeSpawner 7 need", () => {
+    for (const mode of AUTH_MODES) {
+      const cur = parseYaml(substitute(current.locals.jupyterhub_values[mode])) as Record<string, any>;
+      const bp = parseYaml(substitute(blueprint.locals.jupyterhub_values[mode])) as Record<string, any>;
+      const expected = structuredClone(bp);
+      expected.hub.config = {
+        ...(bp.hub.config ?? {}),
+        ...(mode === "dummy" ? { Authenticator: { allow_all: true } } : {}),
+        KubeSpawner: { slug_scheme: "escape" },
+      };
+      expect(cur, mode).toEqual(expected);
+    }
+  });
+});
+
+describe("eks_cluster_version at plan time, by the real terraform", () => {
+  const dirs: Record<string, string> = {};
+  beforeAll(() => {
+    for (const [name, json] of [
+      ["current", current],
+      ["blueprint", blueprint],
+    ] as const) {
+      const config = {
+        terraform: { required_version: json.terraform.required_version },
+        variable: { eks_cluster_version: json.variable.eks_cluster_version },
+        check: json.check,
+      };
+      dirs[name] = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+    }
+  });
+  afterAll(() => {
+    for (const dir of Object.values(dirs)) removeTerraformDir(dir);
+  });
+
+  async function plan(set: "current" | "blueprint", version?: string) {
+    const args = ["plan", "-input=false", "-lock=false", "-refresh=false", "-json"];
+    if (version !== undefined) args.push("-var", `eks_cluster_version=${version}`);
+    const result = await runTerraform(args, { cwd: dirs[set] });
+    const diagnostics = parseDiagnostics(result.stdout);
+    return {
+      code: result.code,
+      errors: diagnostics.filter((d) => d.severity === "error").map((d) => d.detail),
+      warnings: diagnostics.filter((d) => d.severity === "warning").map((d) => d.detail),
+    };
+  }
+
+  /** Whether the plan of today should warn that `version` is in extended support. */
+  function inExtendedSupport(version: string): boolean {
+    const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
+    return new Date().toISOString().slice(0, 10) > v.standardSupportEnd;
+  }
+
+  it("current: the default 1.35 plans", async () => {
+    const r = await plan("current");
+    expect(r.errors).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it.each(["1.32", "1.33", "1.34", "1.36"])("current: %s plans, with a warning exactly while it is in extended support", async (version) => {
+    const r = await plan("current", version);
+    expect(r.errors).toEqual([]);
+    const warned = r.warnings.filter((w) => w.includes("extended support"));
+    expect(warned.length).toBe(inExtendedSupport(version) ? 1 : 0);
+    if (warned.length > 0) {
+      const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
+      expect(warned[0]).toContain(`Kubernetes ${version} left EKS standard support on ${v.standardSupportEnd}`);
+      expect(warned[0]).toContain("costs $0.60 instead of $0.10 per cluster-hour");
+      expect(warned[0]).toContain(`ends on ${v.extendedSupportEnd}`);
+    }
+  });
+
+  it.each([
+    ["1.31", "past the end of extended support"],
+    ["1.30", "the blueprint's old default"],
+    ["1.37", "not supported by Karpenter 1.14.1"],
+  ])("current: %s (%s) is refused with the allowed list and the reason", async (version) => {
+    const r = await plan("current", version);
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([
+      expect.stringContaining(`eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "current" platform set; it is "${version}"`),
+    ]);
+    expect(r.errors[0]).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
+    expect(r.errors[0]).toContain("Example: -var 'eks_cluster_version=1.35'");
+  });
+
+  it("blueprint: the default 1.32 plans with a warning that Karpenter 0.37 does not support it", async () => {
+    const r = await plan("blueprint");
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes("Karpenter 0.37.0"))).toEqual([
+      expect.stringContaining('Karpenter 0.37.0 of the "blueprint" platform set supports Kubernetes 1.23 to 1.30, not 1.32'),
+    ]);
+    expect(r.warnings.filter((w) => w.includes("extended support")).length).toBe(inExtendedSupport("1.32") ? 1 : 0);
+  });
+
+  it("blueprint: 1.33 is refused (no Amazon Linux 2 images)", async () => {
+    const r = await plan("blueprint", "1.33");
+    expect(r.code).toBe(1);
+    expect(r.errors[0]).toContain('eks_cluster_version must be 1.32 in the "blueprint" platform set; it is "1.33"');
+    expect(r.errors[0]).toContain('move to the "current" platform set');
+  });
+});
