@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { EKS_KUBERNETES_VERSIONS, FACTS_CHECKED, PLATFORM_SETS } from "../versions";
 
 const ROOT = resolve(__dirname, "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -43,6 +44,27 @@ describe("documentation", () => {
       const text = read(readme);
       for (const [, name] of text.matchAll(/npm run ([a-z:-]+)/g)) expect(scripts[name], `${readme}: npm run ${name}`).toBeDefined();
       for (const [, path] of text.matchAll(/(scripts\/[a-z-]+\.sh)/g)) expect(existsSync(join(ROOT, path)), path).toBe(true);
+    }
+  });
+
+  it.each(["docs/versions.md", "docs/versions.zh-CN.md"])("%s states every pinned version, every EKS date and the check date", (file) => {
+    const text = read(file);
+    expect(text).toContain(FACTS_CHECKED);
+    for (const set of Object.values(PLATFORM_SETS)) {
+      const versions = [
+        ...Object.values(set.modules).map((m) => m.version),
+        set.karpenter.version,
+        set.kubernetes.default,
+        ...Object.values(set.charts).map((c) => c.version),
+        ...(set.clusterAutoscaler.chartVersion ? [set.clusterAutoscaler.chartVersion] : []),
+        ...Object.values(set.clusterAutoscaler.imageTags ?? {}),
+        ...set.karpenterExtraReadActions,
+        ...(set.nodeImage.amiSelectorAlias ? [set.nodeImage.amiSelectorAlias] : []),
+      ];
+      for (const v of versions) expect(text, `${file}: ${set.name} ${v}`).toContain(v);
+    }
+    for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
+      expect(text, `${file}: EKS ${v.version}`).toContain(`| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`);
     }
   });
 });
