@@ -60,7 +60,7 @@ Tools: terraform (and npm for the synth) are required. kubectl and jq are needed
 Kubernetes steps, aws (AWS CLI v2) for the load balancer clean-up and the temporary
 kubeconfig; a missing one is reported and the parts that need it are skipped.
 
-Environment: JH_LB_TIMEOUT, JH_POLL_INTERVAL, JH_KUBE_CONTEXT (see above); TF_VAR_*,
+Environment: JUPYTERHUB_PLATFORM (current, the default, or blueprint: docs/versions.md); JH_LB_TIMEOUT, JH_POLL_INTERVAL, JH_KUBE_CONTEXT (see above); TF_VAR_*,
 AWS_PROFILE and the other AWS CLI settings, TF_CLI_ARGS* and TF_LOG pass through.
 EOF
 }

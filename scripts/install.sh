@@ -35,7 +35,7 @@ A relative -var-file path is taken relative to your current directory.
 TF_VAR_<name> environment variables work as usual (e.g. TF_VAR_jupyter_hub_auth_mechanism).
 -target and -chdir are refused: the script chooses them.
 
-Environment: TF_VAR_*, AWS_PROFILE / AWS_REGION and other AWS CLI settings, TF_CLI_ARGS*
+Environment: JUPYTERHUB_PLATFORM (current, the default, or blueprint: docs/versions.md); TF_VAR_*, AWS_PROFILE / AWS_REGION and other AWS CLI settings, TF_CLI_ARGS*
 and TF_LOG are passed through. The script sets CHECKPOINT_DISABLE=1,
 DISABLE_VERSION_CHECK=1 and (unless set) TF_IN_AUTOMATION=1.
 EOF

@@ -263,7 +263,8 @@ step_init() { lc_terraform init -input=false; }
 # Registers the synth step (unless --skip-synth) and terraform init.
 lc_common_steps() {
   if ((!LC_SKIP_SYNTH)); then
-    lc_step "Synthesize the Terraform JSON (npm run synth)" step_synth
+    # The platform set is chosen at synth time (versions.ts); say which one this run writes.
+    lc_step "Synthesize the Terraform JSON (npm run synth; platform set ${JUPYTERHUB_PLATFORM:-current})" step_synth
   fi
   lc_step "Initialize Terraform in the stack directory" step_init
 }
