@@ -65,6 +65,27 @@ describe("npm run synth", () => {
     );
   });
 
+  it("refuses an unknown platform set with exit code 2 and one line that says what to use", () => {
+    let failure: { status: number; stderr: Buffer } | undefined;
+    try {
+      synth(a, { JUPYTERHUB_PLATFORM: "latest" });
+    } catch (error) {
+      failure = error as { status: number; stderr: Buffer };
+    }
+    expect(failure?.status).toBe(2);
+    expect(failure?.stderr.toString()).toMatch(/^synth: JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint"\./);
+    expect(failure?.stderr.toString()).not.toContain("    at ");
+  });
+
+  it("writes the blueprint set when asked, with the same addresses", () => {
+    const blueprint = JSON.parse(synth(a, { JUPYTERHUB_PLATFORM: "blueprint" }));
+    const current = JSON.parse(outA);
+    expect(blueprint.module.eks_data_addons.version).toBe("1.33.0");
+    expect(current.module.eks_data_addons.version).toBe("1.38.0");
+    expect(Object.keys(blueprint.module).sort()).toEqual(Object.keys(current.module).sort());
+    synth(a); // leave the default behind for the other cases
+  });
+
   it("gives the same file as `cdktf synth`", () => {
     const cli = join(ROOT, "node_modules", ".bin", "cdktf");
     execFileSync(cli, ["synth"], {
