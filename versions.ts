@@ -304,7 +304,7 @@ export const PLATFORM_SETS: Readonly<Record<PlatformName, PlatformSet>> = {
       version: "0.37.0",
       api: "v1beta1",
       kubernetes: { min: "1.23", max: "1.30" },
-      ref: "aws/karpenter-provider-aws@v1.14.1:website/content/en/docs/upgrading/compatibility.md",
+      ref: "aws/karpenter-provider-aws@v0.37.0:pkg/providers/version/version.go (MinK8sVersion 1.23, MaxK8sVersion 1.30)",
       checked: FACTS_CHECKED,
       why: "The blueprint's pin. Karpenter 0.37 supports Kubernetes up to 1.30; 1.31 needs 1.0.5.",
     },
