@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet } from "../versions";
+import type { ModuleFacts } from "../scripts/module-facts";
 import { synthStack } from "./helpers/synth";
 import { locateTerraform } from "./helpers/terraform";
 import {
@@ -47,31 +48,6 @@ const BINDING_EXCEPTIONS: Readonly<Record<string, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Facts
 
-interface Located {
-  readonly constraint: string;
-  readonly file: string;
-}
-
-/** One file of test/fixtures/module-facts/ (written by scripts/module-facts.ts). */
-export interface ModuleFacts {
-  readonly source: string;
-  readonly version: string;
-  readonly repository: string;
-  readonly directory: string;
-  readonly tag: string;
-  readonly commit: string;
-  readonly localModules: readonly string[];
-  readonly requiredVersion: readonly Located[];
-  readonly requiredProviders: Readonly<Record<string, { source: string; constraints: readonly Located[] }>>;
-  readonly variables: Readonly<Record<string, { required: boolean }>>;
-  readonly moduleCalls: readonly {
-    name: string;
-    file: string;
-    source: string;
-    versionConstraint: string;
-    resolvedVersion: string | null;
-  }[];
-}
 
 export type FactsLookup = (source: string, version: string) => ModuleFacts | undefined;
 
