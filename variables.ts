@@ -14,13 +14,6 @@
  */
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { TerraformVariableValidationConfig } from "cdktf/lib/terraform-conditions";
-
-export const AUTH_MECHANISMS = ["dummy", "cognito", "oauth"] as const;
-export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];
-
-export const LOAD_BALANCER_SCHEMES = ["internal", "internet-facing"] as const;
-export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
-
 import {
   EKS_KUBERNETES_VERSIONS,
   EKS_KUBERNETES_VERSIONS_SOURCE,
@@ -29,9 +22,17 @@ import {
   PlatformSet,
   allowedKubernetesVersions,
   creatableEksVersions,
+  minorVersionsIn,
 } from "./versions";
 
 export { REQUIRED_TERRAFORM_VERSION } from "./versions";
+
+export const AUTH_MECHANISMS = ["dummy", "cognito", "oauth"] as const;
+export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];
+
+export const LOAD_BALANCER_SCHEMES = ["internal", "internet-facing"] as const;
+export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
+
 
 /**
  * The longest `name` every derived AWS name accepts. The tightest is the EBS CSI driver
@@ -199,7 +200,6 @@ function regionRules(): TerraformVariableValidationConfig[] {
 
 /** Why the set allows exactly these versions, for the rule's message and docs/versions.md. */
 export function clusterVersionReason(platform: PlatformSet): string {
-  const allowed = allowedKubernetesVersions(platform).map((v) => v.version);
   const oldestCreatable = creatableEksVersions()[0]?.version;
   const eks =
     `Amazon EKS creates no cluster older than ${oldestCreatable} (checked ${FACTS_CHECKED}: older versions are past the ` +
@@ -212,7 +212,7 @@ export function clusterVersionReason(platform: PlatformSet): string {
     `${eks}; ${images}. (Karpenter ${platform.karpenter.version} of this set is supported only up to ` +
     `${platform.karpenter.kubernetes.max}: the plan warns. Set eks_cluster_version to what your control plane runs ` +
     `now (aws eks describe-cluster --name <name> --query cluster.version), and move to the "current" platform set ` +
-    `for ${allowed.length > 0 ? "anything newer" : "a supported version"}: docs/versions.md.)`
+    `for anything newer: docs/versions.md.)`
   );
 }
 
@@ -267,7 +267,7 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
     },
   ];
   if (!platform.kubernetes.requireKarpenterSupport) {
-    const supported = karpenterSupportedVersions(platform);
+    const supported = minorVersionsIn(platform.karpenter.kubernetes);
     asserts.push({
       condition: expr(`!${matches(CLUSTER_VERSION_PATTERN, v)} || contains(${strList(supported)}, ${v})`),
       error_message:
@@ -277,15 +277,6 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
     });
   }
   stack.addOverride("check.eks_cluster_version_support", { assert: asserts });
-}
-
-/** Every minor version inside the set's Karpenter range, "1.23" .. "1.30". */
-function karpenterSupportedVersions(platform: PlatformSet): string[] {
-  const [major, min] = platform.karpenter.kubernetes.min.split(".").map(Number);
-  const max = Number(platform.karpenter.kubernetes.max.split(".")[1]);
-  const out: string[] = [];
-  for (let minor = min; minor <= max; minor++) out.push(`${major}.${minor}`);
-  return out;
 }
 
 function vpcCidrRules(): TerraformVariableValidationConfig[] {

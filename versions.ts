@@ -352,6 +352,15 @@ export function compareKubernetesVersions(a: string, b: string): number {
   return amaj !== bmaj ? amaj - bmaj : amin - bmin;
 }
 
+/** Every minor version of `range`, both ends included: "1.23" .. "1.30". */
+export function minorVersionsIn(range: KubernetesRange): string[] {
+  const [major, min] = range.min.split(".").map(Number);
+  const max = Number(range.max.split(".")[1]);
+  const out: string[] = [];
+  for (let minor = min; minor <= max; minor++) out.push(`${major}.${minor}`);
+  return out;
+}
+
 function inRange(version: string, range: KubernetesRange): boolean {
   return compareKubernetesVersions(version, range.min) >= 0 && compareKubernetesVersions(version, range.max) <= 0;
 }

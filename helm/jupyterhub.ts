@@ -45,6 +45,9 @@ interface CommonParams {
   readonly chartVersion?: string;
 }
 
+/** The chart the values are for when none is named: the blueprint's. */
+const BLUEPRINT_CHART_VERSION = "3.2.1";
+
 /** The major version of a z2jh chart version such as "4.4.0". */
 function chartMajor(version: string): number {
   const major = Number(version.split(".")[0]);
@@ -153,7 +156,7 @@ function secretEnv(ref: ClientSecretRef) {
 
 function hubValues(p: JupyterHubValuesParams): Record<string, unknown> {
   const values = hubValuesFor3(p);
-  if (chartMajor(p.chartVersion ?? "3.2.1") < 4) return values;
+  if (chartMajor(p.chartVersion ?? BLUEPRINT_CHART_VERSION) < 4) return values;
   const config = (values.config ?? {}) as Record<string, Record<string, unknown>>;
   const extra = jupyterHub5Config(p.mode);
   const merged: Record<string, unknown> = { ...config };
@@ -238,7 +241,6 @@ function proxyValues(p: JupyterHubValuesParams): Record<string, unknown> {
 
 /** The values of the JupyterHub release for one auth mode. */
 export function jupyterHubValues(p: JupyterHubValuesParams): Record<string, unknown> {
-  chartMajor(p.chartVersion ?? "3.2.1");
   return {
     hub: hubValues(p),
     proxy: proxyValues(p),

@@ -148,7 +148,7 @@ export function renderNodePoolValues(
       // v1 renamed WhenUnderutilized; WhenEmpty keeps its name.
       consolidationPolicy: consolidationPolicy === "WhenUnderutilized" ? "WhenEmptyOrUnderutilized" : consolidationPolicy,
       consolidateAfter,
-      budgets: NOTEBOOK_POOL_BUDGETS.map((b) => ({ ...b, ...("reasons" in b ? { reasons: [...b.reasons] } : {}) })),
+      budgets: structuredClone(NOTEBOOK_POOL_BUDGETS),
     };
   } else {
     nodePool.disruption = { ...pool.disruption };
