@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { NotebookProfile, notebookProfiles } from "./profiles";
 import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, isPlatformName } from "./versions";
@@ -6,18 +7,44 @@ import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, isPlatformName } from "./ve
  * Synth-time configuration: what is fixed when the Terraform JSON is written (as opposed to
  * plan-time choices, which stay Terraform variables; see variables.ts).
  *
- * Read from the environment so that `npm run synth`, `cdktf synth` and the lifecycle scripts
- * all see the same settings without editing code.
+ * The settings live in a committed project file, jupyterhub.config.json, so that every shell,
+ * CI job and lifecycle script synthesizes the same stack. Environment variables override
+ * single settings (and every override is reported), they are never the only source.
  */
 
 /** The directory of the synthesized stack, relative to the project root. */
 export const STACK_NAME = "jupyterhub";
 export const STACK_DIR = path.posix.join("cdktf.out", "stacks", STACK_NAME);
 
+/** The project file, relative to the project root (JUPYTERHUB_CONFIG names another one). */
+export const CONFIG_FILE = "jupyterhub.config.json";
+
+/**
+ * Written beside cdk.tf.json at every synth: the settings that stack was synthesized with,
+ * including what cannot go into cdk.tf.json (the absolute path of a state file outside the
+ * project). The lifecycle scripts read it; it never leaves cdktf.out/ (ignored by git).
+ */
+export const SETTINGS_FILE = "settings.json";
+
+/** The project root: the directory of this file. */
+export const PROJECT_ROOT = __dirname;
+
+/**
+ * Terraform's S3-native state locking (`use_lockfile`) is generally available from 1.11
+ * (developer.hashicorp.com/terraform/language/v1.11.x/upgrade-guides, "S3 Native State
+ * Locking", checked 2026-11-27); 1.10 had it as an experiment. A stack that uses it says so.
+ */
+export const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.11.0";
+
 export interface LocalBackendSettings {
   readonly type: "local";
-  /** The state file, relative to the project root. */
+  /**
+   * The state file. Inside the project: relative to the project root, written into
+   * cdk.tf.json. Outside it: absolute, given to `terraform init -backend-config=path=...`
+   * by the lifecycle scripts, so no machine path enters cdk.tf.json.
+   */
   readonly path: string;
+  readonly location: "project" | "outside";
 }
 
 export interface S3BackendSettings {
@@ -25,6 +52,11 @@ export interface S3BackendSettings {
   readonly bucket: string;
   readonly key: string;
   readonly region: string;
+  /** Server-side encryption of the state object; on unless the project file turns it off. */
+  readonly encrypt: boolean;
+  /** Terraform's S3-native lock file (Terraform 1.11+); on unless turned off. */
+  readonly useLockfile: boolean;
+  /** A DynamoDB lock table, the older locking; optional (both may be used together). */
   readonly dynamodbTable?: string;
 }
 
@@ -38,6 +70,12 @@ export interface ProjectConfig {
   readonly profiles: readonly NotebookProfile[];
 }
 
+/** Where the settings came from: the project file and the environment overrides applied. */
+export interface ConfigSources {
+  readonly file: string;
+  readonly overrides: readonly string[];
+}
+
 export const DEFAULT_STATE_FILE = "terraform.tfstate";
 
 export class ConfigError extends Error {
@@ -49,20 +87,68 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function required(env: Env, key: string, why: string): string {
+/** The project file's shape, as written in JSON. */
+export interface ConfigFileContent {
+  platform?: string;
+  backend?: Record<string, unknown>;
+}
+
+const TOP_KEYS = ["$comment", "platform", "backend"] as const;
+const BACKEND_KEYS = {
+  local: ["type", "path"],
+  s3: ["type", "bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table"],
+} as const;
+
+function set(env: Env, key: string): string | undefined {
   const value = env[key]?.trim();
-  if (!value) {
-    throw new ConfigError(`${key} is not set: ${why}`);
+  return value ? value : undefined;
+}
+
+function checkKeys(where: string, object: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`${where}: unknown setting "${key}"; allowed: ${allowed.filter((k) => k !== "$comment").join(", ")}.`);
+    }
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringSetting(where: string, object: Record<string, unknown>, key: string): string | undefined {
+  const value = object[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !value.trim()) {
+    throw new ConfigError(`${where}: "${key}" must be a non-empty string, got ${JSON.stringify(value)}.`);
+  }
+  return value.trim();
+}
+
+function booleanSetting(where: string, object: Record<string, unknown>, key: string): boolean | undefined {
+  const value = object[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw new ConfigError(`${where}: "${key}" must be true or false, got ${JSON.stringify(value)}.`);
   return value;
 }
 
-/** The platform set named by JUPYTERHUB_PLATFORM: `current` (the default) or `blueprint`. */
-export function loadPlatform(env: Env = process.env): PlatformSet {
-  const name = env.JUPYTERHUB_PLATFORM?.trim() || "current";
+function booleanEnv(env: Env, key: string): boolean | undefined {
+  const value = set(env, key);
+  if (value === undefined) return undefined;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new ConfigError(`${key}=${value} must be "true" or "false".`);
+}
+
+/** The platform set: JUPYTERHUB_PLATFORM, else the project file, else `current`. */
+function resolvePlatform(where: string, file: ConfigFileContent, env: Env, overrides: string[]): PlatformSet {
+  const fromEnv = set(env, "JUPYTERHUB_PLATFORM");
+  if (fromEnv !== undefined) overrides.push(`JUPYTERHUB_PLATFORM=${fromEnv}`);
+  const name = fromEnv ?? file.platform ?? "current";
   if (!isPlatformName(name)) {
+    const source = fromEnv !== undefined ? `JUPYTERHUB_PLATFORM=${name}` : `${where}: "platform": "${name}"`;
     throw new ConfigError(
-      `JUPYTERHUB_PLATFORM=${name} is not a platform set: use ${PLATFORM_NAMES.map((n) => `"${n}"`).join(" or ")}. ` +
+      `${source} is not a platform set: use ${PLATFORM_NAMES.map((n) => `"${n}"`).join(" or ")}. ` +
         `"current" (the default) deploys supported versions; "blueprint" keeps the HCL blueprint's components for ` +
         `adopting a running deployment (docs/versions.md).`,
     );
@@ -70,52 +156,180 @@ export function loadPlatform(env: Env = process.env): PlatformSet {
   return PLATFORM_SETS[name];
 }
 
-/**
- * Reads the configuration:
- * - JUPYTERHUB_PLATFORM: "current" (default) or "blueprint" (versions.ts).
- * - JUPYTERHUB_BACKEND: "local" (default) or "s3".
- * - local: JUPYTERHUB_STATE_FILE, a path relative to the project root (default terraform.tfstate).
- * - s3: JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY, JUPYTERHUB_S3_REGION, optional JUPYTERHUB_S3_DYNAMODB_TABLE.
- */
-export function loadConfig(env: Env = process.env): ProjectConfig {
-  const platform = loadPlatform(env);
-  const kind = (env.JUPYTERHUB_BACKEND ?? "local").trim() || "local";
-  if (kind === "local") {
-    const file = (env.JUPYTERHUB_STATE_FILE ?? DEFAULT_STATE_FILE).trim() || DEFAULT_STATE_FILE;
-    const normalized = path.posix.normalize(file.replace(/\\/g, "/"));
-    if (path.posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized)) {
-      throw new ConfigError(
-        `JUPYTERHUB_STATE_FILE=${file} is absolute: give a path relative to the project root ` +
-          `(e.g. JUPYTERHUB_STATE_FILE=state/prod.tfstate) so the synthesized JSON is the same on every machine.`,
-      );
-    }
-    if (normalized === ".." || normalized.startsWith("../") || normalized.startsWith("cdktf.out/")) {
-      throw new ConfigError(
-        `JUPYTERHUB_STATE_FILE=${file} points ${normalized.startsWith("cdktf.out/") ? "into cdktf.out/, which a clean synth may delete" : "outside the project"}: ` +
-          `keep the state inside the project root, e.g. JUPYTERHUB_STATE_FILE=terraform.tfstate.`,
-      );
-    }
-    return { backend: { type: "local", path: normalized }, platform, profiles: notebookProfiles };
+/** A local state path, resolved against the project root. */
+function localBackend(raw: string, source: string, root: string): LocalBackendSettings {
+  const portable = raw.replace(/\\/g, "/");
+  if (path.posix.isAbsolute(portable) || path.isAbsolute(raw) || /^[A-Za-z]:/.test(portable)) {
+    return { type: "local", path: path.resolve(raw), location: "outside" };
   }
-  if (kind === "s3") {
-    const why = "JUPYTERHUB_BACKEND=s3 needs JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY and JUPYTERHUB_S3_REGION.";
-    const table = env.JUPYTERHUB_S3_DYNAMODB_TABLE?.trim();
-    return {
+  const normalized = path.posix.normalize(portable);
+  if (normalized === "cdktf.out" || normalized.startsWith("cdktf.out/")) {
+    throw new ConfigError(
+      `${source} points into cdktf.out/, which a clean synth may delete: keep the state elsewhere, e.g. terraform.tfstate.`,
+    );
+  }
+  if (normalized === ".." || normalized.startsWith("../")) {
+    return { type: "local", path: path.resolve(root, normalized), location: "outside" };
+  }
+  return { type: "local", path: normalized, location: "project" };
+}
+
+/**
+ * Resolves the settings from the project file's content and the environment (overrides).
+ * Pure: `loadConfig` reads the file. `where` names the file in messages.
+ */
+export function resolveConfig(
+  content: unknown,
+  env: Env,
+  where: string = CONFIG_FILE,
+  root: string = PROJECT_ROOT,
+): { config: ProjectConfig; overrides: string[] } {
+  if (!isObject(content)) throw new ConfigError(`${where}: must hold a JSON object such as {"platform": "current", "backend": {"type": "local"}}.`);
+  checkKeys(where, content, TOP_KEYS);
+  if (content.platform !== undefined && typeof content.platform !== "string") {
+    throw new ConfigError(`${where}: "platform" must be a string ("current" or "blueprint").`);
+  }
+  const file: ConfigFileContent = content as ConfigFileContent;
+  const overrides: string[] = [];
+  const platform = resolvePlatform(where, file, env, overrides);
+
+  const backendFile = file.backend ?? { type: "local" };
+  if (!isObject(backendFile)) throw new ConfigError(`${where}: "backend" must be an object such as {"type": "local"}.`);
+  const fileType = backendFile.type ?? "local";
+  const envType = set(env, "JUPYTERHUB_BACKEND");
+  if (envType !== undefined) overrides.push(`JUPYTERHUB_BACKEND=${envType}`);
+  const type = envType ?? fileType;
+  // Settings of the file's backend apply only when the environment keeps its type.
+  const fromFile = type === fileType ? backendFile : { type };
+  const bw = `${where}: backend`;
+  if (typeof type !== "string" || !(type in BACKEND_KEYS)) {
+    const source = envType !== undefined ? `JUPYTERHUB_BACKEND=${envType}` : `${bw}: "type": ${JSON.stringify(type)}`;
+    throw new ConfigError(`${source} is not supported: use "local" (the default) or "s3".`);
+  }
+  checkKeys(bw, fromFile, BACKEND_KEYS[type as keyof typeof BACKEND_KEYS]);
+
+  const override = (key: string): string | undefined => {
+    const value = set(env, key);
+    if (value !== undefined) overrides.push(`${key}=${value}`);
+    return value;
+  };
+
+  if (type === "local") {
+    const envPath = override("JUPYTERHUB_STATE_FILE");
+    const raw = envPath ?? stringSetting(bw, fromFile, "path") ?? DEFAULT_STATE_FILE;
+    const source = envPath !== undefined ? `JUPYTERHUB_STATE_FILE=${raw}` : `${bw}: "path": "${raw}"`;
+    return { config: { platform, profiles: notebookProfiles, backend: localBackend(raw, source, root) }, overrides };
+  }
+
+  const s3 = (key: string, envKey: string): string => {
+    const value = override(envKey) ?? stringSetting(bw, fromFile, key);
+    if (!value) {
+      throw new ConfigError(
+        `the S3 backend needs "${key}": set it in ${where} ("backend": {"type": "s3", "bucket": ..., "key": ..., ` +
+          `"region": ...}) or with ${envKey}.`,
+      );
+    }
+    return value;
+  };
+  const bucket = s3("bucket", "JUPYTERHUB_S3_BUCKET");
+  const key = s3("key", "JUPYTERHUB_S3_KEY");
+  const region = s3("region", "JUPYTERHUB_S3_REGION");
+  const encryptEnv = booleanEnv(env, "JUPYTERHUB_S3_ENCRYPT");
+  if (encryptEnv !== undefined) overrides.push(`JUPYTERHUB_S3_ENCRYPT=${encryptEnv}`);
+  const lockEnv = booleanEnv(env, "JUPYTERHUB_S3_USE_LOCKFILE");
+  if (lockEnv !== undefined) overrides.push(`JUPYTERHUB_S3_USE_LOCKFILE=${lockEnv}`);
+  const table = override("JUPYTERHUB_S3_DYNAMODB_TABLE") ?? stringSetting(bw, fromFile, "dynamodb_table");
+  const encrypt = encryptEnv ?? booleanSetting(bw, fromFile, "encrypt") ?? true;
+  const useLockfile = lockEnv ?? booleanSetting(bw, fromFile, "use_lockfile") ?? true;
+  if (!useLockfile && !table) {
+    throw new ConfigError(
+      `${bw}: the S3 backend must lock its state: keep "use_lockfile": true (the default, Terraform 1.11+) ` +
+        `or name a DynamoDB lock table in "dynamodb_table".`,
+    );
+  }
+  return {
+    config: {
       platform,
       profiles: notebookProfiles,
-      backend: {
-        type: "s3",
-        bucket: required(env, "JUPYTERHUB_S3_BUCKET", why),
-        key: required(env, "JUPYTERHUB_S3_KEY", why),
-        region: required(env, "JUPYTERHUB_S3_REGION", why),
-        ...(table ? { dynamodbTable: table } : {}),
-      },
-    };
+      backend: { type: "s3", bucket, key, region, encrypt, useLockfile, ...(table ? { dynamodbTable: table } : {}) },
+    },
+    overrides,
+  };
+}
+
+/**
+ * Reads the project file (JUPYTERHUB_CONFIG, else jupyterhub.config.json in the project root)
+ * and applies the environment's overrides:
+ * - JUPYTERHUB_PLATFORM: "current" or "blueprint" (versions.ts).
+ * - JUPYTERHUB_BACKEND: "local" or "s3".
+ * - local: JUPYTERHUB_STATE_FILE (relative to the project root, or absolute).
+ * - s3: JUPYTERHUB_S3_BUCKET, _KEY, _REGION, _DYNAMODB_TABLE, _ENCRYPT, _USE_LOCKFILE.
+ * A missing or unreadable file is an error: nothing falls back to a guess.
+ */
+export function loadConfig(env: Env = process.env, root: string = PROJECT_ROOT): ProjectConfig & { sources: ConfigSources } {
+  const named = set(env, "JUPYTERHUB_CONFIG");
+  const file = path.resolve(root, named ?? CONFIG_FILE);
+  const where = named ?? CONFIG_FILE;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === "ENOENT"
+        ? `${where} not found (${file}): ${named ? "check JUPYTERHUB_CONFIG" : `restore it with git checkout -- ${CONFIG_FILE}`}.`
+        : `${where} cannot be read (${file}): ${(error as Error).message}`,
+    );
   }
-  throw new ConfigError(`JUPYTERHUB_BACKEND=${kind} is not supported: use "local" (the default) or "s3".`);
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${where} is not valid JSON: ${(error as Error).message}`);
+  }
+  const { config, overrides } = resolveConfig(content, env, where, root);
+  return { ...config, sources: { file, overrides } };
 }
 
 /** The local backend's path as Terraform sees it from the synthesized stack directory. */
 export function statePathFromStackDir(stateFile: string): string {
   return path.posix.relative(STACK_DIR, stateFile);
+}
+
+/** One line naming the backend and its state, for messages. */
+export function describeBackend(backend: BackendSettings, root: string = PROJECT_ROOT): string {
+  if (backend.type === "local") {
+    const where = backend.location === "project" ? path.join(root, backend.path) : backend.path;
+    const how = backend.location === "project" ? "" : " (outside the project: terraform init gets -backend-config=path=...)";
+    return `local state file ${where}${how}`;
+  }
+  const locks = [backend.useLockfile ? "S3 lock file" : "", backend.dynamodbTable ? `DynamoDB table ${backend.dynamodbTable}` : ""].filter(Boolean);
+  return `S3 s3://${backend.bucket}/${backend.key} in ${backend.region} (${backend.encrypt ? "encrypted" : "NOT encrypted"}, locked by ${locks.join(" and ")})`;
+}
+
+/** What synth writes beside cdk.tf.json (SETTINGS_FILE): the scripts read it. */
+export interface SynthSettings {
+  readonly platform: string;
+  readonly backend: string;
+  readonly description: string;
+  /** Arguments `terraform init` needs beyond the stack's own backend block. */
+  readonly initArgs: readonly string[];
+  /** The local state file, absolute; absent for S3. */
+  readonly stateFile?: string;
+  readonly configFile: string;
+  readonly overrides: readonly string[];
+}
+
+export function synthSettings(config: ProjectConfig, sources: ConfigSources, root: string = PROJECT_ROOT): SynthSettings {
+  const backend = config.backend;
+  const local = backend.type === "local";
+  return {
+    platform: config.platform.name,
+    backend: backend.type,
+    description: describeBackend(backend, root),
+    initArgs: local && backend.location === "outside" ? [`-backend-config=path=${backend.path}`] : [],
+    ...(local ? { stateFile: backend.location === "project" ? path.join(root, backend.path) : backend.path } : {}),
+    configFile: sources.file,
+    overrides: sources.overrides,
+  };
 }

@@ -1,5 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, STACK_DIR, STACK_NAME, loadConfig } from "./config";
+import { ConfigError, PROJECT_ROOT, SETTINGS_FILE, STACK_DIR, STACK_NAME, loadConfig, synthSettings } from "./config";
 import { JupyterHubStack } from "./stacks/jupyterhub";
 
 let config;
@@ -14,4 +16,10 @@ try {
 const app = new App();
 new JupyterHubStack(app, STACK_NAME, config);
 app.synth();
-process.stderr.write(`synth: wrote ${STACK_DIR}/cdk.tf.json for the "${config.platform.name}" platform set (${config.platform.summary})\n`);
+const settings = synthSettings(config, config.sources);
+fs.writeFileSync(path.join(PROJECT_ROOT, STACK_DIR, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
+const overrides = settings.overrides.length ? `; environment overrides: ${settings.overrides.join(", ")}` : "";
+process.stderr.write(
+  `synth: wrote ${STACK_DIR}/cdk.tf.json for the "${config.platform.name}" platform set (${config.platform.summary})\n` +
+    `synth: backend: ${settings.description}${overrides}\n`,
+);

@@ -65,6 +65,10 @@ export class EksModule extends RegistryModule<EksInputs> {
     return this.getString("cluster_name");
   }
 
+  get clusterArn(): string {
+    return this.getString("cluster_arn");
+  }
+
   get clusterEndpoint(): string {
     return this.getString("cluster_endpoint");
   }

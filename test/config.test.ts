@@ -1,57 +1,143 @@
-import { ConfigError, loadConfig, statePathFromStackDir } from "../config";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CONFIG_FILE, ConfigError, describeBackend, loadConfig, resolveConfig, statePathFromStackDir, synthSettings } from "../config";
 import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles } from "../profiles";
 
-describe("loadConfig", () => {
+const ROOT = "/project";
+const resolve = (content: unknown, env: Record<string, string> = {}) => resolveConfig(content, env, CONFIG_FILE, ROOT);
+const s3File = { backend: { type: "s3", bucket: "tf-state", key: "jupyterhub/terraform.tfstate", region: "us-west-2" } };
+
+describe("the committed project file", () => {
+  it("holds the defaults: the current platform and a local state in the project root", () => {
+    const content = JSON.parse(fs.readFileSync(path.join(__dirname, "..", CONFIG_FILE), "utf8"));
+    expect(content.platform).toBe("current");
+    expect(content.backend).toEqual({ type: "local", path: "terraform.tfstate" });
+    const config = loadConfig({});
+    expect(config.platform).toBe(PLATFORM_SETS.current);
+    expect(config.backend).toEqual({ type: "local", path: "terraform.tfstate", location: "project" });
+    expect(config.sources.overrides).toEqual([]);
+  });
+});
+
+describe("resolveConfig", () => {
   it("defaults to a local state file in the project root and the shipped profiles", () => {
-    expect(loadConfig({})).toEqual({
-      backend: { type: "local", path: "terraform.tfstate" },
-      platform: PLATFORM_SETS.current,
-      profiles: notebookProfiles,
+    expect(resolve({})).toEqual({
+      config: { backend: { type: "local", path: "terraform.tfstate", location: "project" }, platform: PLATFORM_SETS.current, profiles: notebookProfiles },
+      overrides: [],
     });
     expect(statePathFromStackDir("terraform.tfstate")).toBe("../../../terraform.tfstate");
     expect(statePathFromStackDir("state/prod.tfstate")).toBe("../../../state/prod.tfstate");
   });
 
-  it("takes a relative state file", () => {
-    expect(loadConfig({ JUPYTERHUB_STATE_FILE: "./state//prod.tfstate" }).backend).toEqual({ type: "local", path: "state/prod.tfstate" });
+  it("takes a relative state file from the file, and from JUPYTERHUB_STATE_FILE as a reported override", () => {
+    expect(resolve({ backend: { type: "local", path: "./state//prod.tfstate" } }).config.backend).toEqual({
+      type: "local",
+      path: "state/prod.tfstate",
+      location: "project",
+    });
+    const { config, overrides } = resolve({ backend: { type: "local", path: "a.tfstate" } }, { JUPYTERHUB_STATE_FILE: "b.tfstate" });
+    expect(config.backend).toEqual({ type: "local", path: "b.tfstate", location: "project" });
+    expect(overrides).toEqual(["JUPYTERHUB_STATE_FILE=b.tfstate"]);
   });
 
-  it.each([
-    ["/var/lib/tf/terraform.tfstate", /is absolute: give a path relative to the project root/],
-    ["../elsewhere.tfstate", /points outside the project/],
-    ["cdktf.out/terraform.tfstate", /points into cdktf.out\/, which a clean synth may delete/],
-  ])("refuses JUPYTERHUB_STATE_FILE=%s", (file, message) => {
-    expect(() => loadConfig({ JUPYTERHUB_STATE_FILE: file })).toThrow(ConfigError);
-    expect(() => loadConfig({ JUPYTERHUB_STATE_FILE: file })).toThrow(message);
+  it("uses a state file outside the project where it lies, through partial backend configuration", () => {
+    for (const [raw, abs] of [
+      ["/var/lib/tf/terraform.tfstate", "/var/lib/tf/terraform.tfstate"],
+      ["../blueprint/terraform.tfstate", "/blueprint/terraform.tfstate"],
+    ]) {
+      const { config } = resolve({ backend: { type: "local", path: raw } });
+      expect(config.backend).toEqual({ type: "local", path: abs, location: "outside" });
+      const settings = synthSettings(config, { file: "/project/jupyterhub.config.json", overrides: [] }, ROOT);
+      expect(settings.initArgs).toEqual([`-backend-config=path=${abs}`]);
+      expect(settings.stateFile).toBe(abs);
+    }
   });
 
-  it("configures an S3 backend and names what is missing", () => {
-    expect(
-      loadConfig({
-        JUPYTERHUB_BACKEND: "s3",
-        JUPYTERHUB_S3_BUCKET: "tf-state",
-        JUPYTERHUB_S3_KEY: "jupyterhub/terraform.tfstate",
-        JUPYTERHUB_S3_REGION: "us-west-2",
-        JUPYTERHUB_S3_DYNAMODB_TABLE: "tf-locks",
-      }).backend,
-    ).toEqual({ type: "s3", bucket: "tf-state", key: "jupyterhub/terraform.tfstate", region: "us-west-2", dynamodbTable: "tf-locks" });
-    expect(() => loadConfig({ JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "tf-state", JUPYTERHUB_S3_KEY: "k" })).toThrow(
-      "JUPYTERHUB_S3_REGION is not set: JUPYTERHUB_BACKEND=s3 needs JUPYTERHUB_S3_BUCKET, JUPYTERHUB_S3_KEY and JUPYTERHUB_S3_REGION.",
+  it("refuses a state file inside cdktf.out/", () => {
+    expect(() => resolve({ backend: { type: "local", path: "cdktf.out/terraform.tfstate" } })).toThrow(
+      /points into cdktf.out\/, which a clean synth may delete/,
     );
   });
 
-  it("takes the platform set from JUPYTERHUB_PLATFORM, current by default", () => {
-    expect(loadConfig({}).platform.name).toBe("current");
-    expect(loadConfig({ JUPYTERHUB_PLATFORM: "blueprint" }).platform).toBe(PLATFORM_SETS.blueprint);
-    expect(loadConfig({ JUPYTERHUB_PLATFORM: " current " }).platform).toBe(PLATFORM_SETS.current);
-    expect(() => loadConfig({ JUPYTERHUB_PLATFORM: "latest" })).toThrow(ConfigError);
-    expect(() => loadConfig({ JUPYTERHUB_PLATFORM: "latest" })).toThrow(
+  it("configures an S3 backend, encrypted and locked by a lock file unless told otherwise", () => {
+    expect(resolve(s3File).config.backend).toEqual({
+      type: "s3",
+      bucket: "tf-state",
+      key: "jupyterhub/terraform.tfstate",
+      region: "us-west-2",
+      encrypt: true,
+      useLockfile: true,
+    });
+    expect(
+      resolve({ backend: { ...s3File.backend, use_lockfile: false, dynamodb_table: "tf-locks", encrypt: false } }).config.backend,
+    ).toEqual({ type: "s3", bucket: "tf-state", key: "jupyterhub/terraform.tfstate", region: "us-west-2", encrypt: false, useLockfile: false, dynamodbTable: "tf-locks" });
+  });
+
+  it("refuses an S3 backend without any lock", () => {
+    expect(() => resolve({ backend: { ...s3File.backend, use_lockfile: false } })).toThrow(
+      /the S3 backend must lock its state: keep "use_lockfile": true/,
+    );
+  });
+
+  it("lets the environment switch to S3 and names what is missing", () => {
+    expect(() => resolve({}, { JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "tf-state", JUPYTERHUB_S3_KEY: "k" })).toThrow(
+      'the S3 backend needs "region": set it in jupyterhub.config.json ("backend": {"type": "s3", "bucket": ..., "key": ..., "region": ...}) or with JUPYTERHUB_S3_REGION.',
+    );
+    const { config, overrides } = resolve(
+      {},
+      { JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "b", JUPYTERHUB_S3_KEY: "k", JUPYTERHUB_S3_REGION: "eu-west-1", JUPYTERHUB_S3_ENCRYPT: "true" },
+    );
+    expect(config.backend).toMatchObject({ type: "s3", bucket: "b", key: "k", region: "eu-west-1", encrypt: true, useLockfile: true });
+    expect(overrides).toEqual([
+      "JUPYTERHUB_BACKEND=s3",
+      "JUPYTERHUB_S3_BUCKET=b",
+      "JUPYTERHUB_S3_KEY=k",
+      "JUPYTERHUB_S3_REGION=eu-west-1",
+      "JUPYTERHUB_S3_ENCRYPT=true",
+    ]);
+    expect(() => resolve(s3File, { JUPYTERHUB_S3_ENCRYPT: "yes" })).toThrow('JUPYTERHUB_S3_ENCRYPT=yes must be "true" or "false".');
+  });
+
+  it("takes the platform set from the file, JUPYTERHUB_PLATFORM overriding it", () => {
+    expect(resolve({ platform: "blueprint" }).config.platform).toBe(PLATFORM_SETS.blueprint);
+    expect(resolve({ platform: "blueprint" }, { JUPYTERHUB_PLATFORM: " current " }).config.platform).toBe(PLATFORM_SETS.current);
+    expect(() => resolve({}, { JUPYTERHUB_PLATFORM: "latest" })).toThrow(
       'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint".',
     );
+    expect(() => resolve({ platform: "latest" })).toThrow('jupyterhub.config.json: "platform": "latest" is not a platform set');
   });
 
-  it("refuses an unknown backend", () => {
-    expect(() => loadConfig({ JUPYTERHUB_BACKEND: "gcs" })).toThrow('JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default) or "s3".');
+  it("refuses unknown settings, wrong types and unknown backends, naming the setting", () => {
+    expect(() => resolve({ platfrom: "current" })).toThrow('jupyterhub.config.json: unknown setting "platfrom"; allowed: platform, backend.');
+    expect(() => resolve({ backend: { type: "local", bucket: "x" } })).toThrow('jupyterhub.config.json: backend: unknown setting "bucket"; allowed: type, path.');
+    expect(() => resolve({ backend: { ...s3File.backend, encrypt: "yes" } })).toThrow('"encrypt" must be true or false, got "yes".');
+    expect(() => resolve({}, { JUPYTERHUB_BACKEND: "gcs" })).toThrow('JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default) or "s3".');
+    expect(() => resolve([])).toThrow(ConfigError);
+  });
+
+  it("describes the backend in one line", () => {
+    expect(describeBackend(resolve({}).config.backend, ROOT)).toBe("local state file /project/terraform.tfstate");
+    expect(describeBackend(resolve(s3File).config.backend)).toBe(
+      "S3 s3://tf-state/jupyterhub/terraform.tfstate in us-west-2 (encrypted, locked by S3 lock file)",
+    );
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jh-config-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reads the file JUPYTERHUB_CONFIG names, relative to the project root", () => {
+    fs.writeFileSync(path.join(dir, "prod.json"), JSON.stringify({ platform: "blueprint" }));
+    expect(loadConfig({ JUPYTERHUB_CONFIG: "prod.json" }, dir).platform).toBe(PLATFORM_SETS.blueprint);
+  });
+
+  it("refuses a missing or broken file instead of falling back to defaults", () => {
+    expect(() => loadConfig({}, dir)).toThrow(/jupyterhub.config.json not found .*: restore it with git checkout -- jupyterhub.config.json/);
+    expect(() => loadConfig({ JUPYTERHUB_CONFIG: "nope.json" }, dir)).toThrow(/nope.json not found .*: check JUPYTERHUB_CONFIG/);
+    fs.writeFileSync(path.join(dir, "broken.json"), "{");
+    expect(() => loadConfig({ JUPYTERHUB_CONFIG: "broken.json" }, dir)).toThrow(/broken.json is not valid JSON/);
   });
 });

@@ -195,17 +195,32 @@ describe("versions.tf and providers", () => {
 
   it("keeps the state next to the project, outside cdktf.out", () => {
     expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.tfstate" } });
-    const s3 = synthStack({ backend: { type: "s3", bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1" } });
-    expect(s3.terraform.backend).toEqual({ s3: { bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1" } });
+    const s3 = synthStack({
+      backend: { type: "s3", bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1", encrypt: true, useLockfile: true },
+    });
+    expect(s3.terraform.backend).toEqual({ s3: { bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    // S3-native locking is generally available from Terraform 1.11; the local stack keeps 1.9.
+    expect(s3.terraform.required_version).toBe(">= 1.11.0");
+    const dynamo = synthStack({
+      backend: { type: "s3", bucket: "b", key: "k", region: "eu-west-1", encrypt: false, useLockfile: false, dynamodbTable: "locks" },
+    });
+    expect(dynamo.terraform.backend).toEqual({ s3: { bucket: "b", key: "k", region: "eu-west-1", encrypt: false, dynamodb_table: "locks" } });
+    expect(dynamo.terraform.required_version).toBe(">= 1.9.0");
   });
 
-  it("outputs configure_kubectl", () => {
+  it("outputs configure_kubectl, and the cluster's identity for the lifecycle scripts", () => {
     expect(plain(json.output)).toEqual({
       configure_kubectl: {
         description:
           "Configure kubectl: make sure you're logged in with the correct AWS profile and run the following command to update your kubeconfig",
         value: "aws eks --region ${var.region} update-kubeconfig --name ${var.name}",
       },
+      cluster_name: { description: "Name of the EKS cluster.", value: "${module.eks.cluster_name}" },
+      cluster_arn: {
+        description: "ARN of the EKS cluster: partition, region, account and name (read by scripts/cleanup.sh).",
+        value: "${module.eks.cluster_arn}",
+      },
+      region: { description: "AWS region of the deployment.", value: "${local.region}" },
     });
   });
 });

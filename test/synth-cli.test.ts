@@ -1,11 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { STACK_DIR } from "../config";
 
 const ROOT = resolve(__dirname, "..");
-const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "stacks", "modules", "profiles", "helm"];
+const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm"];
 
 /** A copy of the project's sources in a fresh directory, sharing node_modules. */
 function checkout(prefix: string): string {
@@ -17,8 +17,12 @@ function checkout(prefix: string): string {
 
 /** Runs the `synth` script of package.json, as `npm run synth` does (without npm's start-up). */
 function synth(dir: string, env: Record<string, string> = {}): string {
+  return synthRun(dir, env).json;
+}
+
+function synthRun(dir: string, env: Record<string, string> = {}): { json: string; stderr: string } {
   const command = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.synth as string;
-  execFileSync("sh", ["-c", command], {
+  const result = spawnSync("sh", ["-c", command], {
     cwd: dir,
     env: {
       PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
@@ -29,7 +33,10 @@ function synth(dir: string, env: Record<string, string> = {}): string {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return readFileSync(join(dir, STACK_DIR, "cdk.tf.json"), "utf8");
+  if (result.status !== 0) {
+    throw Object.assign(new Error(`synth failed (${result.status}): ${result.stderr}`), { status: result.status, stderr: result.stderr });
+  }
+  return { json: readFileSync(join(dir, STACK_DIR, "cdk.tf.json"), "utf8"), stderr: result.stderr.toString() };
 }
 
 describe("npm run synth", () => {
@@ -61,8 +68,43 @@ describe("npm run synth", () => {
 
   it("refuses a bad backend setting with a message that says how to fix it", () => {
     expect(() => synth(a, { JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "b" })).toThrow(
-      /JUPYTERHUB_S3_KEY is not set/,
+      /synth: the S3 backend needs "key": set it in jupyterhub.config.json .* or with JUPYTERHUB_S3_KEY\./,
     );
+  });
+
+  it("says which backend it wrote, and records the settings beside cdk.tf.json for the scripts", () => {
+    const { stderr } = synthRun(a);
+    expect(stderr).toContain(`synth: backend: local state file ${join(a, "terraform.tfstate")}\n`);
+    const settings = JSON.parse(readFileSync(join(a, STACK_DIR, "settings.json"), "utf8"));
+    expect(settings).toMatchObject({ platform: "current", backend: "local", initArgs: [], stateFile: join(a, "terraform.tfstate") });
+  });
+
+  it("keeps the committed project file's backend in a shell without any JUPYTERHUB_ variable", () => {
+    const c = checkout("jh-synth-s3-");
+    writeFileSync(
+      join(c, "jupyterhub.config.json"),
+      JSON.stringify({ platform: "current", backend: { type: "s3", bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1" } }),
+    );
+    const { json, stderr } = synthRun(c);
+    const terraform = JSON.parse(json).terraform;
+    expect(terraform.backend).toEqual({ s3: { bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    expect(terraform.required_version).toBe(">= 1.11.0");
+    expect(stderr).toContain("synth: backend: S3 s3://tf-state/jh/terraform.tfstate in eu-west-1 (encrypted, locked by S3 lock file)");
+    // An override is applied and reported.
+    const override = synthRun(c, { JUPYTERHUB_S3_KEY: "other/terraform.tfstate" });
+    expect(JSON.parse(override.json).terraform.backend.s3.key).toBe("other/terraform.tfstate");
+    expect(override.stderr).toContain("environment overrides: JUPYTERHUB_S3_KEY=other/terraform.tfstate");
+  });
+
+  it("uses a state file outside the project through init arguments, with no machine path in cdk.tf.json", () => {
+    const c = checkout("jh-synth-outside-");
+    const state = join(mkdtempSync(join(tmpdir(), "jh-state-")), "terraform.tfstate");
+    writeFileSync(join(c, "jupyterhub.config.json"), JSON.stringify({ backend: { type: "local", path: state } }));
+    const { json } = synthRun(c);
+    expect(JSON.parse(json).terraform.backend).toEqual({ local: {} });
+    expect(json).not.toContain(state);
+    const settings = JSON.parse(readFileSync(join(c, STACK_DIR, "settings.json"), "utf8"));
+    expect(settings.initArgs).toEqual([`-backend-config=path=${state}`]);
   });
 
   it("refuses an unknown platform set with exit code 2 and one line that says what to use", () => {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { LocalBackend, Lazy, S3Backend, TerraformStack } from "cdktf";
-import { ProjectConfig, statePathFromStackDir } from "../../config";
+import { ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";
 import { addClusterVersionChecks, declareVariables } from "../../variables";
 import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
@@ -23,14 +23,26 @@ export class JupyterHubStack extends TerraformStack {
 
     const backend = config.backend;
     if (backend.type === "local") {
-      new LocalBackend(this, { path: statePathFromStackDir(backend.path) });
+      // A state file outside the project is given to `terraform init` as partial backend
+      // configuration (SynthSettings.initArgs): no machine path goes into cdk.tf.json.
+      if (backend.location === "project") {
+        new LocalBackend(this, { path: statePathFromStackDir(backend.path) });
+      } else {
+        // cdktf fills in an absolute default path; an undefined override removes it.
+        new LocalBackend(this, {}).addOverride("path", undefined);
+      }
     } else {
-      new S3Backend(this, {
+      const s3 = new S3Backend(this, {
         bucket: backend.bucket,
         key: backend.key,
         region: backend.region,
+        encrypt: backend.encrypt,
         ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
       });
+      if (backend.useLockfile) {
+        // cdktf 0.21's S3Backend predates use_lockfile.
+        s3.addOverride("use_lockfile", true);
+      }
     }
 
     // A profile that cannot schedule is a synthesis error, not a notebook stuck in Pending.
@@ -58,6 +70,9 @@ export class JupyterHubStack extends TerraformStack {
     const hub = addJupyterHub(this, ctx, eks, vpc);
     const cognito = addCognito(this, ctx);
     addDataAddons(this, ctx, { eks, vpc, clusterAddons, hub, cognito, profiles: config.profiles });
-    addOutputs(this, ctx);
+    addOutputs(this, ctx, eks);
+    if (backend.type === "s3" && backend.useLockfile) {
+      this.addOverride("terraform.required_version", S3_LOCKFILE_TERRAFORM_VERSION);
+    }
   }
 }

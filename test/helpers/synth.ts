@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { ProjectConfig, STACK_NAME, loadConfig } from "../../config";
+import { ProjectConfig, STACK_NAME, resolveConfig } from "../../config";
 import { JupyterHubStack } from "../../stacks/jupyterhub";
 
 /** The synthesized Terraform JSON, as a plain object. */
@@ -20,7 +20,7 @@ const cache = new Map<string, TerraformJson>();
 
 /** Synthesizes the root stack in memory (cached per configuration; the result is frozen). */
 export function synthStack(overrides: Partial<ProjectConfig> = {}): TerraformJson {
-  const config: ProjectConfig = { ...loadConfig({}), ...overrides };
+  const config: ProjectConfig = { ...resolveConfig({}, {}).config, ...overrides };
   const key = JSON.stringify(config);
   let json = cache.get(key);
   if (!json) {
