@@ -1,67 +1,88 @@
 #!/usr/bin/env bash
-# Tears the JupyterHub on EKS stack down in the blueprint's order, first removing what
-# Terraform does not know about (load balancers made by the AWS Load Balancer Controller,
-# namespaces stuck in Terminating), then a real full destroy. Run with --help for usage.
+# Tears the JupyterHub on EKS stack down in the blueprint's order: it reads the cluster from
+# the Terraform state, first removes what Terraform does not know about (load balancers made
+# by the AWS Load Balancer Controller, namespaces stuck in Terminating), then destroys with
+# Terraform, module by module and finally in full. Run with --help for usage.
 set -euo pipefail
 
 LC_SCRIPT=cleanup.sh
-LC_VALUE_OPTIONS=(--lb-timeout --poll-interval --kube-context)
+LC_FLAG_OPTIONS=(--skip-kubernetes)
+LC_VALUE_OPTIONS=(--lb-timeout --poll-interval --kube-context --call-timeout)
 
 # shellcheck source-path=SCRIPTDIR source=lib/lifecycle.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/lifecycle.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/load-balancers.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/load-balancers.sh"
 
-LB_TAG=elbv2.k8s.aws/cluster
 DESTROY_TARGETS=(module.eks_data_addons module.eks_blueprints_addons module.eks module.vpc)
 
 lc_usage() {
   cat <<EOF
-Usage: scripts/cleanup.sh [options] [terraform arguments...]
+Usage: scripts/cleanup.sh [options] [-var NAME=VALUE]... [-var-file FILE]...
 
 Destroys JupyterHub on EKS. Steps, in order:
   1. npm run synth
-  2. terraform init
-  3. delete Services of type LoadBalancer (all namespaces) and Ingresses of the AWS Load
+  2. check the settings and inputs (prints the platform set and the state it uses, then
+     npm run validate with your -var / -var-file)
+  3. terraform init
+  4. read the deployment from the Terraform state: the cluster's name, region and account
+     (outputs cluster_arn, or configure_kubectl of a state the blueprint wrote), check that
+     your AWS credentials are for that account and that --kube-context points at that
+     cluster, say what will be destroyed, and ask (type yes)
+  5. delete Services of type LoadBalancer (all namespaces) and Ingresses of the AWS Load
      Balancer Controller, then wait until their load balancers, target groups, network
      interfaces and security groups (tag $LB_TAG=<cluster>) are gone; what the
      controller does not remove in time is deleted with the AWS CLI
-  4. clear the finalizers of namespaces stuck in Terminating
-  5. terraform destroy -target=module.eks_data_addons
-  6. terraform destroy -target=module.eks_blueprints_addons
-  7. terraform destroy -target=module.eks
-  8. delete security groups still tagged $LB_TAG=<cluster>
-  9. terraform destroy -target=module.vpc
- 10. terraform destroy                (full, no -target: everything that is left)
-Terraform runs with -input=false -auto-approve; nothing is asked and no terminal is
-needed. Every step is safe to repeat: after a failure, fix the cause and run the same
-command again. When the cluster cannot be reached (or is already gone), the Kubernetes
-parts are skipped with a warning and the rest goes on.
+  6. clear the finalizers of namespaces stuck in Terminating
+  7. terraform destroy -target=module.eks_data_addons
+  8. terraform destroy -target=module.eks_blueprints_addons
+  9. terraform destroy -target=module.eks
+ 10. delete security groups still tagged $LB_TAG=<cluster>
+ 11. terraform destroy -target=module.vpc
+ 12. terraform destroy                (full, no -target: everything that is left)
+The cluster is never guessed: it comes from the state. When the state records none (nothing
+deployed), steps 5, 6 and 10 are skipped. When the cluster cannot be reached (or is already
+gone), the Kubernetes parts are skipped with a warning and the rest goes on. Every step is
+safe to repeat: after a failure or Ctrl-C, fix the cause and run the same command again.
 
 Options:
+  --yes, -auto-approve     destroy without asking (for automation; also needed when there
+                           is no terminal)
+  --dry-run                run the read-only parts (synth, checks, init, reading the state,
+                           listing with kubectl and aws) and print every command that would
+                           delete something, without running it
   --skip-synth             use the stack already in cdktf.out (skip step 1)
-  --dry-run                print the exact commands and run none (no synth either)
+  --skip-kubernetes        do not use kubectl (e.g. your identity may not list Services in
+                           every namespace); load balancers are then deleted with the AWS CLI
+  --kube-context NAME      use this context of your kubeconfig; it must point at the cluster
+                           of the state (default: \$JH_KUBE_CONTEXT; if unset, a temporary
+                           kubeconfig is made with aws eks update-kubeconfig, yours is left
+                           untouched)
   --lb-timeout SECONDS     how long to wait for the load balancer resources to go, and
                            again after deleting leftovers directly
                            (default: \$JH_LB_TIMEOUT or 600)
   --poll-interval SECONDS  pause between two checks (default: \$JH_POLL_INTERVAL or 10)
-  --kube-context NAME      use this context of your kubeconfig (default: \$JH_KUBE_CONTEXT;
-                           if unset, a temporary kubeconfig is made with
-                           aws eks update-kubeconfig and yours is left untouched)
+  --call-timeout SECONDS   limit of every single kubectl and aws call
+                           (default: \$JH_CALL_TIMEOUT or 60)
   -h, --help               show this help
-  --                       pass every later argument to terraform
 
-Every other argument goes unchanged to each terraform destroy (not to init), e.g.
-  scripts/cleanup.sh -var-file=prod.tfvars -var region=eu-west-1
-A relative -var-file path is taken relative to your current directory. The cluster name
-and region come from the same place Terraform takes them: -var name=... / -var
-region=... or a -var-file (the later wins), else TF_VAR_name / TF_VAR_region, else the
-defaults jupyterhub-on-eks / us-west-2.
+Terraform arguments accepted (passed to every destroy, not to init):
+  -var NAME=VALUE, -var-file FILE  (a relative path is taken from your current directory;
+                                    every file must exist), -parallelism=N,
+                                    -lock-timeout=DURATION, -no-color, -compact-warnings
+Anything else is a usage error (exit 2). TF_CLI_ARGS* holding -var, -var-file or -target
+are refused.
 
-Tools: terraform (and npm for the synth) are required. kubectl and jq are needed for the
-Kubernetes steps, aws (AWS CLI v2) for the load balancer clean-up and the temporary
+Only one install.sh or cleanup.sh runs at a time on a checkout. SIGINT / SIGTERM stop the
+current step gracefully, then the summary and the resume command are printed (exit 130 / 143).
+
+Tools: terraform, node and npm are required. kubectl and jq are needed for the Kubernetes
+steps, aws (AWS CLI v2) for the account check, the load balancer clean-up and the temporary
 kubeconfig; a missing one is reported and the parts that need it are skipped.
 
-Environment: JUPYTERHUB_PLATFORM (current, the default, or blueprint: docs/versions.md); JH_LB_TIMEOUT, JH_POLL_INTERVAL, JH_KUBE_CONTEXT (see above); TF_VAR_*,
-AWS_PROFILE and the other AWS CLI settings, TF_CLI_ARGS* and TF_LOG pass through.
+Settings: jupyterhub.config.json and its environment overrides (docs/lifecycle.md);
+JH_LB_TIMEOUT, JH_POLL_INTERVAL, JH_KUBE_CONTEXT, JH_CALL_TIMEOUT (see above); TF_VAR_*,
+AWS_PROFILE and the other AWS CLI settings pass through.
 EOF
 }
 
@@ -70,57 +91,126 @@ EOF
 # ---------------------------------------------------------------------------------------
 
 load_settings() {
-  CLUSTER=$(lc_tf_var name jupyterhub-on-eks)
-  REGION=$(lc_tf_var region us-west-2)
   LB_TIMEOUT=$(lc_option --lb-timeout JH_LB_TIMEOUT 600)
   POLL_INTERVAL=$(lc_option --poll-interval JH_POLL_INTERVAL 10)
   KUBE_CONTEXT=$(lc_option --kube-context JH_KUBE_CONTEXT "")
-  if [[ -n $KUBE_CONTEXT ]]; then
-    KUBECTL=(kubectl --context "$KUBE_CONTEXT")
-  else
-    KUBECTL=(kubectl --kubeconfig "$LC_STATE/kubeconfig")
-  fi
-  # Both names end up inside AWS CLI filters and queries: accept only what AWS accepts.
-  [[ $CLUSTER =~ ^[0-9A-Za-z][0-9A-Za-z_-]*$ ]] || lc_die "invalid cluster name (variable name): '$CLUSTER'"
-  [[ $REGION =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || lc_die "invalid region (variable region): '$REGION'"
   [[ $LB_TIMEOUT =~ ^[0-9]+$ ]] || lc_die "--lb-timeout / JH_LB_TIMEOUT must be a number of seconds, got '$LB_TIMEOUT'"
   [[ $POLL_INTERVAL =~ ^[0-9]+$ ]] || lc_die "--poll-interval / JH_POLL_INTERVAL must be a number of seconds, got '$POLL_INTERVAL'"
-  lc_say "Cluster: $CLUSTER   Region: $REGION"
+  if [[ -n $KUBE_CONTEXT ]]; then
+    KUBECTL=(kubectl --context "$KUBE_CONTEXT" "--request-timeout=${LC_CALL_TIMEOUT}s")
+  else
+    KUBECTL=(kubectl --kubeconfig "$LC_STATE/kubeconfig" "--request-timeout=${LC_CALL_TIMEOUT}s")
+  fi
 }
 
 HAVE_KUBE=1 # kubectl and jq, and a way to point kubectl at the cluster
 HAVE_AWS=1
+K8S_PARTS="deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating"
 
 check_tools() {
-  local k8s_parts="deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating"
-  if ! lc_have kubectl; then
+  if lc_flag --skip-kubernetes; then
     HAVE_KUBE=0
-    lc_warn "kubectl not found: skipping the Kubernetes steps ($k8s_parts)."
-  fi
-  if ! lc_have jq; then
+    lc_warn "--skip-kubernetes: not using kubectl ($K8S_PARTS is skipped; load balancers are deleted with the AWS CLI)."
+  elif ! lc_have kubectl; then
     HAVE_KUBE=0
-    lc_warn "jq not found: skipping the Kubernetes steps ($k8s_parts), which read kubectl's JSON with jq."
+    lc_warn "kubectl not found: skipping the Kubernetes steps ($K8S_PARTS)."
+  elif ! lc_have jq; then
+    HAVE_KUBE=0
+    lc_warn "jq not found: skipping the Kubernetes steps ($K8S_PARTS), which read kubectl's JSON with jq."
   fi
   if ! lc_have aws; then
     HAVE_AWS=0
-    lc_warn "aws (AWS CLI) not found: skipping the wait for load balancers, target groups, network interfaces and security groups tagged $LB_TAG=$CLUSTER, and the deletion of leftovers; the VPC destroy may fail if any are left."
+    lc_warn "aws (AWS CLI) not found: the account is not checked, and the wait for load balancers, target groups, network interfaces and security groups tagged $LB_TAG=<cluster> and the deletion of leftovers are skipped; the VPC destroy may fail if any are left."
     if [[ -z $KUBE_CONTEXT ]] && ((HAVE_KUBE)); then
       HAVE_KUBE=0
-      lc_warn "aws (AWS CLI) not found and no --kube-context given: no kubeconfig can be made for the cluster, so the Kubernetes steps ($k8s_parts) are skipped too."
+      lc_warn "aws (AWS CLI) not found and no --kube-context given: no kubeconfig can be made for the cluster, so the Kubernetes steps ($K8S_PARTS) are skipped too."
     fi
   fi
 }
 
-aws_cli() { lc_query aws --region "$REGION" "$@"; }
-aws_change() { lc_run aws --region "$REGION" "$@"; }
+# ---------------------------------------------------------------------------------------
+# The deployment, read from the Terraform state
+# ---------------------------------------------------------------------------------------
+
+# Prints "name region account partition source" from `terraform output -json` on stdin, or
+# nothing when the state records no cluster. cluster_arn is ours; a state the blueprint
+# wrote has only configure_kubectl ("aws eks --region R update-kubeconfig --name N").
+parse_identity() {
+  node -e '
+    const out = JSON.parse(require("fs").readFileSync(0, "utf8") || "{}");
+    const value = (k) => (out[k] && typeof out[k].value === "string" ? out[k].value : "");
+    const arn = value("cluster_arn").match(/^arn:([a-z-]+):eks:([a-z0-9-]+):([0-9]{12}):cluster\/([0-9A-Za-z][0-9A-Za-z_-]*)$/);
+    if (arn) {
+      console.log([arn[4], arn[2], arn[3], arn[1], "output cluster_arn"].join(" "));
+    } else {
+      const cmd = value("configure_kubectl").match(/--region ([a-z0-9-]+) update-kubeconfig --name ([0-9A-Za-z][0-9A-Za-z_-]*)$/);
+      if (cmd) console.log([cmd[2], cmd[1], "-", "-", "output configure_kubectl"].join(" "));
+    }
+  '
+}
+
+# Sets CLUSTER, REGION, ACCOUNT from what step 4 recorded; fails when nothing was.
+load_identity() {
+  [[ -s $LC_STATE/identity ]] || return 1
+  read -r CLUSTER REGION ACCOUNT _ <"$LC_STATE/identity"
+}
+
+# Checks that --kube-context points at the state's cluster: its server is the cluster's
+# endpoint (asked from EKS), or its cluster entry is the cluster's ARN (as aws eks
+# update-kubeconfig names it).
+check_kube_context() {
+  local server entry endpoint arn=$1
+  server=$(lc_timed kubectl config view --minify --context "$KUBE_CONTEXT" -o 'jsonpath={.clusters[0].cluster.server}') ||
+    lc_die "--kube-context $KUBE_CONTEXT: no such context in your kubeconfig."
+  entry=$(lc_timed kubectl config view --minify --context "$KUBE_CONTEXT" -o 'jsonpath={.contexts[0].context.cluster}')
+  if [[ -n $arn && $entry == "$arn" ]]; then return 0; fi
+  if ((HAVE_AWS)); then
+    endpoint=$(aws_cli eks describe-cluster --name "$CLUSTER" --output text --query cluster.endpoint) || endpoint=""
+    if [[ -n $endpoint && $server == "$endpoint" ]]; then return 0; fi
+    lc_die "--kube-context $KUBE_CONTEXT points at $server, not at cluster $CLUSTER in $REGION (${endpoint:-endpoint unknown: the cluster may be gone}). Use the right context, or leave --kube-context out to use a temporary kubeconfig."
+  fi
+  lc_die "--kube-context $KUBE_CONTEXT cannot be checked against cluster $CLUSTER without the AWS CLI (its cluster entry is '$entry', not the cluster's ARN). Install aws, or leave --kube-context out."
+}
+
+step_identify() {
+  local outputs identity count account arn=""
+  if [[ $LC_PHASE == apply ]]; then return 0; fi # the yes was the whole point of phase 2
+  lc_say "+ $(lc_render terraform "-chdir=$LC_STACK_DIR" output -json)"
+  outputs=$(terraform "-chdir=$LC_STACK_DIR" output -json)
+  identity=$(parse_identity <<<"$outputs")
+  lc_say "+ $(lc_render terraform "-chdir=$LC_STACK_DIR" state list)"
+  count=$(terraform "-chdir=$LC_STACK_DIR" state list | grep -c . || true)
+  if [[ -z $identity ]]; then
+    : >"$LC_STATE/identity"
+    lc_warn "the state records no EKS cluster (no cluster_arn or configure_kubectl output): nothing was deployed, or it was never applied in full. The load balancer and Kubernetes steps are skipped; terraform destroy still removes the ${count} resource(s) the state holds."
+    lc_note "no cluster in the state; $count resource(s)"
+    if ((count > 0 && !LC_DRY_RUN)); then lc_ask "Destroy the $count resource(s) in $(lc_setting description)? Type yes to go ahead."; fi
+    return 0
+  fi
+  printf '%s\n' "$identity" >"$LC_STATE/identity"
+  load_identity
+  [[ $ACCOUNT == - ]] || arn="arn:$(cut -d' ' -f4 <<<"$identity"):eks:$REGION:$ACCOUNT:cluster/$CLUSTER"
+  lc_say "Cluster (from the state, $(cut -d' ' -f5- <<<"$identity")): $CLUSTER   Region: $REGION   Account: ${ACCOUNT/-/not recorded}"
+  if ((HAVE_AWS)); then
+    account=$(aws_cli sts get-caller-identity --output text --query Account) ||
+      lc_die "the AWS CLI cannot tell which account your credentials are for (see above); check AWS_PROFILE and log in."
+    if [[ $ACCOUNT != - && $account != "$ACCOUNT" ]]; then
+      lc_die "your AWS credentials are for account $account, but the state's cluster $CLUSTER is in account $ACCOUNT. Use credentials for $ACCOUNT (AWS_PROFILE) and run again."
+    fi
+    lc_say "AWS credentials: account $account"
+  fi
+  if [[ -n $KUBE_CONTEXT ]] && ((HAVE_KUBE)); then check_kube_context "$arn"; fi
+  lc_note "$CLUSTER in $REGION; $count resource(s)"
+  lc_say "This run destroys the $count resource(s) in $(lc_setting description), including cluster $CLUSTER and its VPC, and deletes the load balancers tagged $LB_TAG=$CLUSTER in $REGION."
+  if ((!LC_DRY_RUN)); then lc_ask "Destroy cluster $CLUSTER in $REGION and everything in its state?"; fi
+}
 
 # ---------------------------------------------------------------------------------------
 # Kubernetes access
 # ---------------------------------------------------------------------------------------
 
-# kubectl pointed at the cluster: KUBECTL is set by load_settings.
-kube_query() { lc_query "${KUBECTL[@]}" "$@"; }
-kube_change() { lc_run "${KUBECTL[@]}" "$@"; }
+kube_query() { lc_timed "${KUBECTL[@]}" "$@"; }
+kube_change() { lc_change "${KUBECTL[@]}" "$@"; }
 
 # Succeeds when kubectl can talk to the cluster; decided once per run, and every step that
 # needs the cluster asks. When it cannot, the reason is reported once as a warning.
@@ -131,49 +221,53 @@ kube_ready() {
     touch "$LC_STATE/kube.unavailable"
     return 1
   fi
+  # A temporary kubeconfig changes nothing in the deployment: it is made in a dry run too.
   if [[ -z $KUBE_CONTEXT ]] &&
-    ! aws_change eks update-kubeconfig --name "$CLUSTER" --kubeconfig "$LC_STATE/kubeconfig" >/dev/null; then
+    ! aws_cli eks update-kubeconfig --name "$CLUSTER" --kubeconfig "$LC_STATE/kubeconfig" >/dev/null; then
     lc_warn "could not get a kubeconfig for cluster $CLUSTER in $REGION (is it already deleted?): skipping the Kubernetes steps."
     touch "$LC_STATE/kube.unavailable"
     return 1
   fi
-  if ! kube_query --request-timeout=20s get --raw=/readyz >/dev/null; then
-    lc_warn "kubectl cannot reach cluster $CLUSTER: skipping the Kubernetes steps (deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating)."
+  if ! kube_query get --raw=/readyz >/dev/null; then
+    lc_warn "kubectl cannot reach cluster $CLUSTER: skipping the Kubernetes steps ($K8S_PARTS)."
     touch "$LC_STATE/kube.unavailable"
     return 1
   fi
   touch "$LC_STATE/kube.ok"
 }
 
+# A listing the cluster refused (e.g. RBAC) ends the step with the way out.
+kube_list_failed() { # <exit status> <what>
+  local rc=$1
+  shift
+  lc_error "kubectl could not list $1 in cluster $CLUSTER (see above). If your identity may not list them, run again with --skip-kubernetes: load balancers are then deleted with the AWS CLI."
+  return "$rc"
+}
+
 # Services of type LoadBalancer in every namespace, as "namespace name" lines.
 list_lb_services() {
-  kube_query get services --all-namespaces -o json |
-    jq -r '.items[] | select(.spec.type == "LoadBalancer") | "\(.metadata.namespace) \(.metadata.name)"'
+  local json
+  json=$(kube_query get services --all-namespaces -o json) || kube_list_failed $? "Services" || return
+  jq -r '.items[] | select(.spec.type == "LoadBalancer") | "\(.metadata.namespace) \(.metadata.name)"' <<<"$json"
 }
 
 # Ingresses handled by the AWS Load Balancer Controller: their class (field or legacy
 # annotation) is "alb" or an IngressClass whose controller is ingress.k8s.aws/alb.
 list_alb_ingresses() {
-  local classes
-  classes=$(kube_query get ingressclasses -o json |
-    jq -c '[.items[] | select(.spec.controller == "ingress.k8s.aws/alb") | .metadata.name] + ["alb"]') || return
-  kube_query get ingresses --all-namespaces -o json |
-    jq -r --argjson classes "${classes:-[\"alb\"]}" '.items[]
+  local classes json
+  json=$(kube_query get ingressclasses -o json) || kube_list_failed $? "IngressClasses" || return
+  classes=$(jq -c '[.items[] | select(.spec.controller == "ingress.k8s.aws/alb") | .metadata.name] + ["alb"]' <<<"$json")
+  json=$(kube_query get ingresses --all-namespaces -o json) || kube_list_failed $? "Ingresses" || return
+  jq -r --argjson classes "$classes" '.items[]
       | select((.spec.ingressClassName // .metadata.annotations["kubernetes.io/ingress.class"] // "") as $c
                | $classes | any(. == $c))
-      | "\(.metadata.namespace) \(.metadata.name)"'
+      | "\(.metadata.namespace) \(.metadata.name)"' <<<"$json"
 }
 
 delete_k8s_load_balancers() {
   local ns name services ingresses count=0
   services=$(list_lb_services) || return
   ingresses=$(list_alb_ingresses) || return
-  if ((LC_DRY_RUN)); then
-    lc_say "  then, for each Service of type LoadBalancer and each ALB Ingress listed:"
-    lc_say "+ $(lc_render "${KUBECTL[@]}" delete service --namespace) <namespace> <name> --ignore-not-found --wait=false"
-    lc_say "+ $(lc_render "${KUBECTL[@]}" delete ingress --namespace) <namespace> <name> --ignore-not-found --wait=false"
-    return 0
-  fi
   while read -r ns name; do
     [[ -n $ns ]] || continue
     kube_change delete service --namespace "$ns" "$name" --ignore-not-found --wait=false
@@ -184,160 +278,11 @@ delete_k8s_load_balancers() {
     kube_change delete ingress --namespace "$ns" "$name" --ignore-not-found --wait=false
     count=$((count + 1))
   done <<<"$ingresses"
-  lc_say "Asked Kubernetes to delete $count load-balanced Service(s)/Ingress(es)."
-}
-
-# ---------------------------------------------------------------------------------------
-# AWS resources made by the load balancer controller (all tagged $LB_TAG=$CLUSTER)
-# ---------------------------------------------------------------------------------------
-
-# Cleans AWS CLI text output into one word per line ("None" is an empty answer).
-words() { tr -s '[:space:]' '\n' | grep -v -x -e '' -e None || true; }
-
-# Prints the ARNs among "$@" that carry the cluster tag (describe-tags takes 20 at a time).
-tagged_arns() {
-  local -a arns=("$@")
-  local i out
-  for ((i = 0; i < ${#arns[@]}; i += 20)); do
-    out=$(aws_cli elbv2 describe-tags --resource-arns "${arns[@]:i:20}" --output text \
-      --query "TagDescriptions[?Tags[?Key=='$LB_TAG' && Value=='$CLUSTER']].ResourceArn") || return
-    words <<<"$out"
-  done
-}
-
-# Every query below fails (non-zero) when the AWS CLI fails: an error is never taken for
-# "nothing left".
-list_tagged_elbv2() { # <describe command> <query for the ARNs>
-  local out
-  local -a all
-  out=$(aws_cli elbv2 "$1" --output text --query "$2") || return
-  mapfile -t all < <(words <<<"$out")
-  if ((${#all[@]} > 0)); then tagged_arns "${all[@]}"; fi
-}
-list_load_balancers() { list_tagged_elbv2 describe-load-balancers 'LoadBalancers[].LoadBalancerArn'; }
-list_target_groups() { list_tagged_elbv2 describe-target-groups 'TargetGroups[].TargetGroupArn'; }
-
-list_security_groups() {
-  local out
-  out=$(aws_cli ec2 describe-security-groups --output text --filters "Name=tag:$LB_TAG,Values=$CLUSTER" \
-    --query 'SecurityGroups[].GroupId') || return
-  words <<<"$out"
-}
-
-# A load balancer's network interfaces are described "ELB <type>/<name>/<id>", the tail
-# of its ARN. The descriptions of every load balancer seen in this run are kept, because
-# the interfaces outlive the load balancer by minutes.
-remember_load_balancers() {
-  local arn
-  for arn in "$@"; do
-    printf 'ELB %s\n' "${arn#*:loadbalancer/}" >>"$LC_STATE/lb-descriptions"
-  done
-}
-
-list_network_interfaces() {
-  local groups out
-  local -a descriptions=()
-  groups=$(list_security_groups) || return
-  if [[ -n $groups ]]; then
-    out=$(aws_cli ec2 describe-network-interfaces --output text \
-      --filters "Name=group-id,Values=$(paste -s -d , <<<"$groups")" \
-      --query 'NetworkInterfaces[].NetworkInterfaceId') || return
-    words <<<"$out"
-  fi
-  if [[ -f $LC_STATE/lb-descriptions ]]; then mapfile -t descriptions < <(sort -u "$LC_STATE/lb-descriptions"); fi
-  if ((${#descriptions[@]} > 0)); then
-    out=$(aws_cli ec2 describe-network-interfaces --output text \
-      --filters "Name=description,Values=$(IFS=,; printf '%s' "${descriptions[*]}")" \
-      --query 'NetworkInterfaces[].NetworkInterfaceId') || return
-    words <<<"$out"
-  fi
-}
-
-# Polls until no tagged load balancer, target group or their network interfaces remain.
-# $1 = 1 when the controller was asked (through Kubernetes) to remove them: it gets
-# LB_TIMEOUT seconds. Whatever it has not removed by then, or everything when it was not
-# asked, is deleted with the AWS CLI, and the wait goes on for another LB_TIMEOUT seconds
-# (checking at least once after the deletion).
-wait_for_load_balancer_resources() {
-  local controller=$1 direct deadline polls=0 first_direct=0 arn out
-  local -a lbs tgs enis
-  direct=$((controller ? 0 : 1))
-  deadline=$((SECONDS + LB_TIMEOUT))
-  while :; do
-    polls=$((polls + 1))
-    out=$(list_load_balancers) || return
-    mapfile -t lbs < <(words <<<"$out")
-    remember_load_balancers "${lbs[@]}"
-    out=$(list_target_groups) || return
-    mapfile -t tgs < <(words <<<"$out")
-    out=$(list_network_interfaces) || return
-    mapfile -t enis < <(words <<<"$out" | sort -u)
-    if ((LC_DRY_RUN)); then
-      lc_say "  (with the tagged security groups, and the load balancers seen, the network interfaces are listed:"
-      lc_say "   aws --region $REGION ec2 describe-network-interfaces --filters Name=group-id,Values=<ids> / Name=description,Values='ELB <type>/<name>/<id>')"
-      lc_say "  repeated every ${POLL_INTERVAL}s until none is left; after ${LB_TIMEOUT}s (at once if Kubernetes was not asked) the rest is deleted with:"
-      lc_say "+ aws --region $REGION elbv2 delete-load-balancer --load-balancer-arn <arn>"
-      lc_say "+ aws --region $REGION elbv2 delete-target-group --target-group-arn <arn>"
-      return 0
-    fi
-    if ((${#lbs[@]} + ${#tgs[@]} + ${#enis[@]} == 0)); then
-      lc_say "No load balancer, target group or network interface of $CLUSTER is left (check $polls)."
-      return 0
-    fi
-    lc_say "Check $polls: ${#lbs[@]} load balancer(s), ${#tgs[@]} target group(s), ${#enis[@]} network interface(s) of $CLUSTER left."
-    if ((!direct && SECONDS >= deadline && ${#lbs[@]} + ${#tgs[@]} > 0)); then
-      lc_warn "the AWS Load Balancer Controller did not remove the load balancers of $CLUSTER within ${LB_TIMEOUT}s: deleting them with the AWS CLI."
-      direct=1
-      deadline=$((SECONDS + LB_TIMEOUT))
-    fi
-    if ((direct)); then
-      if ((first_direct == 0)); then
-        first_direct=$polls
-        if ((!controller)); then
-          lc_warn "load balancers of $CLUSTER were left and Kubernetes could not be asked to remove them: deleting them with the AWS CLI."
-        fi
-      fi
-      # Deleting is idempotent; a target group still in use is retried at the next check.
-      for arn in "${lbs[@]}"; do aws_change elbv2 delete-load-balancer --load-balancer-arn "$arn" || true; done
-      for arn in "${tgs[@]}"; do aws_change elbv2 delete-target-group --target-group-arn "$arn" || true; done
-    fi
-    if ((SECONDS >= deadline && polls > first_direct)); then
-      lc_error "still present after waiting ${LB_TIMEOUT}s: $(printf '%s ' "${lbs[@]}" "${tgs[@]}" "${enis[@]}")"
-      lc_error "Raise --lb-timeout and re-run, or delete them in the AWS console."
-      return 1
-    fi
-    sleep "$POLL_INTERVAL"
-  done
-}
-
-# Deletes the security groups still tagged for the cluster. $1 = strict: fail when one
-# cannot be deleted (else warn: a node security group may still refer to it, which goes
-# with module.eks, and step 8 tries again).
-delete_tagged_security_groups() {
-  local strict=$1 sg status failed=0 rc=0 out
-  local -a sgs
-  out=$(list_security_groups) || return
-  mapfile -t sgs < <(words <<<"$out")
   if ((LC_DRY_RUN)); then
-    lc_say "  then, for each security group listed:"
-    lc_say "+ aws --region $REGION ec2 delete-security-group --group-id <id>"
-    return 0
+    lc_say "Found $count load-balanced Service(s)/Ingress(es) (dry run: none deleted)."
+  else
+    lc_say "Asked Kubernetes to delete $count load-balanced Service(s)/Ingress(es)."
   fi
-  for sg in "${sgs[@]}"; do
-    status=0
-    aws_change ec2 delete-security-group --group-id "$sg" || status=$?
-    if ((status != 0)); then
-      failed=$((failed + 1))
-      rc=$status
-      if ((strict)); then
-        lc_error "could not delete security group $sg (tag $LB_TAG=$CLUSTER); the VPC cannot be destroyed while it exists."
-      else
-        lc_warn "could not delete security group $sg yet; it is tried again after module.eks is destroyed."
-      fi
-    fi
-  done
-  lc_say "Security groups tagged $LB_TAG=$CLUSTER: ${#sgs[@]} found, $((${#sgs[@]} - failed)) deleted."
-  if ((strict && failed > 0)); then return "$rc"; fi
 }
 
 # ---------------------------------------------------------------------------------------
@@ -347,6 +292,10 @@ delete_tagged_security_groups() {
 step_remove_load_balancers() {
   local controller=0 out
   local -a lbs
+  if ! load_identity; then
+    lc_skip "no cluster in the state"
+    return 0
+  fi
   if ((HAVE_AWS)); then
     # Remember the load balancers before they go, to wait for their network interfaces.
     out=$(list_load_balancers)
@@ -368,35 +317,41 @@ step_remove_load_balancers() {
 }
 
 step_clear_terminating_namespaces() {
-  local ns names count=0
+  local ns names json count=0
+  if ! load_identity; then
+    lc_skip "no cluster in the state"
+    return 0
+  fi
   if ! kube_ready; then
-    lc_skip "cluster not reachable or kubectl/jq/aws missing"
+    lc_skip "cluster not reachable, --skip-kubernetes, or kubectl/jq/aws missing"
     return 0
   fi
-  names=$(kube_query get namespaces --field-selector=status.phase=Terminating -o json |
-    jq -r '.items[].metadata.name')
-  if ((LC_DRY_RUN)); then
-    lc_say "  then, for each namespace listed:"
-    lc_say "+ $(lc_render "${KUBECTL[@]}" get namespace) <namespace> -o json | jq '.spec.finalizers = []' | $(lc_render "${KUBECTL[@]}" replace --raw) /api/v1/namespaces/<namespace>/finalize -f -"
-    return 0
-  fi
+  json=$(kube_query get namespaces --field-selector=status.phase=Terminating -o json) || kube_list_failed $? "namespaces" || return
+  names=$(jq -r '.items[].metadata.name' <<<"$json")
   while read -r ns; do
     [[ -n $ns ]] || continue
     lc_say "Namespace $ns is stuck in Terminating: clearing its finalizers."
-    lc_say "+ $(lc_render "${KUBECTL[@]}" get namespace "$ns" -o json) | jq '.spec.finalizers = []' | $(lc_render "${KUBECTL[@]}" replace --raw "/api/v1/namespaces/$ns/finalize" -f -)"
-    if "${KUBECTL[@]}" get namespace "$ns" -o json | jq '.spec.finalizers = []' |
-      "${KUBECTL[@]}" replace --raw "/api/v1/namespaces/$ns/finalize" -f - >/dev/null; then
+    if json=$(kube_query get namespace "$ns" -o json | jq '.spec.finalizers = []') &&
+      kube_change replace --raw "/api/v1/namespaces/$ns/finalize" -f - <<<"$json" >/dev/null; then
       count=$((count + 1))
     else
       lc_warn "could not clear the finalizers of namespace $ns; re-run cleanup.sh later."
     fi
   done <<<"$names"
-  lc_say "Namespaces stuck in Terminating cleared: $count."
+  if ((LC_DRY_RUN)); then
+    lc_say "Namespaces stuck in Terminating: $count (dry run: none cleared)."
+  else
+    lc_say "Namespaces stuck in Terminating cleared: $count."
+  fi
 }
 
 step_destroy_target() { lc_terraform destroy -input=false -auto-approve "-target=$1" "${LC_TF_ARGS[@]}"; }
 
 step_delete_security_groups() {
+  if ! load_identity; then
+    lc_skip "no cluster in the state"
+    return 0
+  fi
   if ((!HAVE_AWS)); then
     lc_skip "aws not found"
     return 0
@@ -410,12 +365,14 @@ step_destroy_all() { lc_terraform destroy -input=false -auto-approve "${LC_TF_AR
 main() {
   lc_parse_args "$@"
   load_settings
-  lc_require terraform
-  if ((!LC_SKIP_SYNTH)); then lc_require npm; fi
+  lc_require terraform node npm timeout
+  lc_require_confirmation_path ""
   lc_check_stack
   check_tools
+  lc_lock
 
   lc_common_steps
+  lc_step "Read the cluster from the Terraform state, check the account, confirm" step_identify
   lc_step "Delete Kubernetes load balancers and wait for their AWS resources to go" step_remove_load_balancers
   lc_step "Clear namespaces stuck in Terminating" step_clear_terminating_namespaces
   lc_step "Destroy module.eks_data_addons (terraform destroy -target)" step_destroy_target "${DESTROY_TARGETS[0]}"
@@ -428,7 +385,11 @@ main() {
 
   if ((!LC_DRY_RUN)); then
     lc_say ""
-    lc_say "Cleanup complete: the stack of $CLUSTER in $REGION is destroyed."
+    if load_identity; then
+      lc_say "Cleanup complete: the stack of $CLUSTER in $REGION is destroyed."
+    else
+      lc_say "Cleanup complete: the stack's state is empty."
+    fi
   fi
 }
 

@@ -1,10 +1,11 @@
 # shellcheck shell=bash
-# Shared machinery for scripts/install.sh and scripts/cleanup.sh: argument parsing,
-# Terraform argument handling, the numbered step runner with timing and summary, and
-# the dry-run aware command helpers. Sourced, never executed.
+# Shared machinery for scripts/install.sh and scripts/cleanup.sh: argument checking, the
+# settings and inputs checks, the one-run-at-a-time lock, signal forwarding, timeouts, and
+# the numbered step runner with its plan/confirm/apply phases and summary. Sourced, never
+# executed.
 #
-# A script using it sets LC_SCRIPT (its name), defines `lc_usage` (prints --help) and may
-# list extra options that take a value in LC_VALUE_OPTIONS; then it calls
+# A script using it sets LC_SCRIPT (its name), defines `lc_usage` (prints --help), lists its
+# own options in LC_FLAG_OPTIONS (no value) and LC_VALUE_OPTIONS (one value), then calls
 # `lc_parse_args "$@"`, registers its steps with `lc_step` and calls `lc_run_steps`.
 
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
@@ -18,6 +19,9 @@ fi
 
 LC_REPO_ROOT=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 LC_STACK_DIR="$LC_REPO_ROOT/cdktf.out/stacks/jupyterhub"
+# Written by every synth beside cdk.tf.json (config.ts, SETTINGS_FILE).
+LC_SETTINGS_FILE="$LC_STACK_DIR/settings.json"
+LC_LOCK_DIR="$LC_REPO_ROOT/.lifecycle.lock"
 
 # The cdktf CLI phones home unless told not to; Terraform shortens its hints for automation.
 export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1
@@ -27,7 +31,12 @@ export TF_IN_AUTOMATION="${TF_IN_AUTOMATION:-1}"
 exec 3>&1
 
 LC_STATE=$(mktemp -d "${TMPDIR:-/tmp}/jupyterhub-${LC_SCRIPT:-lifecycle}.XXXXXX")
-trap 'rm -rf -- "$LC_STATE"' EXIT
+LC_LOCKED=0
+lc_cleanup() {
+  if ((LC_LOCKED)); then rm -rf -- "$LC_LOCK_DIR"; fi
+  rm -rf -- "$LC_STATE"
+}
+trap lc_cleanup EXIT
 
 # ---------------------------------------------------------------------------------------
 # Messages
@@ -69,6 +78,10 @@ lc_render() {
 # ---------------------------------------------------------------------------------------
 # Running commands
 # ---------------------------------------------------------------------------------------
+# --dry-run runs the same code as a real run. Commands that only read (terraform output and
+# plan, kubectl get, aws describe-*) and the local preparation (synth, the inputs check,
+# terraform init, a temporary kubeconfig) run; every command that would change the
+# deployment goes through lc_run, which prints it and, in a dry run, does not execute it.
 
 # A command that changes something: always echoed, executed unless --dry-run.
 lc_run() {
@@ -77,14 +90,23 @@ lc_run() {
   "$@"
 }
 
-# A read-only query: executed silently; with --dry-run it is echoed and not executed
-# (its output is then empty, so nothing depends on it).
-lc_query() {
-  if ((LC_DRY_RUN)); then
-    lc_say "+ $(lc_render "$@")"
-    return 0
+# Runs a command with the call timeout (--call-timeout): a hung API call ends the step
+# instead of the run waiting forever. --foreground keeps the command in the step's process
+# group, so that Ctrl-C and SIGTERM reach it too.
+lc_timed() {
+  local rc=0
+  timeout --foreground --kill-after=10 "$LC_CALL_TIMEOUT" "$@" || rc=$?
+  if ((rc == 124 || rc == 137)); then
+    lc_error "timed out after ${LC_CALL_TIMEOUT}s (--call-timeout): $(lc_render "$@")"
   fi
-  "$@"
+  return "$rc"
+}
+
+# A change through kubectl or the AWS CLI: echoed, executed with the call timeout unless --dry-run.
+lc_change() {
+  lc_say "+ $(lc_render "$@")"
+  if ((LC_DRY_RUN)); then return 0; fi
+  lc_timed "$@"
 }
 
 # terraform, always in the synthesized stack directory.
@@ -96,8 +118,11 @@ lc_terraform() { lc_run terraform "-chdir=$LC_STACK_DIR" "$@"; }
 
 LC_DRY_RUN=0
 LC_SKIP_SYNTH=0
+LC_YES=0
 LC_ORIGINAL_ARGS=()
-LC_TF_ARGS=()
+LC_TF_ARGS=()  # for every terraform plan / apply / destroy
+LC_VAR_ARGS=() # only the -var / -var-file ones, for the inputs check
+LC_CALL_TIMEOUT=60
 declare -A LC_OPT=()
 
 # Makes a relative path absolute against the caller's working directory.
@@ -108,73 +133,115 @@ lc_absolute() {
   esac
 }
 
+lc_var_file() {
+  local file
+  file=$(lc_absolute "$1")
+  [[ -e $file ]] || lc_die "-var-file $1: no such file ($file). Nothing was run."
+  [[ -f $file && -r $file ]] || lc_die "-var-file $1: not a readable file ($file). Nothing was run."
+  LC_TF_ARGS+=("-var-file=$file")
+  LC_VAR_ARGS+=("-var-file=$file")
+}
+
+lc_var() {
+  [[ $1 == ?*=* ]] || lc_die "-var $1: expected NAME=VALUE, e.g. -var region=eu-west-1"
+  LC_TF_ARGS+=("-var=$1")
+  LC_VAR_ARGS+=("-var=$1")
+}
+
+lc_is_option() { # <option> <list...>
+  local want=$1 option
+  shift
+  for option in "$@"; do [[ $option == "$want" ]] && return 0; done
+  return 1
+}
+
 lc_parse_args() {
   LC_ORIGINAL_ARGS=("$@")
-  local arg name own_options=1
+  local arg name
   while (($# > 0)); do
     arg=$1
     shift
-    if ((own_options)); then
-      case $arg in
-      -h | --help)
-        lc_usage
-        exit 0
-        ;;
-      --dry-run)
-        LC_DRY_RUN=1
-        continue
-        ;;
-      --skip-synth)
-        LC_SKIP_SYNTH=1
-        continue
-        ;;
-      --)
-        own_options=0
-        continue
-        ;;
-      --*=*)
-        name=${arg%%=*}
-        if lc_is_value_option "$name"; then
-          LC_OPT[$name]=${arg#*=}
-          continue
-        fi
-        ;;
-      --*)
-        if lc_is_value_option "$arg"; then
-          (($# > 0)) || lc_die "$arg needs a value (see --help)"
-          LC_OPT[$arg]=$1
-          shift
-          continue
-        fi
-        ;;
-      esac
-    fi
-    # Everything else belongs to terraform.
     case $arg in
-    -var-file | --var-file)
-      (($# > 0)) || lc_die "$arg needs a file name"
-      LC_TF_ARGS+=("-var-file=$(lc_absolute "$1")")
+    -h | --help)
+      lc_usage
+      exit 0
+      ;;
+    --dry-run) LC_DRY_RUN=1 ;;
+    --skip-synth) LC_SKIP_SYNTH=1 ;;
+    --yes | -auto-approve | --auto-approve) LC_YES=1 ;;
+    -var | --var)
+      (($# > 0)) || lc_die "$arg needs NAME=VALUE"
+      lc_var "$1"
       shift
       ;;
-    -var-file=* | --var-file=*)
-      LC_TF_ARGS+=("-var-file=$(lc_absolute "${arg#*=}")")
+    -var=* | --var=*) lc_var "${arg#*=}" ;;
+    -var-file | --var-file)
+      (($# > 0)) || lc_die "$arg needs a file name"
+      lc_var_file "$1"
+      shift
       ;;
-    -target | -target=* | --target | --target=* | -chdir=* | --chdir=*)
-      lc_die "$arg is not allowed: $LC_SCRIPT chooses the targets and the directory itself"
+    -var-file=* | --var-file=*) lc_var_file "${arg#*=}" ;;
+    -parallelism=*)
+      [[ ${arg#*=} =~ ^[1-9][0-9]*$ ]] || lc_die "$arg: -parallelism needs a positive number, e.g. -parallelism=5"
+      LC_TF_ARGS+=("$arg")
+      ;;
+    -lock-timeout=*)
+      [[ ${arg#*=} =~ ^[0-9]+(ms|s|m|h)$ ]] || lc_die "$arg: -lock-timeout needs a duration, e.g. -lock-timeout=5m"
+      LC_TF_ARGS+=("$arg")
+      ;;
+    -no-color | -compact-warnings) LC_TF_ARGS+=("$arg") ;;
+    --*=*)
+      name=${arg%%=*}
+      if lc_is_option "$name" "${LC_VALUE_OPTIONS[@]}"; then
+        LC_OPT[$name]=${arg#*=}
+      else
+        lc_unknown "$name"
+      fi
       ;;
     *)
-      LC_TF_ARGS+=("$arg")
+      if lc_is_option "$arg" "${LC_VALUE_OPTIONS[@]}"; then
+        (($# > 0)) || lc_die "$arg needs a value (see --help)"
+        LC_OPT[$arg]=$1
+        shift
+      elif lc_is_option "$arg" "${LC_FLAG_OPTIONS[@]}"; then
+        LC_OPT[$arg]=1
+      else
+        lc_unknown "$arg"
+      fi
       ;;
     esac
   done
+  LC_CALL_TIMEOUT=$(lc_option --call-timeout JH_CALL_TIMEOUT 60)
+  [[ $LC_CALL_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
+    lc_die "--call-timeout / JH_CALL_TIMEOUT must be a number of seconds (1 or more), got '$LC_CALL_TIMEOUT'"
+  lc_check_tf_cli_args
 }
 
-lc_is_value_option() {
-  local option
-  for option in "${LC_VALUE_OPTIONS[@]}"; do
-    [[ $option == "$1" ]] && return 0
+lc_unknown() {
+  case $1 in
+  -target* | --target* | -chdir* | --chdir* | -replace* | -state* | -backend-config* | -lock=*)
+    lc_die "$1 is not allowed: $LC_SCRIPT chooses targets, directory, state and locking itself (see --help)" ;;
+  -*) lc_die "unknown option: $1 (see $LC_SCRIPT --help for what is accepted)" ;;
+  *) lc_die "unexpected argument: $1 ($LC_SCRIPT takes no positional arguments; see --help)" ;;
+  esac
+}
+
+# TF_CLI_ARGS and TF_CLI_ARGS_<command> add arguments behind the script's back: inputs that
+# the inputs check never saw, another state, other targets. Those are refused; harmless
+# ones (-no-color, -parallelism=N, ...) pass.
+lc_check_tf_cli_args() {
+  local name value word
+  for name in TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF_CLI_ARGS_destroy TF_CLI_ARGS_output; do
+    value=${!name:-}
+    [[ -n $value ]] || continue
+    for word in $value; do
+      case $word in
+      -var* | --var* | -target* | --target* | -state* | -backend-config* | -chdir* | -replace* | -destroy | -lock=*)
+        lc_die "$name contains $word, which $LC_SCRIPT cannot check: give -var and -var-file on the command line instead and unset $name. Nothing was run."
+        ;;
+      esac
+    done
   done
-  return 1
 }
 
 # Value of a script option given on the command line, else of an environment variable,
@@ -189,41 +256,36 @@ lc_option() {
   fi
 }
 
-# The value Terraform will use for a string variable, following its precedence:
-# default < TF_VAR_<name> < -var / -var-file in the order given (the later wins).
-# Var files are read for simple `name = "value"` lines (or JSON keys with jq).
-lc_tf_var() {
-  local want=$1 value=$2 env="TF_VAR_$1" arg pair found i
-  if [[ -n ${!env+set} ]]; then value=${!env}; fi
-  for ((i = 0; i < ${#LC_TF_ARGS[@]}; i++)); do
-    arg=${LC_TF_ARGS[i]}
-    pair=
-    case $arg in
-    -var=* | --var=*) pair=${arg#*=} ;;
-    -var | --var)
-      i=$((i + 1))
-      pair=${LC_TF_ARGS[i]:-}
-      ;;
-    -var-file=*)
-      if found=$(lc_var_from_file "${arg#*=}" "$want"); then value=$found; fi
-      ;;
-    esac
-    if [[ $pair == "$want="* ]]; then value=${pair#*=}; fi
-  done
-  printf '%s' "$value"
+lc_flag() { [[ -n ${LC_OPT[$1]+set} ]]; }
+
+# A run that changes the deployment needs a yes: typed on a terminal, or --yes up front.
+# Without a terminal and without --yes it stops here, before anything runs.
+lc_require_confirmation_path() {
+  if ((!LC_DRY_RUN && !LC_YES)) && [[ ! -t 0 ]]; then
+    lc_die "$LC_SCRIPT asks before it changes anything, and there is no terminal to ask on: pass --yes (or -auto-approve) to go ahead without asking${1:+, or $1}. Nothing was run."
+  fi
 }
 
-lc_var_from_file() {
-  local file=$1 want=$2 found
-  [[ -r $file ]] || return 1
-  if [[ $file == *.json ]]; then
-    lc_have jq || return 1
-    found=$(jq -r --arg k "$want" '.[$k] // empty | strings' "$file") || return 1
-  else
-    found=$(sed -n -E "s/^[[:space:]]*${want}[[:space:]]*=[[:space:]]*\"([^\"]*)\".*/\\1/p" "$file" | tail -n 1)
+# ---------------------------------------------------------------------------------------
+# One run at a time
+# ---------------------------------------------------------------------------------------
+
+# Takes the per-stack lock (a directory beside cdktf.out) or stops, naming the run that
+# holds it. A lock whose process is gone is taken over with a warning.
+lc_lock() {
+  local owner pid
+  if ! mkdir -- "$LC_LOCK_DIR" 2>/dev/null; then
+    owner=$(cat -- "$LC_LOCK_DIR/owner" 2>/dev/null || true)
+    pid=${owner%% *}
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+      lc_die "another run on this stack is in progress: ${owner#* } (PID $pid). Wait for it to end, or stop it (kill $pid), then run again. Nothing was run."
+    fi
+    lc_warn "taking over the lock of a run that is gone (${owner:-no owner recorded}; $LC_LOCK_DIR)."
+    rm -rf -- "$LC_LOCK_DIR"
+    mkdir -- "$LC_LOCK_DIR" || lc_die "could not take the lock $LC_LOCK_DIR"
   fi
-  [[ -n $found ]] || return 1
-  printf '%s' "$found"
+  LC_LOCKED=1
+  printf '%s %s, started %s\n' "$$" "$LC_SCRIPT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$LC_LOCK_DIR/owner"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -234,44 +296,90 @@ lc_require() {
   local tool missing=()
   for tool in "$@"; do lc_have "$tool" || missing+=("$tool"); done
   ((${#missing[@]} == 0)) && return 0
-  if ((LC_DRY_RUN)); then
-    lc_warn "not found on PATH: ${missing[*]} (a real run needs it)"
-    return 0
-  fi
   lc_error "not found on PATH: ${missing[*]}. Install it and re-run."
   exit 2
 }
 
 lc_check_stack() {
-  if ((!LC_DRY_RUN && LC_SKIP_SYNTH)) && [[ ! -f $LC_STACK_DIR/cdk.tf.json ]]; then
-    lc_error "--skip-synth given but there is no synthesized stack at $LC_STACK_DIR/cdk.tf.json; run without --skip-synth."
+  if ((LC_SKIP_SYNTH)) && [[ ! -f $LC_STACK_DIR/cdk.tf.json || ! -f $LC_SETTINGS_FILE ]]; then
+    lc_error "--skip-synth given but there is no synthesized stack (cdk.tf.json and settings.json) in $LC_STACK_DIR; run without --skip-synth."
     exit 2
   fi
 }
 
+# A field of the settings that synth recorded: lc_setting description. The file is read
+# once per run (one node start), after the synth step; each field is kept in LC_STATE.
+lc_setting() {
+  if [[ ! -f $LC_STATE/settings.loaded ]]; then
+    # shellcheck disable=SC2016 # JavaScript, not shell
+    node -e '
+      const fs = require("fs"), path = require("path");
+      const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      for (const [k, v] of Object.entries(s)) {
+        fs.writeFileSync(path.join(process.argv[2], `setting.${k}`), Array.isArray(v) ? v.join("\n") : String(v));
+      }
+    ' "$LC_SETTINGS_FILE" "$LC_STATE" || return
+    touch "$LC_STATE/settings.loaded"
+  fi
+  [[ -f $LC_STATE/setting.$1 ]] || return 1
+  cat -- "$LC_STATE/setting.$1"
+}
+
 step_synth() {
   cd -- "$LC_REPO_ROOT"
-  lc_run npm run synth
-  if ((!LC_DRY_RUN)) && [[ ! -f $LC_STACK_DIR/cdk.tf.json ]]; then
-    lc_error "npm run synth succeeded but wrote no $LC_STACK_DIR/cdk.tf.json"
+  rm -f -- "$LC_SETTINGS_FILE"
+  lc_say "+ npm run synth"
+  npm run synth
+  if [[ ! -f $LC_STACK_DIR/cdk.tf.json || ! -f $LC_SETTINGS_FILE ]]; then
+    lc_error "npm run synth succeeded but wrote no $LC_STACK_DIR/cdk.tf.json and settings.json"
     return 1
   fi
 }
 
-step_init() { lc_terraform init -input=false; }
+# Says which platform set and which state this run uses, then checks every input offline
+# (npm run validate: the variables' own rules through terraform, and names no variable
+# declares). Any problem stops the run here.
+step_check_inputs() {
+  local platform description overrides
+  platform=$(lc_setting platform)
+  description=$(lc_setting description)
+  overrides=$(lc_setting overrides || true)
+  lc_say "Platform set: $platform"
+  lc_say "State: $description"
+  if [[ -n $overrides ]]; then lc_say "Environment overrides of jupyterhub.config.json: ${overrides//$'\n'/, }"; fi
+  lc_note "$platform; $description"
+  cd -- "$LC_REPO_ROOT"
+  lc_say "+ $(lc_render npm run --silent validate -- "${LC_VAR_ARGS[@]}")"
+  npm run --silent validate -- "${LC_VAR_ARGS[@]}"
+}
 
-# Registers the synth step (unless --skip-synth) and terraform init.
+step_init() {
+  local -a init_args=()
+  mapfile -t init_args < <(lc_setting initArgs || true)
+  lc_say "+ $(lc_render terraform "-chdir=$LC_STACK_DIR" init -input=false "${init_args[@]}")"
+  terraform "-chdir=$LC_STACK_DIR" init -input=false "${init_args[@]}"
+}
+
+# Registers the synth step (unless --skip-synth), the inputs check and terraform init.
 lc_common_steps() {
   if ((!LC_SKIP_SYNTH)); then
-    # The platform set is chosen at synth time (versions.ts); say which one this run writes.
-    lc_step "Synthesize the Terraform JSON (npm run synth; platform set ${JUPYTERHUB_PLATFORM:-current})" step_synth
+    lc_step "Synthesize the Terraform JSON (npm run synth)" step_synth
   fi
+  lc_step "Check the settings and every input (npm run validate)" step_check_inputs
   lc_step "Initialize Terraform in the stack directory" step_init
 }
 
 # ---------------------------------------------------------------------------------------
-# Steps: registration, execution, summary
+# Steps: registration, execution, confirmation, summary
 # ---------------------------------------------------------------------------------------
+# Each step runs as a background job in its own process group, and the runner waits for
+# it: SIGINT and SIGTERM reach the runner at once, which forwards them to the whole step
+# (terraform stops gracefully, writes its state and releases its lock), waits for it,
+# prints the summary and the resume command, and exits 130 / 143.
+#
+# A step that wants a yes before it changes something calls `lc_ask "<question>"` and
+# returns; the runner asks on the terminal (or takes --yes) and then runs the same step
+# again with LC_PHASE=apply. The first run has LC_PHASE=prepare.
 
 LC_STEP_DESC=()
 LC_STEP_FN=()
@@ -279,6 +387,11 @@ LC_STEP_ARG=()
 LC_STEP_STATUS=()
 LC_STEP_TIME=()
 LC_STEP_INDEX=0
+# Read by the step functions of the scripts.
+# shellcheck disable=SC2034
+LC_PHASE=prepare
+LC_JOB=
+LC_SIGNAL=
 
 # lc_step "<what it does>" <function> [<one argument>]
 lc_step() {
@@ -287,27 +400,100 @@ lc_step() {
   LC_STEP_ARG+=("${3:-}")
 }
 
+lc_ask() { printf '%s\n' "$*" >"$LC_STATE/ask.$LC_STEP_INDEX"; }
+
+lc_on_signal() {
+  LC_SIGNAL=$1
+  printf '\n' >&2
+  lc_error "received SIG$1: stopping the current step (terraform finishes what it is doing, saves its state and releases its lock)..."
+  if [[ -n $LC_JOB ]]; then kill -s "$1" -- "-$LC_JOB" 2>/dev/null || true; fi
+}
+
+# Runs one phase of step $1 (0-based) as a job; returns its exit status. Call it with
+# errexit off (set +e), never inside `if`, `||` or `&&`: bash ignores errexit in everything
+# started from such a context, the step's own `set -e` included.
+lc_run_phase() {
+  local i=$1 rc
+  set -m
+  (
+    # The signal reaches every process of the step; bash runs these traps once the
+    # command it waits for (terraform) has ended, so the step ends after terraform does.
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    set -e
+    "${LC_STEP_FN[i]}" "${LC_STEP_ARG[i]}"
+  ) &
+  LC_JOB=$!
+  set +m
+  while :; do
+    wait "$LC_JOB"
+    rc=$?
+    # A signal interrupts `wait`; wait again until the step has really ended.
+    if kill -0 "$LC_JOB" 2>/dev/null; then continue; fi
+    break
+  done
+  LC_JOB=
+  return "$rc"
+}
+
+# Asks the question the step left, on the terminal; --yes answers it.
+lc_confirm() {
+  local question=$1 answer
+  lc_say ""
+  if ((LC_YES)); then
+    lc_say "$question yes (--yes)"
+    return 0
+  fi
+  printf '%s Only "yes" goes ahead: ' "$question" >&3
+  if ! read -r answer; then answer=""; fi
+  [[ $answer == yes ]]
+}
+
 lc_run_steps() {
-  local total=${#LC_STEP_DESC[@]} i rc start elapsed run_start=$SECONDS
+  local total=${#LC_STEP_DESC[@]} i rc start elapsed run_start=$SECONDS question
+  trap 'lc_on_signal INT' INT
+  trap 'lc_on_signal TERM' TERM
   if ((LC_DRY_RUN)); then
-    lc_say "Dry run: printing the commands of each step; nothing is executed."
+    lc_say "Dry run: read-only commands run; every command that would change the deployment is printed, not run."
   fi
   for ((i = 0; i < total; i++)); do
     LC_STEP_INDEX=$((i + 1))
     lc_say ""
     lc_say "==> Step $LC_STEP_INDEX of $total: ${LC_STEP_DESC[i]}"
     start=$SECONDS
-    # The step runs in a subshell with errexit, so any failing command ends it; the
-    # runner itself keeps going to report.
+    LC_PHASE=prepare
+    # Not `lc_run_phase || ...`: errexit would then be ignored inside the whole step.
     set +e
-    (
-      set -e
-      "${LC_STEP_FN[i]}" "${LC_STEP_ARG[i]}"
-    )
+    lc_run_phase "$i"
     rc=$?
     set -e
+    if ((rc == 0)) && [[ -z $LC_SIGNAL && -f $LC_STATE/ask.$LC_STEP_INDEX ]]; then
+      question=$(<"$LC_STATE/ask.$LC_STEP_INDEX")
+      if lc_confirm "$question"; then
+        # shellcheck disable=SC2034 # read by the step in its apply phase
+        LC_PHASE=apply
+        set +e
+        lc_run_phase "$i"
+        rc=$?
+        set -e
+      else
+        LC_STEP_TIME[i]=$((SECONDS - start))
+        LC_STEP_STATUS[i]="declined"
+        lc_error "not confirmed: step $LC_STEP_INDEX of $total changed nothing, and nothing after it was run."
+        lc_summary "$run_start"
+        lc_resume_hint "$LC_STEP_INDEX"
+        exit 1
+      fi
+    fi
     elapsed=$((SECONDS - start))
     LC_STEP_TIME[i]=$elapsed
+    if [[ -n $LC_SIGNAL ]]; then
+      LC_STEP_STATUS[i]="stopped"
+      lc_error "step $LC_STEP_INDEX of $total was stopped by SIG$LC_SIGNAL after $(lc_duration "$elapsed"): ${LC_STEP_DESC[i]}"
+      lc_summary "$run_start"
+      lc_resume_hint "$LC_STEP_INDEX"
+      if [[ $LC_SIGNAL == INT ]]; then exit 130; else exit 143; fi
+    fi
     if ((rc != 0)); then
       LC_STEP_STATUS[i]="FAILED"
       lc_error "step $LC_STEP_INDEX of $total failed (exit $rc) after $(lc_duration "$elapsed"): ${LC_STEP_DESC[i]}"
@@ -315,10 +501,10 @@ lc_run_steps() {
       lc_resume_hint "$LC_STEP_INDEX"
       exit "$rc"
     fi
-    if ((LC_DRY_RUN)); then
-      LC_STEP_STATUS[i]="printed"
-    elif [[ -f $LC_STATE/skipped.$LC_STEP_INDEX ]]; then
+    if [[ -f $LC_STATE/skipped.$LC_STEP_INDEX ]]; then
       LC_STEP_STATUS[i]="skipped"
+    elif ((LC_DRY_RUN)); then
+      LC_STEP_STATUS[i]="dry-run"
     else
       LC_STEP_STATUS[i]="done"
     fi
@@ -331,7 +517,7 @@ lc_summary() {
   local run_start=$1 total=${#LC_STEP_DESC[@]} i status time note
   lc_say ""
   if ((LC_DRY_RUN)); then
-    lc_say "Summary of $LC_SCRIPT (dry run, nothing was executed):"
+    lc_say "Summary of $LC_SCRIPT (dry run: nothing was changed):"
   else
     lc_say "Summary of $LC_SCRIPT:"
   fi
