@@ -27,5 +27,9 @@ measure() {
 measure "floor: require(cdktf)" node -e 'require("cdktf")'
 measure "npm run synth" npm run --silent synth
 measure "cdktf synth" npx cdktf synth
+# validate reads the stack synthesized above; the var file makes it load the HCL parser too.
+printf 'region = "eu-west-1"\n' >"$out_dir/validate.tfvars"
+measure "npm run validate" npm run --silent validate -- -var-file="$out_dir/validate.tfvars"
+measure "validate (node directly)" node --require tsx/cjs scripts/validate.ts -var-file="$out_dir/validate.tfvars"
 measure "npm run typecheck" npm run --silent typecheck
 measure "npm test" npm test --silent
