@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { STACK_DIR } from "../config";
+import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
 const ROOT = resolve(__dirname, "..");
 const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm"];
@@ -96,7 +97,7 @@ describe("npm run synth", () => {
     expect(override.stderr).toContain("environment overrides: JUPYTERHUB_S3_KEY=other/terraform.tfstate");
   });
 
-  it("uses a state file outside the project through init arguments, with no machine path in cdk.tf.json", () => {
+  it("uses a state file outside the project through init arguments, with no machine path in cdk.tf.json", async () => {
     const c = checkout("jh-synth-outside-");
     const state = join(mkdtempSync(join(tmpdir(), "jh-state-")), "terraform.tfstate");
     writeFileSync(join(c, "jupyterhub.config.json"), JSON.stringify({ backend: { type: "local", path: state } }));
@@ -105,6 +106,24 @@ describe("npm run synth", () => {
     expect(json).not.toContain(state);
     const settings = JSON.parse(readFileSync(join(c, STACK_DIR, "settings.json"), "utf8"));
     expect(settings.initArgs).toEqual([`-backend-config=path=${state}`]);
+    // The real terraform takes that backend block and those init arguments: the state is
+    // written where it lies, and a later init without them keeps using it.
+    await withTerraformDir(
+      {
+        "main.tf.json": JSON.stringify({
+          terraform: { backend: JSON.parse(json).terraform.backend },
+          resource: { terraform_data: { probe: { input: "kept" } } },
+        }),
+      },
+      async (dir) => {
+        expect((await runTerraform(["init", "-input=false", ...settings.initArgs], { cwd: dir })).code).toBe(0);
+        expect((await runTerraform(["apply", "-input=false", "-auto-approve"], { cwd: dir })).code).toBe(0);
+        expect(JSON.parse(readFileSync(state, "utf8")).resources[0].instances[0].attributes.input.value).toBe("kept");
+        expect((await runTerraform(["init", "-input=false"], { cwd: dir })).code).toBe(0);
+        const plan = await runTerraform(["plan", "-input=false", "-detailed-exitcode"], { cwd: dir });
+        expect(plan.code).toBe(0);
+      },
+    );
   });
 
   it("refuses an unknown platform set with exit code 2 and one line that says what to use", () => {
