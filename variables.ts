@@ -279,6 +279,39 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
   stack.addOverride("check.eks_cluster_version_support", { assert: asserts });
 }
 
+/**
+ * A warning on variable values: a Terraform `check` block whose assertion reads only
+ * variables. `terraform plan` reports a failed assertion as a warning and carries on; the
+ * check adds no resource and nothing to the state. The message starts with the name of the
+ * variable it is about, like the validation messages.
+ */
+interface ValueCheck {
+  /** The block's name: `check.<name>`. */
+  readonly name: string;
+  /** HCL; true when there is nothing to warn about. Must not fail: wrap reads in try(). */
+  readonly condition: string;
+  readonly message: string;
+}
+
+function valueChecks(): ValueCheck[] {
+  return [];
+}
+
+/** The `check` blocks that warn about discouraged but working values (docs/variables.md). */
+export function addValueChecks(stack: TerraformStack): void {
+  for (const check of valueChecks()) {
+    stack.addOverride(`check.${check.name}`, {
+      assert: [{ condition: expr(check.condition), error_message: check.message }],
+    });
+  }
+}
+
+/** Every `check` block on the variables: the EKS version's support and the value warnings. */
+export function addVariableChecks(stack: TerraformStack, platform: PlatformSet): void {
+  addClusterVersionChecks(stack, platform);
+  addValueChecks(stack);
+}
+
 function vpcCidrRules(): TerraformVariableValidationConfig[] {
   const v = "var.vpc_cidr";
   const guard = `!${isIpv4Cidr(v)} || `;

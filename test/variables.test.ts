@@ -10,6 +10,7 @@ import {
   LOAD_BALANCER_SCHEMES,
   NAME_MAX_LENGTH,
   REQUIRED_TERRAFORM_VERSION,
+  addValueChecks,
   declareVariables,
 } from "../variables";
 import {
@@ -41,6 +42,33 @@ function synth(): { vars: BlueprintVariables; variables: Record<string, SynthVar
   const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
   return { vars, variables: json.variable as Record<string, SynthVariable>, json };
 }
+
+interface SynthCheck {
+  assert: { condition: string; error_message: string }[];
+}
+
+/** The value checks (warnings), as synthesized. The EKS version's check is tested in platforms.test.ts. */
+function synthChecks(): Record<string, SynthCheck> {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "checks-under-test");
+  addValueChecks(stack);
+  return (JSON.parse(Testing.synth(stack)) as { check?: Record<string, SynthCheck> }).check ?? {};
+}
+
+/** The variables an expression reads. */
+function readsOf(hcl: string): Set<string> {
+  return new Set([...hcl.matchAll(/var\.([a-z_]+)/g)].map((m) => m[1]));
+}
+
+const CHECKS = synthChecks();
+/** For each check: the variables it reads, but the auth mode. */
+const CHECK_READS: Record<string, string[]> = Object.fromEntries(
+  Object.entries(CHECKS).map(([name, c]) => {
+    const read = new Set(c.assert.flatMap((a) => [...readsOf(a.condition + a.error_message)]));
+    read.delete("jupyter_hub_auth_mechanism");
+    return [name, [...read].sort()];
+  }),
+);
 
 // The blueprint's thirteen variables (name, type, default, sensitive) plus our addition.
 const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
@@ -147,13 +175,18 @@ interface PlanOutcome {
   stdout: string;
   stderr: string;
   errors: TerraformDiagnostic[];
+  warnings: TerraformDiagnostic[];
 }
 
 let dir = "";
 
 beforeAll(() => {
   const { variables } = synth();
-  const config = { terraform: { required_version: REQUIRED_TERRAFORM_VERSION }, variable: variables };
+  const config = {
+    terraform: { required_version: REQUIRED_TERRAFORM_VERSION },
+    variable: variables,
+    ...(Object.keys(CHECKS).length > 0 ? { check: CHECKS } : {}),
+  };
   // Pretty-printed, so the source line terraform quotes is just `"<variable>": {`.
   dir = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
 });
@@ -170,8 +203,15 @@ async function plan(vars: Vars, options: { json?: boolean; env?: Record<string, 
   const json = options.json ?? true;
   const args = ["plan", "-input=false", "-lock=false", "-refresh=false", ...(json ? ["-json"] : ["-no-color"]), ...varArgs(vars)];
   const result = await runTerraform(args, { cwd: dir, env: options.env });
-  const errors = json ? parseDiagnostics(result.stdout).filter((d) => d.severity === "error") : [];
-  return { ...result, errors };
+  const diagnostics = json ? parseDiagnostics(result.stdout) : [];
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  return { ...result, errors, warnings };
+}
+
+/** The check a warning comes from: "oauth_domain_plain_http" for `check.oauth_domain_plain_http.assert[0]`. */
+function checkOf(d: TerraformDiagnostic): string {
+  return /^check\.([A-Za-z0-9_-]+)\./.exec(d.snippetContext ?? "")?.[1] ?? "?";
 }
 
 /** The variable a diagnostic points at, read from the quoted source line `"<name>": {`. */
@@ -184,6 +224,8 @@ function variableOf(d: TerraformDiagnostic): string {
 interface CaseOutcome {
   /** The errors that belong to this case. */
   errors: TerraformDiagnostic[];
+  /** The warnings that belong to this case. */
+  warnings: TerraformDiagnostic[];
   /** Exit code and error count of the plan that ran this case (possibly with others). */
   planCode: number;
   planErrorCount: number;
@@ -193,6 +235,23 @@ interface CaseOutcome {
 function expectAccepted(outcome: CaseOutcome): void {
   expect(outcome.errors.map((e) => `${variableOf(e)}: ${e.detail}`)).toEqual([]);
   if (outcome.planErrorCount === 0) expect(outcome.planCode, outcome.stderr).toBe(0);
+}
+
+/** Each expected [check, fragment] matches one warning, and there are no other warnings. */
+function expectWarnings(outcome: CaseOutcome, expected: [check: string, fragment: string][]): void {
+  const got = outcome.warnings.map((w) => ({ check: checkOf(w), summary: w.summary, detail: w.detail }));
+  for (const w of got) {
+    expect(w.summary, w.detail).toBe("Check block assertion failed");
+    // Like the validation messages, a warning starts with the variable it is about.
+    expect(CHECK_READS[w.check]?.some((v) => w.detail.startsWith(`${v} `) || w.detail.startsWith(`${v}:`)), w.detail).toBe(true);
+  }
+  expect(got.length, JSON.stringify(got, null, 2)).toBe(expected.length);
+  for (const [check, fragment] of expected) {
+    expect(
+      got.some((w) => w.check === check && w.detail.includes(fragment)),
+      `expected a warning from check.${check} containing ${JSON.stringify(fragment)}, got ${JSON.stringify(got, null, 2)}`,
+    ).toBe(true);
+  }
 }
 
 /** Each expected [variable, fragment] matches one error, and there are no other errors. */
@@ -235,6 +294,8 @@ interface Case {
   vars: Vars;
   /** Omitted: the value must be accepted. */
   errors?: [variable: string, fragment: string][];
+  /** The `check` blocks that must warn, by name (omitted: none may warn). */
+  warnings?: [check: string, fragment: string][];
 }
 
 const CASES: Record<string, Case> = {
@@ -524,28 +585,44 @@ interface Batch {
   solo: boolean;
   cases: string[];
   vars: Vars;
+  /** Every variable a case of this batch claims. */
+  claimed: string[];
+}
+
+/**
+ * The variables a case claims in its batch: those it sets, and every variable a check reads
+ * together with one of them (a check on two variables would otherwise mix two cases).
+ */
+function claimedBy(c: Case): string[] {
+  const keys = new Set(Object.keys(c.vars));
+  for (const reads of Object.values(CHECK_READS)) {
+    if (reads.some((v) => keys.has(v))) for (const v of reads) keys.add(v);
+  }
+  return [...keys];
 }
 
 /**
  * Packs cases into as few plans as possible. Every rule reads only its own variable and
  * jupyter_hub_auth_mechanism (a synth test above checks this), so cases on the same auth
  * mode that set different variables cannot affect each other, and each error belongs to
- * the case that set the variable it names. Cases that set the auth mode, or nothing at
- * all, run on their own.
+ * the case that set the variable it names; each warning belongs to the case that set a
+ * variable its check reads (`claimedBy`). Cases that set the auth mode, or nothing at all,
+ * run on their own.
  */
 function batchCases(cases: Record<string, Case>): Batch[] {
   const batches: Batch[] = [];
   for (const [title, c] of Object.entries(cases)) {
-    const keys = Object.keys(c.vars);
+    const keys = claimedBy(c);
     const mode = c.mode ?? "dummy";
     const solo = keys.length === 0 || keys.includes("jupyter_hub_auth_mechanism");
-    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !(k in b.vars)));
+    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !b.claimed.includes(k)));
     if (!batch) {
-      batch = { mode, solo, cases: [], vars: {} };
+      batch = { mode, solo, cases: [], vars: {}, claimed: [] };
       batches.push(batch);
     }
     batch.cases.push(title);
     Object.assign(batch.vars, c.vars);
+    batch.claimed.push(...keys);
   }
   return batches;
 }
@@ -572,14 +649,19 @@ describe("validation rules, run by terraform plan", () => {
       await runPool(batches, 2, async (batch) => {
         const result = await plan({ ...BASES[batch.mode], ...batch.vars });
         const owners = new Map<string, string>();
-        for (const title of batch.cases) for (const k of Object.keys(CASES[title].vars)) owners.set(k, title);
+        for (const title of batch.cases) for (const k of claimedBy(CASES[title])) owners.set(k, title);
+        const ownsVariable = (title: string, variable: string) => {
+          const owner = owners.get(variable);
+          // A solo case owns everything; what nobody owns fails every case of the batch.
+          return batch.solo || owner === title || owner === undefined;
+        };
         for (const title of batch.cases) {
-          const errors = result.errors.filter((e) => {
-            const owner = owners.get(variableOf(e));
-            // A solo case owns every error; an error nobody owns fails every case of the batch.
-            return batch.solo || owner === title || owner === undefined;
+          const errors = result.errors.filter((e) => ownsVariable(title, variableOf(e)));
+          const warnings = result.warnings.filter((w) => {
+            const reads = CHECK_READS[checkOf(w)] ?? [];
+            return batch.solo || reads.length === 0 || reads.some((v) => ownsVariable(title, v));
           });
-          outcomes.set(title, { errors, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
+          outcomes.set(title, { errors, warnings, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
         }
       });
     });
@@ -589,6 +671,7 @@ describe("validation rules, run by terraform plan", () => {
       expect(outcome).toBeDefined();
       if (c.errors) expectRejected(outcome!, c.errors);
       else expectAccepted(outcome!);
+      expectWarnings(outcome!, c.warnings ?? []);
     });
   });
 
