@@ -51,8 +51,87 @@ export const VPC_CIDR_PREFIX_RANGE = { min: 16, max: 23 } as const;
 /** Prefix lengths AWS accepts for a VPC (secondary) CIDR block. */
 export const SECONDARY_CIDR_PREFIX_RANGE = { min: 16, max: 28 } as const;
 
-/** The first secondary block is halved into the two EKS subnets: /27 halves into /28s. */
-export const FIRST_SECONDARY_CIDR_MAX_PREFIX = 27;
+/**
+ * What each half of the first secondary block must hold. The stack halves the block,
+ * `cidrsubnet(block, 1, k)`, into one subnet per availability zone; EKS places its
+ * control-plane network interfaces there, the core node group runs there, and with the VPC
+ * CNI every pod takes an address of its node's subnet. Checked 2026-11-27. The bound covers
+ * what the stack itself always puts there; Karpenter's notebook nodes launch into the same
+ * subnets (profiles/node-pools.ts, subnetIndex 2 and 3) and need room beyond it.
+ */
+export const FIRST_SECONDARY_SUBNET = {
+  /** `local.azs` takes the first two zones of the region. */
+  availabilityZones: 2,
+  /**
+   * AWS reserves the first four addresses and the last one of every subnet (Amazon VPC User
+   * Guide, "Subnet CIDR blocks").
+   */
+  reservedByAws: 5,
+  /**
+   * "The subnets must each have at least six IP addresses for use by Amazon EKS" (Amazon EKS
+   * User Guide, "View Amazon EKS networking requirements for VPC and subnets",
+   * https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html).
+   */
+  eksControlPlane: 6,
+  /** `aws_efs_mount_target.efs_mt_1` and `efs_mt_2`, one in each half. */
+  efsMountTargets: 1,
+  /**
+   * One interface per zone of the hub's network load balancer (cognito and oauth modes): the
+   * load balancer controller may pick these subnets, which carry the internal-elb tag.
+   */
+  loadBalancerInterfaces: 1,
+  /** `core_node_group` (stacks/jupyterhub/eks.ts): max_size 8, spread over the zones by its Auto Scaling group. */
+  coreNodeGroupMaxSize: 8,
+  coreNodeInstanceType: "m5.xlarge",
+  /**
+   * An m5.xlarge takes up to 4 network interfaces of 15 IPv4 addresses each (Amazon EC2 User
+   * Guide, "Maximum IP addresses per network interface"; 58 pods = 4 x (15 - 1) + 2 in the VPC
+   * CNI's eni-max-pods.txt). With its defaults (WARM_ENI_TARGET=1) the VPC CNI attaches a
+   * second interface as soon as a pod uses an address of the first, and fills each interface
+   * it attaches with secondary addresses, so a busy node holds all 60.
+   */
+  networkInterfacesPerCoreNode: 4,
+  ipv4AddressesPerInterface: 15,
+} as const;
+
+/** Addresses each half of the first secondary block needs: 5 + 6 + 1 + 1 + 4 x 4 x 15 = 253. */
+export const FIRST_SECONDARY_SUBNET_ADDRESSES = ((n) =>
+  n.reservedByAws +
+  n.eksControlPlane +
+  n.efsMountTargets +
+  n.loadBalancerInterfaces +
+  (n.coreNodeGroupMaxSize / n.availabilityZones) * n.networkInterfacesPerCoreNode * n.ipv4AddressesPerInterface)(
+  FIRST_SECONDARY_SUBNET,
+);
+
+/**
+ * The first secondary block's largest prefix: halves of a /23 are /24s (256 addresses >= 253).
+ * A /24 block gives /25 halves of 128, less than the 133 that four core nodes take even with
+ * only the two interfaces the VPC CNI attaches once a node runs a pod (5 + 6 + 1 + 1 + 4 x 30).
+ */
+export const FIRST_SECONDARY_CIDR_MAX_PREFIX = 32 - Math.ceil(Math.log2(FIRST_SECONDARY_SUBNET_ADDRESSES)) - 1;
+
+/**
+ * Amazon VPC quotas, "IPv4 CIDR blocks per VPC" (quota code L-83CA0A9D): 5 by default, the
+ * primary block included, adjustable up to 50. Source:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html (checked 2026-11-27).
+ */
+export const VPC_IPV4_CIDR_BLOCKS_QUOTA = {
+  default: 5,
+  maximum: 50,
+  quotaCode: "L-83CA0A9D",
+  source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html",
+  checked: "2026-11-27",
+} as const;
+
+/**
+ * Where AWS lets a VPC associate a secondary block whatever its primary block: AWS permits
+ * publicly routable blocks and blocks of 100.64.0.0/10 beside any primary block (Amazon VPC
+ * User Guide, "IPv4 CIDR block association restrictions",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html, checked 2026-11-27),
+ * and the stack hands EKS the private subnets whose addresses start with "100.".
+ */
+const SECONDARY_RANGE = "100.0.0.0/8";
 
 export interface BlueprintVariables {
   name: TerraformVariable;
@@ -120,6 +199,20 @@ function isCanonical(x: string): string {
 function isWithin(x: string, block: string): string {
   const bits = block.split("/")[1];
   return `try(${prefixOf(x)} >= ${bits} && cidrsubnet(format("%s/${bits}", cidrhost(${x}, 0)), 0, 0) == ${str(block)}, false)`;
+}
+
+/** The CIDR `outer` contains the network address of the CIDR `inner` (both IPv4; errors otherwise). */
+function containsAddressOf(outer: string, inner: string): string {
+  return `cidrsubnet(format("%s/%s", cidrhost(${inner}, 0), split("/", ${outer})[1]), 0, 0) == cidrsubnet(${outer}, 0, 0)`;
+}
+
+/**
+ * The IPv4 CIDRs `a` and `b` share an address. Two CIDR blocks overlap exactly when one
+ * contains the other's network address; masking that address to the other's prefix with
+ * cidrsubnet compares the two as integers. False for anything that is not a CIDR.
+ */
+function overlaps(a: string, b: string): string {
+  return `try(${containsAddressOf(a, b)} || ${containsAddressOf(b, a)}, false)`;
 }
 
 function prefixBetween(x: string, min: number, max: number): string {
@@ -294,7 +387,36 @@ interface ValueCheck {
 }
 
 function valueChecks(): ValueCheck[] {
-  return [];
+  return [...secondaryCidrChecks()];
+}
+
+function secondaryCidrChecks(): ValueCheck[] {
+  const v = "var.secondary_cidr_blocks";
+  const quota = VPC_IPV4_CIDR_BLOCKS_QUOTA;
+  const outside = (c: string) => `${isIpv4Cidr(c)} && ${isWithin(c, SECONDARY_RANGE)} && !${isWithin(c, RFC6598)}`;
+  return [
+    {
+      name: "secondary_cidr_blocks_public_range",
+      condition: `try(!anytrue([for c in ${v} : ${outside("c")}]), true)`,
+      message:
+        `secondary_cidr_blocks has blocks outside the shared address space ${RFC6598} (RFC 6598): ` +
+        `\${try(join(", ", [for c in ${v} : c if ${outside("c")}]), "")}. AWS accepts such blocks (publicly routable ` +
+        `addresses; Amazon VPC User Guide, "IPv4 CIDR block association restrictions"), but the VPC routes them ` +
+        `locally, so the hosts on the internet that own these addresses become unreachable from the cluster. ` +
+        `Unless you own them, use blocks of ${RFC6598}. Example: ["100.64.0.0/16"].`,
+    },
+    {
+      name: "secondary_cidr_blocks_quota",
+      condition: `try(length(${v}) <= ${quota.default - 1} || length(${v}) > ${quota.maximum - 1}, true)`,
+      message:
+        `secondary_cidr_blocks lists \${length(${v})} blocks: with vpc_cidr that makes \${length(${v}) + 1} IPv4 CIDR ` +
+        `blocks on the VPC, more than the default quota of ${quota.default} per VPC (Amazon VPC quotas, "IPv4 CIDR ` +
+        `blocks per VPC", quota code ${quota.quotaCode}, adjustable up to ${quota.maximum}). Unless that quota was ` +
+        `raised for this account and region, the apply fails after the VPC exists. Check it with: aws ` +
+        `service-quotas get-service-quota --service-code vpc --quota-code ${quota.quotaCode}; request an increase ` +
+        `first, or list at most ${quota.default - 1} blocks. Example: ["100.64.0.0/16"].`,
+    },
+  ];
 }
 
 /** The `check` blocks that warn about discouraged but working values (docs/variables.md). */
@@ -348,6 +470,8 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
   const v = "var.secondary_cidr_blocks";
   const eachValid = (check: string): string => `try(alltrue([for c in ${v} : !${isIpv4Cidr("c")} || ${check}]), false)`;
   const { min, max } = SECONDARY_CIDR_PREFIX_RANGE;
+  const quota = VPC_IPV4_CIDR_BLOCKS_QUOTA;
+  const maxBlocks = quota.maximum - 1;
   return [
     rule(
       `try(length(${v}) > 0, false)`,
@@ -360,9 +484,12 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
         "of the block, no host bits set). Example: [\"100.64.0.0/16\"], not [\"100.64.1.0/16\"] or [\"100.64.0.0\"].",
     ),
     rule(
-      eachValid(isWithin("c", RFC6598)),
-      "secondary_cidr_blocks must lie inside the shared address space 100.64.0.0/10 (RFC 6598): the stack " +
-        "selects the EKS subnets by their 100. prefix. Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+      eachValid(isWithin("c", SECONDARY_RANGE)),
+      `secondary_cidr_blocks must lie inside ${SECONDARY_RANGE}, best in the shared address space ${RFC6598} ` +
+        "(RFC 6598). The stack hands EKS the private subnets whose addresses start with \"100.\" (the halves of " +
+        "the first block), and AWS lets a VPC associate a block of 100.0.0.0/8 whatever vpc_cidr is (blocks of " +
+        "another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon VPC User Guide, \"IPv4 CIDR " +
+        "block association restrictions\"). Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
     ),
     rule(
       eachValid(prefixBetween("c", min, max)),
@@ -371,16 +498,46 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
     ),
     rule(
       `try(!${isIpv4Cidr(`${v}[0]`)} || ${prefixOf(`${v}[0]`)} <= ${FIRST_SECONDARY_CIDR_MAX_PREFIX}, true)`,
-      `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a smaller ` +
-        "prefix number). The stack splits it in two with cidrsubnet(block, 1, k), one subnet per availability " +
-        `zone, and AWS subnets cannot be smaller than /28. Example: ["100.64.0.0/16"] gives two /17 subnets.`,
+      `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a prefix ` +
+        `length of ${FIRST_SECONDARY_CIDR_MAX_PREFIX} or less); it is /\${try(${prefixOf(`${v}[0]`)}, "?")}. ` +
+        firstSecondaryBlockReason() +
+        ` Example: ["100.64.0.0/16"] (the default) gives two /17 subnets, with room for Karpenter's notebook nodes too.`,
     ),
     rule(
       `try(length(distinct(${v})) == length(${v}), false)`,
       "secondary_cidr_blocks must not list the same block twice: AWS rejects a second association of a CIDR " +
         "block with a VPC. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
     ),
+    rule(
+      `try(alltrue(flatten([for i, a in ${v} : [for j, b in ${v} : i >= j || a == b || !${overlaps("a", "b")}]])), false)`,
+      "secondary_cidr_blocks must not overlap one another: " +
+        `\${try(join(", ", flatten([for i, a in ${v} : [for j, b in ${v} : format("%s and %s", a, b) if i < j && a != b && ${overlaps("a", "b")}]])), "")}. ` +
+        "AWS refuses to associate a block that overlaps one the VPC already has, so the apply would fail after " +
+        "the VPC exists. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"], not [\"100.64.0.0/16\", \"100.64.0.0/17\"].",
+    ),
+    rule(
+      `try(length(${v}) <= ${maxBlocks}, false)`,
+      `secondary_cidr_blocks can list at most ${maxBlocks} blocks; it lists \${try(length(${v}), "?")}. A VPC has at ` +
+        `most ${quota.maximum} IPv4 CIDR blocks, vpc_cidr included, even with the quota "IPv4 CIDR blocks per VPC" ` +
+        `raised as far as AWS allows (Amazon VPC quotas, ${quota.source}). Example: ["100.64.0.0/16"].`,
+    ),
   ];
+}
+
+/** Why the first secondary block must be /23 or larger, with the arithmetic (docs/variables.md). */
+export function firstSecondaryBlockReason(): string {
+  const n = FIRST_SECONDARY_SUBNET;
+  const nodes = n.coreNodeGroupMaxSize / n.availabilityZones;
+  const perNode = n.networkInterfacesPerCoreNode * n.ipv4AddressesPerInterface;
+  return (
+    `The stack halves it, cidrsubnet(block, 1, k), into the ${n.availabilityZones} subnets (one per availability zone) ` +
+    `that hold the EKS control-plane network interfaces, the core node group and its pods, and each half needs ` +
+    `${FIRST_SECONDARY_SUBNET_ADDRESSES} addresses: ${n.reservedByAws} reserved by AWS, ${n.eksControlPlane} for EKS, ` +
+    `${n.efsMountTargets} EFS mount target, ${n.loadBalancerInterfaces} load balancer interface and ${nodes} core nodes ` +
+    `(max_size ${n.coreNodeGroupMaxSize} over ${n.availabilityZones} zones) x ${perNode} addresses (${n.coreNodeInstanceType}: ` +
+    `${n.networkInterfacesPerCoreNode} network interfaces x ${n.ipv4AddressesPerInterface}, which the VPC CNI fills for pods). ` +
+    `A /${FIRST_SECONDARY_CIDR_MAX_PREFIX + 1} half holds ${2 ** (32 - FIRST_SECONDARY_CIDR_MAX_PREFIX - 1)}.`
+  );
 }
 
 function authMechanismRules(): TerraformVariableValidationConfig[] {
@@ -558,8 +715,9 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     type: "list(string)",
     default: ["100.64.0.0/16"],
     description:
-      "Extra IPv4 CIDR blocks attached to the VPC, inside 100.64.0.0/10 (RFC 6598), /16 to /28 each. The first " +
-      "one is split in two for the subnets that EKS, its nodes and the pods use, so it must be /27 or larger.",
+      "Extra IPv4 CIDR blocks attached to the VPC, inside 100.0.0.0/8 and best inside 100.64.0.0/10 (RFC 6598), " +
+      "/16 to /28 each, not overlapping. The first one is split in two for the subnets that EKS, its nodes and the " +
+      `pods use, so it must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger. More than 4 blocks need a raised VPC quota.`,
     validation: secondaryCidrRules(),
   });
   const jupyterHubAuthMechanism = new TerraformVariable(stack, "jupyter_hub_auth_mechanism", {

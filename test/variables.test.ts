@@ -7,6 +7,9 @@ import {
   AUTH_MECHANISMS,
   AuthMechanism,
   BlueprintVariables,
+  FIRST_SECONDARY_CIDR_MAX_PREFIX,
+  FIRST_SECONDARY_SUBNET,
+  FIRST_SECONDARY_SUBNET_ADDRESSES,
   LOAD_BALANCER_SCHEMES,
   NAME_MAX_LENGTH,
   REQUIRED_TERRAFORM_VERSION,
@@ -24,6 +27,7 @@ import {
   terraformEnv,
   terraformVersion,
 } from "./helpers/terraform";
+import { synthStack } from "./helpers/synth";
 
 interface SynthVariable {
   type: string;
@@ -163,6 +167,66 @@ describe("declareVariables: synthesized variable blocks", () => {
   });
 });
 
+// The value checks: warnings at plan time, for values that work but are discouraged.
+const EXPECTED_CHECKS = ["secondary_cidr_blocks_public_range", "secondary_cidr_blocks_quota"];
+
+describe("addValueChecks: synthesized check blocks", () => {
+  it("adds exactly the expected checks, each one assertion that reads only variables", () => {
+    expect(Object.keys(CHECKS).sort()).toEqual([...EXPECTED_CHECKS].sort());
+    for (const [name, check] of Object.entries(CHECKS)) {
+      expect(check.assert.length, name).toBe(1);
+      const [{ condition, error_message: message }] = check.assert;
+      expect(condition.startsWith("${") && condition.endsWith("}"), condition).toBe(true);
+      // Nothing but variables: no resource, data source or local, so the check changes no plan.
+      expect(condition + message).not.toMatch(/\b(local|data|module|resource|each|count)\./);
+      for (const v of readsOf(condition + message)) expect(Object.keys(EXPECTED), `${name} reads var.${v}`).toContain(v);
+      expect(CHECK_READS[name].some((v) => message.startsWith(`${v} `) || message.startsWith(`${v}:`)), message).toBe(true);
+      expect(message).toMatch(/Example|e\.g\./);
+    }
+  });
+
+  it("are added to the stack beside the EKS version check", () => {
+    const json = synthStack({ platform: PLATFORM_SETS.blueprint });
+    expect(Object.keys(json.check ?? {}).sort()).toEqual(["eks_cluster_version_support", ...EXPECTED_CHECKS].sort());
+  });
+});
+
+describe("the smallest first secondary block", () => {
+  const stack = synthStack({ platform: PLATFORM_SETS.blueprint });
+  const need = FIRST_SECONDARY_SUBNET;
+
+  it("counts what the stack puts into the two halves of the first block", () => {
+    // Two zones: the block is halved, one subnet per zone.
+    expect(stack.locals.azs).toBe("${slice(data.aws_availability_zones.available.names, 0, 2)}");
+    expect(need.availabilityZones).toBe(2);
+    expect(stack.locals.secondary_ip_range_private_subnets).toBe(
+      "${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}",
+    );
+    // The control plane and the core node group use exactly those ("100.") subnets.
+    const core = stack.module.eks.eks_managed_node_groups.core_node_group;
+    expect(stack.module.eks.subnet_ids).toContain('substr(cidr_block, 0, 4) == "100."');
+    expect(core.subnet_ids).toBe(stack.module.eks.subnet_ids);
+    expect(core.max_size).toBe(need.coreNodeGroupMaxSize);
+    expect(core.instance_types).toEqual([need.coreNodeInstanceType]);
+    // One EFS mount target in each half (private subnets 2 and 3 are the secondary-range ones).
+    const mountTargets = Object.values(stack.resource.aws_efs_mount_target).map((m) => m.subnet_id);
+    expect(mountTargets.sort()).toEqual(["${module.vpc.private_subnets[2]}", "${module.vpc.private_subnets[3]}"]);
+    expect(need.efsMountTargets).toBe(mountTargets.length / need.availabilityZones);
+  });
+
+  it("is /23: each /24 half holds the 253 addresses, a /25 half not even with two interfaces per node", () => {
+    const nodesPerHalf = need.coreNodeGroupMaxSize / need.availabilityZones;
+    const fixed = need.reservedByAws + need.eksControlPlane + need.efsMountTargets + need.loadBalancerInterfaces;
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(fixed + nodesPerHalf * need.networkInterfacesPerCoreNode * need.ipv4AddressesPerInterface);
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(5 + 6 + 1 + 1 + 4 * 4 * 15);
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBeLessThanOrEqual(2 ** (32 - (FIRST_SECONDARY_CIDR_MAX_PREFIX + 1)));
+    expect(FIRST_SECONDARY_CIDR_MAX_PREFIX).toBe(23);
+    // A /24 block: /25 halves of 128 addresses cannot hold four nodes even with the two
+    // interfaces (2 x 15 addresses) the VPC CNI attaches as soon as a node runs a pod.
+    expect(fixed + nodesPerHalf * 2 * need.ipv4AddressesPerInterface).toBeGreaterThan(2 ** (32 - 25));
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // The rules, run by the real terraform binary: `terraform plan` on a directory that holds
 // only the synthesized variable blocks needs no provider, no module and no network.
@@ -287,6 +351,11 @@ const OAUTH: Vars = {
 
 const BASES: Record<AuthMechanism, Vars> = { dummy: {}, cognito: COGNITO, oauth: OAUTH };
 
+/** `n` non-overlapping secondary blocks: 100.64.0.0/16, then /24s of 100.65.0.0/16. */
+function secondaryBlocks(n: number): string[] {
+  return ["100.64.0.0/16", ...Array.from({ length: n - 1 }, (_, i) => `100.65.${i}.0/24`)];
+}
+
 interface Case {
   /** The complete configuration of this auth mode lies underneath `vars` (default: dummy, all defaults). */
   mode?: "cognito" | "oauth";
@@ -343,8 +412,38 @@ const CASES: Record<string, Case> = {
 
   // --- 3. secondary_cidr_blocks -------------------------------------------------------------
   "two secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/16"] } },
-  "a /27 first secondary block": { vars: { secondary_cidr_blocks: ["100.127.255.224/27"] } },
+  "a /23 first secondary block (the smallest: two /24 subnets)": { vars: { secondary_cidr_blocks: ["100.127.254.0/23"] } },
+  "a /24 first secondary block (two /25 subnets: too small for the core nodes)": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/24"] },
+    errors: [["secondary_cidr_blocks", "the first block must be /23 or larger (a prefix length of 23 or less); it is /24"]],
+  },
+  "a /27 first secondary block (two /28 subnets)": {
+    vars: { secondary_cidr_blocks: ["100.127.255.224/27"] },
+    errors: [["secondary_cidr_blocks", "each half needs 253 addresses"]],
+  },
   "a /28 second secondary block": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/28"] } },
+  "two adjacent secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/17", "100.64.128.0/17"] } },
+  "a secondary block inside the first one": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.64.0.0/17"] },
+    errors: [["secondary_cidr_blocks", "must not overlap one another: 100.64.0.0/16 and 100.64.0.0/17"]],
+  },
+  "a secondary block inside a later one": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.66.128.0/20", "100.66.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "overlap one another: 100.66.128.0/20 and 100.66.0.0/16. AWS refuses"]],
+  },
+  "four secondary blocks (the default quota: five with vpc_cidr)": { vars: { secondary_cidr_blocks: secondaryBlocks(4) } },
+  "five secondary blocks (above the default quota)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(5) },
+    warnings: [["secondary_cidr_blocks_quota", "secondary_cidr_blocks lists 5 blocks: with vpc_cidr that makes 6"]],
+  },
+  "49 secondary blocks (the highest quota allows 50 with vpc_cidr)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(49) },
+    warnings: [["secondary_cidr_blocks_quota", "adjustable up to 50"]],
+  },
+  "50 secondary blocks (beyond any quota)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(50) },
+    errors: [["secondary_cidr_blocks", "can list at most 49 blocks; it lists 50"]],
+  },
   "no secondary block": { vars: { secondary_cidr_blocks: [] }, errors: [["secondary_cidr_blocks", "at least one CIDR block"]] },
   "a secondary block without a prefix": {
     vars: { secondary_cidr_blocks: ["100.64.0.0"] },
@@ -356,11 +455,19 @@ const CASES: Record<string, Case> = {
   },
   "a secondary block in RFC 1918": {
     vars: { secondary_cidr_blocks: ["10.2.0.0/16"] },
-    errors: [["secondary_cidr_blocks", "inside the shared address space 100.64.0.0/10"]],
+    errors: [["secondary_cidr_blocks", "must lie inside 100.0.0.0/8"]],
+  },
+  "a public secondary block outside 100.0.0.0/8": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "101.0.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "whatever vpc_cidr is"]],
   },
   "a secondary block just outside 100.64.0.0/10": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.128.0.0/16"] },
-    errors: [["secondary_cidr_blocks", "100.64.0.0/10 (RFC 6598)"]],
+    warnings: [["secondary_cidr_blocks_public_range", "secondary_cidr_blocks has blocks outside the shared address space 100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS"]],
+  },
+  "a first secondary block in 100.0.0.0/8 below 100.64.0.0/10": {
+    vars: { secondary_cidr_blocks: ["100.0.0.0/16"] },
+    warnings: [["secondary_cidr_blocks_public_range", "(RFC 6598): 100.0.0.0/16. AWS accepts such blocks"]],
   },
   "a /15 secondary block": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/15"] },
@@ -368,7 +475,7 @@ const CASES: Record<string, Case> = {
   },
   "a /28 first secondary block (its halves would be /29)": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/28"] },
-    errors: [["secondary_cidr_blocks", "the first block must be /27 or larger"]],
+    errors: [["secondary_cidr_blocks", "the first block must be /23 or larger"]],
   },
   "the same secondary block twice": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.64.0.0/16"] },
