@@ -254,6 +254,19 @@ export const PATTERNS = {
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 const RFC6598 = "100.64.0.0/10";
 
+/**
+ * IPv4 special-purpose ranges (RFC 6890) whose addresses no host in a VPC can use: "this"
+ * network, loopback, link-local (where the instance metadata service and the Amazon DNS
+ * server answer, 169.254.169.254 and 169.254.169.253), multicast and reserved.
+ */
+const NOT_HOST_ADDRESSES = [
+  ["0.0.0.0/8", "\"this\" network"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local, where the instance metadata service and the Amazon DNS server answer"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+] as const;
+
 // ---------------------------------------------------------------------------------------
 // The variables
 // ---------------------------------------------------------------------------------------
@@ -387,7 +400,27 @@ interface ValueCheck {
 }
 
 function valueChecks(): ValueCheck[] {
-  return [...secondaryCidrChecks()];
+  return [...vpcCidrChecks(), ...secondaryCidrChecks()];
+}
+
+function vpcCidrChecks(): ValueCheck[] {
+  const v = "var.vpc_cidr";
+  const { min, max } = VPC_CIDR_PREFIX_RANGE;
+  // Only a value that passes every vpc_cidr rule warns: the others are errors already.
+  const refused =
+    `!${isIpv4Cidr(v)} || !${isCanonical(v)} || !${prefixBetween(v, min, max)} || ${overlaps(v, str(SECONDARY_RANGE))} || ` +
+    `anytrue([${NOT_HOST_ADDRESSES.map(([b]) => overlaps(v, str(b))).join(", ")}])`;
+  return [
+    {
+      name: "vpc_cidr_public_range",
+      condition: `try(${refused} || anytrue([${RFC1918.map((b) => isWithin(v, b)).join(", ")}]), true)`,
+      message:
+        `vpc_cidr \${var.vpc_cidr} is outside the private RFC 1918 ranges (${RFC1918.join(", ")}). AWS accepts a ` +
+        `publicly routable VPC block (Amazon VPC User Guide, "VPC CIDR blocks"), but the VPC routes it locally: the ` +
+        `hosts on the internet that own these addresses become unreachable from the cluster. Unless you own this ` +
+        `range, use a private one. Example: -var 'vpc_cidr=10.1.0.0/21'.`,
+    },
+  ];
 }
 
 function secondaryCidrChecks(): ValueCheck[] {
@@ -451,10 +484,17 @@ function vpcCidrRules(): TerraformVariableValidationConfig[] {
         `"\${try(cidrsubnet(var.vpc_cidr, 0, 0), "")}". Example: 10.1.0.0/21, not 10.1.3.0/21.`,
     ),
     rule(
-      guard + `anytrue([${RFC1918.map((b) => isWithin(v, b)).join(", ")}])`,
-      "vpc_cidr must lie inside a private RFC 1918 range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 " +
-        "(the stack tells the EKS subnets apart from these by their 100.64.0.0/10 addresses). " +
-        "Example: -var 'vpc_cidr=10.1.0.0/21'.",
+      guard + `!${overlaps(v, str(SECONDARY_RANGE))}`,
+      `vpc_cidr must not lie in ${SECONDARY_RANGE}: the stack hands EKS the private subnets whose addresses ` +
+        "start with \"100.\", the halves of the first secondary_cidr_blocks entry, and would hand it the private " +
+        "subnets of such a vpc_cidr as well. Use a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, " +
+        "192.168.0.0/16). Example: -var 'vpc_cidr=10.1.0.0/21'.",
+    ),
+    rule(
+      guard + `!anytrue([${NOT_HOST_ADDRESSES.map(([b]) => overlaps(v, str(b))).join(", ")}])`,
+      "vpc_cidr must not lie in a special-purpose range whose addresses are not usable by hosts (RFC 6890): " +
+        NOT_HOST_ADDRESSES.map(([b, what]) => `${b} (${what})`).join(", ") +
+        ". Example: -var 'vpc_cidr=10.1.0.0/21'.",
     ),
     rule(
       guard + prefixBetween(v, min, max),
@@ -707,8 +747,8 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     type: "string",
     default: "10.1.0.0/21",
     description:
-      "Primary IPv4 CIDR block of the VPC, inside a private RFC 1918 range, /16 to /23. It holds two private " +
-      "and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
+      "Primary IPv4 CIDR block of the VPC, /16 to /23, best inside a private RFC 1918 range (other ranges warn; " +
+      "100.0.0.0/8 is refused). It holds two private and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
     validation: vpcCidrRules(),
   });
   const secondaryCidrBlocks = new TerraformVariable(stack, "secondary_cidr_blocks", {

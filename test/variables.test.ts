@@ -168,7 +168,7 @@ describe("declareVariables: synthesized variable blocks", () => {
 });
 
 // The value checks: warnings at plan time, for values that work but are discouraged.
-const EXPECTED_CHECKS = ["secondary_cidr_blocks_public_range", "secondary_cidr_blocks_quota"];
+const EXPECTED_CHECKS = ["secondary_cidr_blocks_public_range", "secondary_cidr_blocks_quota", "vpc_cidr_public_range"];
 
 describe("addValueChecks: synthesized check blocks", () => {
   it("adds exactly the expected checks, each one assertion that reads only variables", () => {
@@ -394,20 +394,43 @@ const CASES: Record<string, Case> = {
     vars: { vpc_cidr: "10.1.3.0/21" },
     errors: [["vpc_cidr", 'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"']],
   },
-  "vpc_cidr with a public range": { vars: { vpc_cidr: "8.8.0.0/16" }, errors: [["vpc_cidr", "inside a private RFC 1918 range"]] },
-  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
-  "vpc_cidr just outside 172.16.0.0/12": { vars: { vpc_cidr: "172.32.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
+  "vpc_cidr with a public range": {
+    vars: { vpc_cidr: "8.8.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "vpc_cidr 8.8.0.0/16 is outside the private RFC 1918 ranges"]],
+  },
+  "vpc_cidr just outside 172.16.0.0/12": {
+    vars: { vpc_cidr: "172.32.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "AWS accepts a publicly routable VPC block"]],
+  },
+  "vpc_cidr 198.19.0.0/16 (a primary range AWS documents)": {
+    vars: { vpc_cidr: "198.19.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "Example: -var 'vpc_cidr=10.1.0.0/21'"]],
+  },
+  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "must not lie in 100.0.0.0/8"]] },
+  "vpc_cidr in 100.0.0.0/8 outside the shared address space": {
+    vars: { vpc_cidr: "100.0.0.0/16" },
+    errors: [["vpc_cidr", 'the private subnets whose addresses start with "100."']],
+  },
+  "vpc_cidr in the link-local range": { vars: { vpc_cidr: "169.254.0.0/16" }, errors: [["vpc_cidr", "169.254.0.0/16 (link-local"]] },
+  "vpc_cidr in the loopback range": { vars: { vpc_cidr: "127.0.0.0/16" }, errors: [["vpc_cidr", "not usable by hosts"]] },
+  "vpc_cidr in the multicast range": { vars: { vpc_cidr: "224.0.0.0/16" }, errors: [["vpc_cidr", "224.0.0.0/4 (multicast)"]] },
+  "vpc_cidr in 0.0.0.0/8": { vars: { vpc_cidr: "0.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
+  "vpc_cidr in the reserved range 240.0.0.0/4": { vars: { vpc_cidr: "250.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
   "vpc_cidr /15 (too large for AWS)": { vars: { vpc_cidr: "10.0.0.0/15" }, errors: [["vpc_cidr", "prefix length from /16 to /23"]] },
   "vpc_cidr /24 (public subnets would be /29)": {
     vars: { vpc_cidr: "10.1.0.0/24" },
     errors: [["vpc_cidr", "so the prefix can be at most 28 - 5 = 23"]],
   },
   "vpc_cidr /7 (two rules fail)": {
-    vars: { vpc_cidr: "10.0.0.0/7" },
+    vars: { vpc_cidr: "100.0.0.0/7" },
     errors: [
-      ["vpc_cidr", "RFC 1918"],
+      ["vpc_cidr", "100.0.0.0/8"],
       ["vpc_cidr", "/16 to /23"],
     ],
+  },
+  "vpc_cidr /15 outside RFC 1918 (refused for its size, no warning)": {
+    vars: { vpc_cidr: "8.8.0.0/15" },
+    errors: [["vpc_cidr", "/16 to /23"]],
   },
 
   // --- 3. secondary_cidr_blocks -------------------------------------------------------------
