@@ -607,6 +607,12 @@ function requiredIn(
   );
 }
 
+/**
+ * The blueprint's default Cognito domain prefix. It stays the default, so that tfvars files
+ * of the dummy and oauth modes keep working unchanged, but cognito mode refuses it.
+ */
+const BLUEPRINT_COGNITO_DOMAIN = "eks";
+
 function cognitoDomainRules(): TerraformVariableValidationConfig[] {
   const v = "var.cognito_custom_domain";
   const guard = `!${modeIn(["cognito"])} || `;
@@ -622,6 +628,14 @@ function cognitoDomainRules(): TerraformVariableValidationConfig[] {
       guard + `try(!can(regex("aws|amazon|cognito", ${v})), false)`,
       "cognito_custom_domain must not contain the reserved words aws, amazon or cognito; Cognito rejects such " +
         "prefixes. Example: -var 'cognito_custom_domain=acme-jupyterhub' instead of 'acme-cognito'.",
+    ),
+    rule(
+      guard + `try(${v} != ${str(BLUEPRINT_COGNITO_DOMAIN)}, false)`,
+      `cognito_custom_domain must not be "${BLUEPRINT_COGNITO_DOMAIN}", the blueprint's default, in cognito mode: a Cognito ` +
+        "domain prefix must be unique in its region across all AWS accounts, and a word as short and common as " +
+        `"${BLUEPRINT_COGNITO_DOMAIN}" is almost certainly taken, so creating aws_cognito_user_pool_domain.domain would fail ` +
+        "after the VPC and the cluster exist, some 20 minutes into the apply. Choose a prefix of your own. " +
+        "Example: -var 'cognito_custom_domain=acme-jupyterhub'.",
     ),
   ];
 }
@@ -770,10 +784,11 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
   });
   const cognitoCustomDomain = new TerraformVariable(stack, "cognito_custom_domain", {
     type: "string",
-    default: "eks",
+    default: BLUEPRINT_COGNITO_DOMAIN,
     description:
       "Cognito mode only: prefix of the Cognito hosted sign-in domain, " +
-      "https://<prefix>.auth.<region>.amazoncognito.com. Must be unique within the region.",
+      "https://<prefix>.auth.<region>.amazoncognito.com. Must be unique within the region, so cognito mode " +
+      `refuses the default "${BLUEPRINT_COGNITO_DOMAIN}": choose your own, for example acme-jupyterhub.`,
     validation: cognitoDomainRules(),
   });
   const acmCertificateDomain = new TerraformVariable(stack, "acm_certificate_domain", {

@@ -336,6 +336,7 @@ function expectRejected(outcome: CaseOutcome, expected: [variable: string, fragm
 
 const COGNITO: Vars = {
   jupyter_hub_auth_mechanism: "cognito",
+  cognito_custom_domain: "acme-jupyterhub",
   acm_certificate_domain: "*.example.com",
   jupyterhub_domain: "hub.example.com",
 };
@@ -593,6 +594,11 @@ const CASES: Record<string, Case> = {
     errors: [["cognito_custom_domain", "instead of 'acme-cognito'"]],
   },
   "an invalid cognito prefix in dummy mode (unused, not checked)": { vars: { cognito_custom_domain: "Not_Used.aws" } },
+  "the blueprint's default prefix eks in cognito mode": {
+    mode: "cognito", vars: { cognito_custom_domain: "eks" },
+    errors: [["cognito_custom_domain", 'must not be "eks", the blueprint\'s default, in cognito mode']],
+  },
+  "the default prefix eks in oauth mode (unused, not checked)": { mode: "oauth", vars: { cognito_custom_domain: "eks" } },
 
   // --- 8. domains --------------------------------------------------------------------------------
   "certificate domain without a wildcard": { mode: "cognito", vars: { acm_certificate_domain: "hub.example.com" } },
@@ -661,6 +667,7 @@ const CASES: Record<string, Case> = {
   "cognito mode with nothing else set": {
     vars: { jupyter_hub_auth_mechanism: "cognito" },
     errors: [
+      ["cognito_custom_domain", "-var 'cognito_custom_domain=acme-jupyterhub'"],
       ["acm_certificate_domain", 'acm_certificate_domain is required when jupyter_hub_auth_mechanism is "cognito" or "oauth" (it is "cognito")'],
       ["jupyterhub_domain", "jupyterhub_domain is required when"],
     ],
