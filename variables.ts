@@ -224,8 +224,15 @@ const DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const DNS_NAME_PATTERN = `^${DNS_LABEL}([.]${DNS_LABEL})+$`;
 /** The same, optionally preceded by one wildcard label, e.g. *.example.com. */
 const CERT_DOMAIN_PATTERN = `^([*][.])?${DNS_LABEL}([.]${DNS_LABEL})+$`;
-/** https://host[:port][/path] with no query or fragment. */
-const HTTPS_URL_PATTERN = `^https://${DNS_LABEL}([.]${DNS_LABEL})*(:[0-9]{1,5})?(/[^\\s?#]*)?$`;
+/**
+ * http(s)://host[:port][/path] with no query or fragment, and no double quote or backslash: the
+ * hub's helm values carry the URL in a double-quoted YAML string. (http warns: check.oauth_domain_plain_http.)
+ */
+const HTTPS_URL_PATTERN = `^https?://${DNS_LABEL}([.]${DNS_LABEL})*(:[0-9]{1,5})?(/[^\\s?#"\\\\]*)?$`;
+/** The OpenID Connect endpoints the stack appends to oauth_domain. */
+const OAUTH_ENDPOINTS = ["auth", "token", "userinfo"] as const;
+const OAUTH_ENDPOINT_SUFFIX_PATTERN = `(?i)/(${OAUTH_ENDPOINTS.join("|")})$`;
+const WELL_KNOWN_PATTERN = "(?i)/[.]well-known(/|$)";
 
 /** Letters, digits and hyphens, 1-63, no hyphen at either end. */
 const COGNITO_PREFIX_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
@@ -400,7 +407,22 @@ interface ValueCheck {
 }
 
 function valueChecks(): ValueCheck[] {
-  return [...vpcCidrChecks(), ...secondaryCidrChecks()];
+  return [...vpcCidrChecks(), ...secondaryCidrChecks(), ...oauthDomainChecks()];
+}
+
+function oauthDomainChecks(): ValueCheck[] {
+  return [
+    {
+      name: "oauth_domain_plain_http",
+      condition: `!${modeIn(["oauth"])} || try(!startswith(var.oauth_domain, "http://"), true)`,
+      message:
+        "oauth_domain \${var.oauth_domain} is plain http: the hub sends the OAuth client secret to its /token " +
+        "endpoint and receives the users' tokens from it unencrypted, and the browser's sign-in goes to /auth " +
+        "unencrypted too, readable and alterable by anyone on the network path. Keep it to a provider inside the " +
+        "VPC or a network you trust, and prefer https. " +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    },
+  ];
 }
 
 function vpcCidrChecks(): ValueCheck[] {
@@ -692,9 +714,25 @@ function oauthDomainRules(): TerraformVariableValidationConfig[] {
     ),
     rule(
       guard + `try(${v} == "" || ${matches(HTTPS_URL_PATTERN, v)}, false)`,
-      "oauth_domain must be an https URL: https://host[:port][/path], with no spaces, query string or " +
-        "fragment. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
+      "oauth_domain must be an https URL: https://host[:port][/path] (http:// is accepted with a warning), " +
+        "lowercase scheme, with no spaces, double quotes, backslashes, query string or fragment: the hub's helm " +
+        "values carry it in a quoted YAML string. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
         "(Checked only when jupyter_hub_auth_mechanism is \"oauth\", the only mode that uses it.)",
+    ),
+    rule(
+      guard + `try(!${matches(WELL_KNOWN_PATTERN, v)}, false)`,
+      "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not the discovery document " +
+        "(.../.well-known/openid-configuration): the stack appends /auth, /token and /userinfo to it. Open the " +
+        "document and take its authorization_endpoint without the last path segment; for Keycloak that is " +
+        "https://<host>/realms/<realm>/protocol/openid-connect. " +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    ),
+    rule(
+      guard + `try(!${matches(OAUTH_ENDPOINT_SUFFIX_PATTERN, v)}, false)`,
+      "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not one of the endpoints: " +
+        "the stack appends /auth, /token and /userinfo to it, which would give .../auth/auth or .../userinfo/userinfo. " +
+        `For this value use "\${try(replace(${v}, "/(?i)/(${OAUTH_ENDPOINTS.join("|")})$/", ""), "")}". ` +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
     ),
     rule(
       guard + `try(!endswith(${v}, "/"), false)`,
@@ -813,7 +851,7 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     description:
       "Oauth mode: https base URL of the provider's OpenID Connect endpoints, without a trailing slash; the " +
       "stack appends /auth, /token and /userinfo. For example " +
-      "https://keycloak.example.com/realms/master/protocol/openid-connect.",
+      "https://keycloak.example.com/realms/master/protocol/openid-connect. Plain http is accepted with a warning.",
     validation: oauthDomainRules(),
   });
   const oauthJupyterClientId = new TerraformVariable(stack, "oauth_jupyter_client_id", {

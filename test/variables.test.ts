@@ -168,7 +168,12 @@ describe("declareVariables: synthesized variable blocks", () => {
 });
 
 // The value checks: warnings at plan time, for values that work but are discouraged.
-const EXPECTED_CHECKS = ["secondary_cidr_blocks_public_range", "secondary_cidr_blocks_quota", "vpc_cidr_public_range"];
+const EXPECTED_CHECKS = [
+  "oauth_domain_plain_http",
+  "secondary_cidr_blocks_public_range",
+  "secondary_cidr_blocks_quota",
+  "vpc_cidr_public_range",
+];
 
 describe("addValueChecks: synthesized check blocks", () => {
   it("adds exactly the expected checks, each one assertion that reads only variables", () => {
@@ -643,9 +648,40 @@ const CASES: Record<string, Case> = {
     vars: { acm_certificate_domain: "not a domain", jupyterhub_domain: "https://x/", oauth_domain: "ftp://x/" },
   },
   "oauth domain with a port and no path": { mode: "oauth", vars: { oauth_domain: "https://idp.example.com:8443" } },
-  "oauth domain over http": {
+  "oauth domain over http (an internal provider)": {
     mode: "oauth", vars: { oauth_domain: "http://keycloak.example.com/realms/master" },
+    warnings: [["oauth_domain_plain_http", "oauth_domain http://keycloak.example.com/realms/master is plain http"]],
+  },
+  "oauth domain with an upper-case scheme": {
+    mode: "oauth", vars: { oauth_domain: "HTTPS://idp.example.com/oidc" },
     errors: [["oauth_domain", "must be an https URL"]],
+  },
+  "oauth domain with a double quote": {
+    mode: "oauth", vars: { oauth_domain: 'https://idp.example.com/oidc"x' },
+    errors: [["oauth_domain", "no spaces, double quotes, backslashes"]],
+  },
+  "oauth domain with a backslash": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc\\x" },
+    errors: [["oauth_domain", "a quoted YAML string"]],
+  },
+  "oauth domain as the discovery document": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/realms/x/.well-known/openid-configuration" },
+    errors: [["oauth_domain", "not the discovery document"]],
+  },
+  "oauth domain ending in /auth": {
+    mode: "oauth", vars: { oauth_domain: "https://kc.example.com/realms/master/protocol/openid-connect/auth" },
+    errors: [["oauth_domain", 'For this value use "https://kc.example.com/realms/master/protocol/openid-connect"']],
+  },
+  "oauth domain ending in /token": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc/token" },
+    errors: [["oauth_domain", "not one of the endpoints"]],
+  },
+  "oauth domain ending in /userinfo": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc/userinfo" },
+    errors: [["oauth_domain", ".../userinfo/userinfo"]],
+  },
+  "oauth domain of a legacy Keycloak, with /auth inside the path": {
+    mode: "oauth", vars: { oauth_domain: "https://kc.example.com/auth/realms/master/protocol/openid-connect" },
   },
   "oauth domain without a scheme": {
     mode: "oauth", vars: { oauth_domain: "keycloak.example.com/realms/master" },
