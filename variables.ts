@@ -407,7 +407,35 @@ interface ValueCheck {
 }
 
 function valueChecks(): ValueCheck[] {
-  return [...vpcCidrChecks(), ...secondaryCidrChecks(), ...oauthDomainChecks()];
+  return [...vpcCidrChecks(), ...secondaryCidrChecks(), ...certificateChecks(), ...oauthDomainChecks()];
+}
+
+/**
+ * The hub's load balancer presents the ACM certificate found by its domain name; a browser
+ * accepts it for jupyterhub_domain when a name of the certificate covers it. This is a
+ * warning, not an error: the stack sees only the certificate's primary domain name, and a
+ * certificate for example.com with the subject alternative name *.example.com covers
+ * hub.example.com although acm_certificate_domain = "example.com" does not.
+ */
+function certificateChecks(): ValueCheck[] {
+  const hub = "var.jupyterhub_domain";
+  const cert = "var.acm_certificate_domain";
+  const wellFormed =
+    `${hub} != "" && ${cert} != "" && ${matches(DNS_NAME_PATTERN, hub)} && ${matches(CERT_DOMAIN_PATTERN, cert)}`;
+  // Exactly the name, or a wildcard standing for the first label (one label, not more).
+  const covered = `lower(${hub}) == lower(${cert}) || replace(lower(${hub}), "/^[^.]+/", "*") == lower(${cert})`;
+  return [
+    {
+      name: "jupyterhub_domain_certificate",
+      condition: `!${modeIn(["cognito", "oauth"])} || try(!(${wellFormed}) || ${covered}, true)`,
+      message:
+        `jupyterhub_domain "\${var.jupyterhub_domain}" is not covered by acm_certificate_domain ` +
+        `"\${var.acm_certificate_domain}": a certificate name covers itself (in any letter case), and a wildcard ` +
+        `*.example.com covers exactly one label more (hub.example.com, not a.hub.example.com or example.com). Unless ` +
+        `the certificate lists jupyterhub_domain among its subject alternative names, browsers will refuse the hub's ` +
+        `certificate. Example: acm_certificate_domain = "*.example.com" with jupyterhub_domain = "hub.example.com".`,
+    },
+  ];
 }
 
 function oauthDomainChecks(): ValueCheck[] {

@@ -169,6 +169,7 @@ describe("declareVariables: synthesized variable blocks", () => {
 
 // The value checks: warnings at plan time, for values that work but are discouraged.
 const EXPECTED_CHECKS = [
+  "jupyterhub_domain_certificate",
   "oauth_domain_plain_http",
   "secondary_cidr_blocks_public_range",
   "secondary_cidr_blocks_quota",
@@ -634,7 +635,11 @@ const CASES: Record<string, Case> = {
     errors: [["jupyterhub_domain", "trailing dot"]],
   },
   "jupyterhub domain of 253 characters": {
-    mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".") },
+    mode: "cognito",
+    vars: {
+      jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join("."),
+      acm_certificate_domain: ["*", "b".repeat(63), "c".repeat(63), "d".repeat(61)].join("."),
+    },
   },
   "jupyterhub domain of 254 characters": {
     mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62)].join(".") },
@@ -643,6 +648,26 @@ const CASES: Record<string, Case> = {
   "jupyterhub domain with a label of 64 characters": {
     mode: "cognito", vars: { jupyterhub_domain: `${"a".repeat(64)}.example.com` },
     errors: [["jupyterhub_domain", "labels of 1 to 63"]],
+  },
+  "a certificate domain in other letter case": {
+    mode: "cognito", vars: { acm_certificate_domain: "*.EXAMPLE.com", jupyterhub_domain: "Hub.example.COM" },
+  },
+  "a jupyterhub domain two labels under the wildcard": {
+    mode: "cognito", vars: { jupyterhub_domain: "a.hub.example.com" },
+    warnings: [
+      [
+        "jupyterhub_domain_certificate",
+        'jupyterhub_domain "a.hub.example.com" is not covered by acm_certificate_domain "*.example.com"',
+      ],
+    ],
+  },
+  "a jupyterhub domain equal to the wildcard's parent": {
+    mode: "oauth", vars: { jupyterhub_domain: "example.com" },
+    warnings: [["jupyterhub_domain_certificate", "not a.hub.example.com or example.com"]],
+  },
+  "a certificate of another domain": {
+    mode: "oauth", vars: { acm_certificate_domain: "hub.example.org" },
+    warnings: [["jupyterhub_domain_certificate", "subject alternative names"]],
   },
   "invalid domains in dummy mode (unused, not checked)": {
     vars: { acm_certificate_domain: "not a domain", jupyterhub_domain: "https://x/", oauth_domain: "ftp://x/" },
