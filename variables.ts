@@ -641,19 +641,13 @@ function authMechanismRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
-/** `variable` must be non-empty when the auth mode is one of `modes`. */
-function requiredIn(
-  variable: string,
-  modes: readonly AuthMechanism[],
-  howToFix: string,
-  options: { trim: boolean } = { trim: true },
-): TerraformVariableValidationConfig {
-  const value = options.trim ? `trimspace(var.${variable})` : `var.${variable}`;
+/** `variable` must be neither empty nor only whitespace when the auth mode is one of `modes`. */
+function requiredIn(variable: string, modes: readonly AuthMechanism[], howToFix: string): TerraformVariableValidationConfig {
   const modeList = modes.map((m) => `"${m}"`).join(" or ");
   return rule(
-    `!${modeIn(modes)} || try(${value} != "", false)`,
+    `!${modeIn(modes)} || try(trimspace(var.${variable}) != "", false)`,
     `${variable} is required when jupyter_hub_auth_mechanism is ${modeList} ` +
-      `(it is "\${var.jupyter_hub_auth_mechanism}") and it is empty. ${howToFix}`,
+      `(it is "\${var.jupyter_hub_auth_mechanism}") and it is empty or blank. ${howToFix}`,
   );
 }
 
@@ -902,16 +896,15 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     description:
       "Oauth mode: client secret of that client. Sensitive: prefer TF_VAR_oauth_jupyter_client_secret or an " +
       "uncommitted *.tfvars file to a -var on the command line.",
-    // The condition compares with "" only: Terraform 1.11 prints the values a failing
-    // condition read, even for a sensitive variable, so this rule fails only when the
-    // value is empty and there is nothing secret to print. The message names no value.
+    // Terraform 1.11 prints the values a failing condition read, even for a sensitive
+    // variable, so this rule fails only when the value is empty or whitespace, when there is
+    // nothing secret to print. The message names no value.
     validation: [
       requiredIn(
         "oauth_jupyter_client_secret",
         ["oauth"],
         "Set it to the client secret issued by your provider, preferably through the environment rather " +
           "than -var (which ends up in the shell history). Example: export TF_VAR_oauth_jupyter_client_secret=<secret>.",
-        { trim: false },
       ),
     ],
   });

@@ -748,6 +748,10 @@ const CASES: Record<string, Case> = {
     mode: "oauth", vars: { oauth_jupyter_client_id: "   " },
     errors: [["oauth_jupyter_client_id", "is required"]],
   },
+  "oauth mode with a blank client secret": {
+    mode: "oauth", vars: { oauth_jupyter_client_secret: " \t  " },
+    errors: [["oauth_jupyter_client_secret", "oauth_jupyter_client_secret is required when"]],
+  },
   "cognito mode without the oauth settings": { mode: "cognito", vars: { oauth_jupyter_client_id: "", oauth_username_key: "" } },
   "oauth client id with a double quote": {
     mode: "oauth", vars: { oauth_jupyter_client_id: 'jupyter"hub' },
@@ -879,9 +883,28 @@ describe("validation rules, run by terraform plan", () => {
     const text = (outcome.stdout + outcome.stderr).replace(/[\s│]+/g, " ");
     expect(text).toContain("Error: Invalid value for variable");
     expect(text).toContain('"oauth_jupyter_client_secret": {');
-    expect(text).toContain('oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty.');
+    expect(text).toContain(
+      'oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty or blank.',
+    );
     // The only value terraform quotes for the secret is the empty string that failed.
     expect(text).toContain('var.oauth_jupyter_client_secret is ""');
+  });
+
+  it("reports a blank client secret, printing only its blanks", async () => {
+    const outcome = await plan({ ...OAUTH, oauth_jupyter_client_secret: "   " }, { json: false });
+    expect(outcome.code).toBe(1);
+    const text = outcome.stdout + outcome.stderr;
+    expect(text.replace(/[\s│]+/g, " ")).toContain("oauth_jupyter_client_secret is required when");
+    const shown = [...text.matchAll(/var\.oauth_jupyter_client_secret is "([^"]*)"/g)].map((m) => m[1]);
+    expect(shown).toEqual(["   "]);
+  });
+
+  it("accepts a client secret with blanks around it, without printing it", async () => {
+    const secret = "  Zq8-very-secret-value-41 ";
+    const outcome = await plan({ ...OAUTH, oauth_jupyter_client_secret: secret });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout + outcome.stderr).not.toContain(secret.trim());
   });
 
   it.each([
