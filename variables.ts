@@ -238,7 +238,10 @@ const WELL_KNOWN_PATTERN = "(?i)/[.]well-known(/|$)";
 const COGNITO_PREFIX_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 /** Starts with a lowercase letter; lowercase letters, digits and hyphens only. */
 const NAME_PATTERN = "^[a-z][a-z0-9-]*$";
-/** Commercial, GovCloud, ISO, China and European Sovereign Cloud region names. */
+/**
+ * The shape of region names of every partition: commercial, GovCloud, ISO, China and European
+ * Sovereign Cloud. A second rule keeps the commercial ones (REGION_PARTITIONS).
+ */
 const REGION_PATTERN = "^(eusc-[a-z]{2}|[a-z]{2}(-gov|-iso[a-z]?)?)-[a-z]+-[0-9]{1,2}$";
 const CLUSTER_VERSION_PATTERN = "^1[.][0-9]{2}$";
 
@@ -300,13 +303,49 @@ function nameRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
+/**
+ * The partitions other than the commercial one ("aws"), by the shape of their region names:
+ * us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, us-isof-south-1,
+ * eusc-de-east-1. The stack cannot serve them: it names AWS managed policies by arn:aws: ARNs
+ * (SSM_MANAGED_INSTANCE_CORE in stacks/jupyterhub/eks.ts, NOTEBOOK_POLICY_ARN in jupyterhub.ts,
+ * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts), which are
+ * arn:aws-us-gov:, arn:aws-cn:, ... there, and it reads an ECR Public token through the `ecr`
+ * provider fixed to us-east-1 (providers.ts), a commercial region.
+ */
+const REGION_PARTITIONS: readonly (readonly [pattern: string, partition: string])[] = [
+  ["^[a-z]{2}-gov-", "\"aws-us-gov\""],
+  ["^cn-", "\"aws-cn\""],
+  ["^[a-z]{2}-iso-", "\"aws-iso\""],
+  ["^[a-z]{2}-iso[a-z]-", `format("aws-iso-%s", regex("^[a-z]{2}-iso([a-z])-", var.region)[0])`],
+  ["^eusc-", "\"aws-eusc\""],
+];
+
+/** The partition of var.region, as an HCL expression ("aws" for a commercial region). */
+function regionPartition(): string {
+  return REGION_PARTITIONS.reduceRight(
+    (otherwise, [pattern, partition]) => `(${matches(pattern, "var.region")} ? ${partition} : ${otherwise})`,
+    `"aws"`,
+  );
+}
+
 function regionRules(): TerraformVariableValidationConfig[] {
+  const partition = regionPartition();
   return [
     rule(
       matches(REGION_PATTERN, "var.region"),
-      "region must be an AWS region code such as us-west-2, eu-central-1, ap-southeast-3, us-gov-west-1, " +
-        "cn-north-1, il-central-1, me-south-1, ca-west-1 or mx-central-1 (lowercase, no availability-zone " +
-        "letter: us-west-2, not us-west-2a or \"US West (Oregon)\"). Example: -var 'region=us-west-2'.",
+      "region must be an AWS region code such as us-west-2, eu-central-1, ap-southeast-3, il-central-1, " +
+        "me-south-1, ca-west-1 or mx-central-1 (lowercase, no availability-zone letter: us-west-2, not " +
+        "us-west-2a or \"US West (Oregon)\"). Example: -var 'region=us-west-2'.",
+    ),
+    rule(
+      `!${matches(REGION_PATTERN, "var.region")} || try(${partition} == "aws", false)`,
+      `region must be in the commercial AWS partition (aws); region "\${var.region}" is in the \${try(${partition}, "?")} ` +
+        "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
+        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AmazonS3ReadOnlyAccess for the notebooks and the Cognito " +
+        "role, AWSLambdaBasicExecutionRole for the Cognito trigger), which have another prefix there, and it reads " +
+        "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial region that credentials of " +
+        "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO (*-iso*-*) and European Sovereign " +
+        "Cloud (eusc-*) regions are therefore refused. Example: -var 'region=us-west-2'.",
     ),
   ];
 }
@@ -805,7 +844,10 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
   const region = new TerraformVariable(stack, "region", {
     type: "string",
     default: "us-west-2",
-    description: "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1.",
+    description:
+      "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1. Commercial partition only: " +
+      "GovCloud, China, ISO and European Sovereign Cloud regions are refused (the stack uses arn:aws: policy ARNs " +
+      "and ECR Public in us-east-1).",
     validation: regionRules(),
   });
   const allowedVersions = allowedKubernetesVersions(platform).map((x) => x.version);

@@ -549,20 +549,24 @@ const CASES: Record<string, Case> = {
 
   // --- 6. region -----------------------------------------------------------------------------
   ...Object.fromEntries(
+    ["us-west-2", "eu-central-1", "ap-southeast-3", "il-central-1", "me-south-1", "ca-west-1", "mx-central-1", "af-south-1"].map(
+      (r): [string, Case] => [`region ${r}`, { vars: { region: r } }],
+    ),
+  ),
+  ...Object.fromEntries(
     [
-      "us-west-2",
-      "eu-central-1",
-      "ap-southeast-3",
-      "us-gov-west-1",
-      "cn-north-1",
-      "il-central-1",
-      "me-south-1",
-      "ca-west-1",
-      "mx-central-1",
-      "us-iso-east-1",
-      "us-isob-east-1",
-      "eusc-de-east-1",
-    ].map((r): [string, Case] => [`region ${r}`, { vars: { region: r } }]),
+      ["us-gov-west-1", "aws-us-gov"],
+      ["cn-north-1", "aws-cn"],
+      ["cn-northwest-1", "aws-cn"],
+      ["us-iso-east-1", "aws-iso"],
+      ["us-isob-east-1", "aws-iso-b"],
+      ["eu-isoe-west-1", "aws-iso-e"],
+      ["us-isof-south-1", "aws-iso-f"],
+      ["eusc-de-east-1", "aws-eusc"],
+    ].map(([r, partition]): [string, Case] => [
+      `region ${r} (partition ${partition})`,
+      { vars: { region: r }, errors: [["region", `region "${r}" is in the ${partition} partition`]] },
+    ]),
   ),
   "region with an availability-zone letter": { vars: { region: "us-west-2a" }, errors: [["region", "not us-west-2a"]] },
   "region in capitals": { vars: { region: "US-WEST-2" }, errors: [["region", "AWS region code such as us-west-2"]] },
