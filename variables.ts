@@ -6,7 +6,9 @@
  * variable is added (`jupyterhub_load_balancer_scheme`). Every variable carries validation
  * rules that the blueprint does not have; they only reject values that would fail later
  * (at plan, at apply, or in the running platform), and they never change a plan for
- * values they accept. docs/variables.md explains each rule.
+ * values they accept. Values that work but are risky get a warning instead: `check`
+ * blocks that read only variables (addVariableChecks). docs/variables.md explains each
+ * rule and each warning.
  *
  * Conditions are HCL expressions wrapped in `${...}`: in Terraform JSON a bare string is
  * a literal, not an expression. Some conditions read other variables, which needs
@@ -95,14 +97,14 @@ export const FIRST_SECONDARY_SUBNET = {
 } as const;
 
 /** Addresses each half of the first secondary block needs: 5 + 6 + 1 + 1 + 4 x 4 x 15 = 253. */
-export const FIRST_SECONDARY_SUBNET_ADDRESSES = ((n) =>
-  n.reservedByAws +
-  n.eksControlPlane +
-  n.efsMountTargets +
-  n.loadBalancerInterfaces +
-  (n.coreNodeGroupMaxSize / n.availabilityZones) * n.networkInterfacesPerCoreNode * n.ipv4AddressesPerInterface)(
-  FIRST_SECONDARY_SUBNET,
-);
+export const FIRST_SECONDARY_SUBNET_ADDRESSES =
+  FIRST_SECONDARY_SUBNET.reservedByAws +
+  FIRST_SECONDARY_SUBNET.eksControlPlane +
+  FIRST_SECONDARY_SUBNET.efsMountTargets +
+  FIRST_SECONDARY_SUBNET.loadBalancerInterfaces +
+  (FIRST_SECONDARY_SUBNET.coreNodeGroupMaxSize / FIRST_SECONDARY_SUBNET.availabilityZones) *
+    FIRST_SECONDARY_SUBNET.networkInterfacesPerCoreNode *
+    FIRST_SECONDARY_SUBNET.ipv4AddressesPerInterface;
 
 /**
  * The first secondary block's largest prefix: halves of a /23 are /24s (256 addresses >= 253).
