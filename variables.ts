@@ -6,7 +6,9 @@
  * variable is added (`jupyterhub_load_balancer_scheme`). Every variable carries validation
  * rules that the blueprint does not have; they only reject values that would fail later
  * (at plan, at apply, or in the running platform), and they never change a plan for
- * values they accept. docs/variables.md explains each rule.
+ * values they accept. Values that work but are risky get a warning instead: `check`
+ * blocks that read only variables (addVariableChecks). docs/variables.md explains each
+ * rule and each warning.
  *
  * Conditions are HCL expressions wrapped in `${...}`: in Terraform JSON a bare string is
  * a literal, not an expression. Some conditions read other variables, which needs
@@ -51,8 +53,87 @@ export const VPC_CIDR_PREFIX_RANGE = { min: 16, max: 23 } as const;
 /** Prefix lengths AWS accepts for a VPC (secondary) CIDR block. */
 export const SECONDARY_CIDR_PREFIX_RANGE = { min: 16, max: 28 } as const;
 
-/** The first secondary block is halved into the two EKS subnets: /27 halves into /28s. */
-export const FIRST_SECONDARY_CIDR_MAX_PREFIX = 27;
+/**
+ * What each half of the first secondary block must hold. The stack halves the block,
+ * `cidrsubnet(block, 1, k)`, into one subnet per availability zone; EKS places its
+ * control-plane network interfaces there, the core node group runs there, and with the VPC
+ * CNI every pod takes an address of its node's subnet. Checked 2026-11-27. The bound covers
+ * what the stack itself always puts there; Karpenter's notebook nodes launch into the same
+ * subnets (profiles/node-pools.ts, subnetIndex 2 and 3) and need room beyond it.
+ */
+export const FIRST_SECONDARY_SUBNET = {
+  /** `local.azs` takes the first two zones of the region. */
+  availabilityZones: 2,
+  /**
+   * AWS reserves the first four addresses and the last one of every subnet (Amazon VPC User
+   * Guide, "Subnet CIDR blocks").
+   */
+  reservedByAws: 5,
+  /**
+   * "The subnets must each have at least six IP addresses for use by Amazon EKS" (Amazon EKS
+   * User Guide, "View Amazon EKS networking requirements for VPC and subnets",
+   * https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html).
+   */
+  eksControlPlane: 6,
+  /** `aws_efs_mount_target.efs_mt_1` and `efs_mt_2`, one in each half. */
+  efsMountTargets: 1,
+  /**
+   * One interface per zone of the hub's network load balancer (cognito and oauth modes): the
+   * load balancer controller may pick these subnets, which carry the internal-elb tag.
+   */
+  loadBalancerInterfaces: 1,
+  /** `core_node_group` (stacks/jupyterhub/eks.ts): max_size 8, spread over the zones by its Auto Scaling group. */
+  coreNodeGroupMaxSize: 8,
+  coreNodeInstanceType: "m5.xlarge",
+  /**
+   * An m5.xlarge takes up to 4 network interfaces of 15 IPv4 addresses each (Amazon EC2 User
+   * Guide, "Maximum IP addresses per network interface"; 58 pods = 4 x (15 - 1) + 2 in the VPC
+   * CNI's eni-max-pods.txt). With its defaults (WARM_ENI_TARGET=1) the VPC CNI attaches a
+   * second interface as soon as a pod uses an address of the first, and fills each interface
+   * it attaches with secondary addresses, so a busy node holds all 60.
+   */
+  networkInterfacesPerCoreNode: 4,
+  ipv4AddressesPerInterface: 15,
+} as const;
+
+/** Addresses each half of the first secondary block needs: 5 + 6 + 1 + 1 + 4 x 4 x 15 = 253. */
+export const FIRST_SECONDARY_SUBNET_ADDRESSES =
+  FIRST_SECONDARY_SUBNET.reservedByAws +
+  FIRST_SECONDARY_SUBNET.eksControlPlane +
+  FIRST_SECONDARY_SUBNET.efsMountTargets +
+  FIRST_SECONDARY_SUBNET.loadBalancerInterfaces +
+  (FIRST_SECONDARY_SUBNET.coreNodeGroupMaxSize / FIRST_SECONDARY_SUBNET.availabilityZones) *
+    FIRST_SECONDARY_SUBNET.networkInterfacesPerCoreNode *
+    FIRST_SECONDARY_SUBNET.ipv4AddressesPerInterface;
+
+/**
+ * The first secondary block's largest prefix: halves of a /23 are /24s (256 addresses >= 253).
+ * A /24 block gives /25 halves of 128, less than the 133 that four core nodes take even with
+ * only the two interfaces the VPC CNI attaches once a node runs a pod (5 + 6 + 1 + 1 + 4 x 30).
+ */
+export const FIRST_SECONDARY_CIDR_MAX_PREFIX = 32 - Math.ceil(Math.log2(FIRST_SECONDARY_SUBNET_ADDRESSES)) - 1;
+
+/**
+ * Amazon VPC quotas, "IPv4 CIDR blocks per VPC" (quota code L-83CA0A9D): 5 by default, the
+ * primary block included, adjustable up to 50. Source:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html (checked 2026-11-27).
+ */
+export const VPC_IPV4_CIDR_BLOCKS_QUOTA = {
+  default: 5,
+  maximum: 50,
+  quotaCode: "L-83CA0A9D",
+  source: "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html",
+  checked: "2026-11-27",
+} as const;
+
+/**
+ * Where AWS lets a VPC associate a secondary block whatever its primary block: AWS permits
+ * publicly routable blocks and blocks of 100.64.0.0/10 beside any primary block (Amazon VPC
+ * User Guide, "IPv4 CIDR block association restrictions",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html, checked 2026-11-27),
+ * and the stack hands EKS the private subnets whose addresses start with "100.".
+ */
+const SECONDARY_RANGE = "100.0.0.0/8";
 
 export interface BlueprintVariables {
   name: TerraformVariable;
@@ -122,6 +203,20 @@ function isWithin(x: string, block: string): string {
   return `try(${prefixOf(x)} >= ${bits} && cidrsubnet(format("%s/${bits}", cidrhost(${x}, 0)), 0, 0) == ${str(block)}, false)`;
 }
 
+/** The CIDR `outer` contains the network address of the CIDR `inner` (both IPv4; errors otherwise). */
+function containsAddressOf(outer: string, inner: string): string {
+  return `cidrsubnet(format("%s/%s", cidrhost(${inner}, 0), split("/", ${outer})[1]), 0, 0) == cidrsubnet(${outer}, 0, 0)`;
+}
+
+/**
+ * The IPv4 CIDRs `a` and `b` share an address. Two CIDR blocks overlap exactly when one
+ * contains the other's network address; masking that address to the other's prefix with
+ * cidrsubnet compares the two as integers. False for anything that is not a CIDR.
+ */
+function overlaps(a: string, b: string): string {
+  return `try(${containsAddressOf(a, b)} || ${containsAddressOf(b, a)}, false)`;
+}
+
 function prefixBetween(x: string, min: number, max: number): string {
   return `try(${prefixOf(x)} >= ${min} && ${prefixOf(x)} <= ${max}, false)`;
 }
@@ -131,14 +226,24 @@ const DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const DNS_NAME_PATTERN = `^${DNS_LABEL}([.]${DNS_LABEL})+$`;
 /** The same, optionally preceded by one wildcard label, e.g. *.example.com. */
 const CERT_DOMAIN_PATTERN = `^([*][.])?${DNS_LABEL}([.]${DNS_LABEL})+$`;
-/** https://host[:port][/path] with no query or fragment. */
-const HTTPS_URL_PATTERN = `^https://${DNS_LABEL}([.]${DNS_LABEL})*(:[0-9]{1,5})?(/[^\\s?#]*)?$`;
+/**
+ * http(s)://host[:port][/path] with no query or fragment, and no double quote or backslash: the
+ * hub's helm values carry the URL in a double-quoted YAML string. (http warns: check.oauth_domain_plain_http.)
+ */
+const HTTPS_URL_PATTERN = `^https?://${DNS_LABEL}([.]${DNS_LABEL})*(:[0-9]{1,5})?(/[^\\s?#"\\\\]*)?$`;
+/** The OpenID Connect endpoints the stack appends to oauth_domain. */
+const OAUTH_ENDPOINTS = ["auth", "token", "userinfo"] as const;
+const OAUTH_ENDPOINT_SUFFIX_PATTERN = `(?i)/(${OAUTH_ENDPOINTS.join("|")})$`;
+const WELL_KNOWN_PATTERN = "(?i)/[.]well-known(/|$)";
 
 /** Letters, digits and hyphens, 1-63, no hyphen at either end. */
 const COGNITO_PREFIX_PATTERN = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 /** Starts with a lowercase letter; lowercase letters, digits and hyphens only. */
 const NAME_PATTERN = "^[a-z][a-z0-9-]*$";
-/** Commercial, GovCloud, ISO, China and European Sovereign Cloud region names. */
+/**
+ * The shape of region names of every partition: commercial, GovCloud, ISO, China and European
+ * Sovereign Cloud. A second rule keeps the commercial ones (REGION_PARTITIONS).
+ */
 const REGION_PATTERN = "^(eusc-[a-z]{2}|[a-z]{2}(-gov|-iso[a-z]?)?)-[a-z]+-[0-9]{1,2}$";
 const CLUSTER_VERSION_PATTERN = "^1[.][0-9]{2}$";
 
@@ -160,6 +265,19 @@ export const PATTERNS = {
 
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 const RFC6598 = "100.64.0.0/10";
+
+/**
+ * IPv4 special-purpose ranges (RFC 6890) whose addresses no host in a VPC can use: "this"
+ * network, loopback, link-local (where the instance metadata service and the Amazon DNS
+ * server answer, 169.254.169.254 and 169.254.169.253), multicast and reserved.
+ */
+const NOT_HOST_ADDRESSES = [
+  ["0.0.0.0/8", "\"this\" network"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local, where the instance metadata service and the Amazon DNS server answer"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+] as const;
 
 // ---------------------------------------------------------------------------------------
 // The variables
@@ -187,13 +305,49 @@ function nameRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
+/**
+ * The partitions other than the commercial one ("aws"), by the shape of their region names:
+ * us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, us-isof-south-1,
+ * eusc-de-east-1. The stack cannot serve them: it names AWS managed policies by arn:aws: ARNs
+ * (SSM_MANAGED_INSTANCE_CORE in stacks/jupyterhub/eks.ts, NOTEBOOK_POLICY_ARN in jupyterhub.ts,
+ * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts), which are
+ * arn:aws-us-gov:, arn:aws-cn:, ... there, and it reads an ECR Public token through the `ecr`
+ * provider fixed to us-east-1 (providers.ts), a commercial region.
+ */
+const REGION_PARTITIONS: readonly (readonly [pattern: string, partition: string])[] = [
+  ["^[a-z]{2}-gov-", "\"aws-us-gov\""],
+  ["^cn-", "\"aws-cn\""],
+  ["^[a-z]{2}-iso-", "\"aws-iso\""],
+  ["^[a-z]{2}-iso[a-z]-", `format("aws-iso-%s", regex("^[a-z]{2}-iso([a-z])-", var.region)[0])`],
+  ["^eusc-", "\"aws-eusc\""],
+];
+
+/** The partition of var.region, as an HCL expression ("aws" for a commercial region). */
+function regionPartition(): string {
+  return REGION_PARTITIONS.reduceRight(
+    (otherwise, [pattern, partition]) => `(${matches(pattern, "var.region")} ? ${partition} : ${otherwise})`,
+    `"aws"`,
+  );
+}
+
 function regionRules(): TerraformVariableValidationConfig[] {
+  const partition = regionPartition();
   return [
     rule(
       matches(REGION_PATTERN, "var.region"),
-      "region must be an AWS region code such as us-west-2, eu-central-1, ap-southeast-3, us-gov-west-1, " +
-        "cn-north-1, il-central-1, me-south-1, ca-west-1 or mx-central-1 (lowercase, no availability-zone " +
-        "letter: us-west-2, not us-west-2a or \"US West (Oregon)\"). Example: -var 'region=us-west-2'.",
+      "region must be an AWS region code such as us-west-2, eu-central-1, ap-southeast-3, il-central-1, " +
+        "me-south-1, ca-west-1 or mx-central-1 (lowercase, no availability-zone letter: us-west-2, not " +
+        "us-west-2a or \"US West (Oregon)\"). Example: -var 'region=us-west-2'.",
+    ),
+    rule(
+      `!${matches(REGION_PATTERN, "var.region")} || try(${partition} == "aws", false)`,
+      `region must be in the commercial AWS partition (aws); region "\${var.region}" is in the \${try(${partition}, "?")} ` +
+        "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
+        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AmazonS3ReadOnlyAccess for the notebooks and the Cognito " +
+        "role, AWSLambdaBasicExecutionRole for the Cognito trigger), which have another prefix there, and it reads " +
+        "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial region that credentials of " +
+        "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO (*-iso*-*) and European Sovereign " +
+        "Cloud (eusc-*) regions are therefore refused. Example: -var 'region=us-west-2'.",
     ),
   ];
 }
@@ -279,6 +433,131 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
   stack.addOverride("check.eks_cluster_version_support", { assert: asserts });
 }
 
+/**
+ * A warning on variable values: a Terraform `check` block whose assertion reads only
+ * variables. `terraform plan` reports a failed assertion as a warning and carries on; the
+ * check adds no resource and nothing to the state. The message starts with the name of the
+ * variable it is about, like the validation messages.
+ */
+interface ValueCheck {
+  /** The block's name: `check.<name>`. */
+  readonly name: string;
+  /** HCL; true when there is nothing to warn about. Must not fail: wrap reads in try(). */
+  readonly condition: string;
+  readonly message: string;
+}
+
+function valueChecks(): ValueCheck[] {
+  return [...vpcCidrChecks(), ...secondaryCidrChecks(), ...certificateChecks(), ...oauthDomainChecks()];
+}
+
+/**
+ * The hub's load balancer presents the ACM certificate found by its domain name; a browser
+ * accepts it for jupyterhub_domain when a name of the certificate covers it. This is a
+ * warning, not an error: the stack sees only the certificate's primary domain name, and a
+ * certificate for example.com with the subject alternative name *.example.com covers
+ * hub.example.com although acm_certificate_domain = "example.com" does not.
+ */
+function certificateChecks(): ValueCheck[] {
+  const hub = "var.jupyterhub_domain";
+  const cert = "var.acm_certificate_domain";
+  const wellFormed =
+    `${hub} != "" && ${cert} != "" && ${matches(DNS_NAME_PATTERN, hub)} && ${matches(CERT_DOMAIN_PATTERN, cert)}`;
+  // Exactly the name, or a wildcard standing for the first label (one label, not more).
+  const covered = `lower(${hub}) == lower(${cert}) || replace(lower(${hub}), "/^[^.]+/", "*") == lower(${cert})`;
+  return [
+    {
+      name: "jupyterhub_domain_certificate",
+      condition: `!${modeIn(["cognito", "oauth"])} || try(!(${wellFormed}) || ${covered}, true)`,
+      message:
+        `jupyterhub_domain "\${var.jupyterhub_domain}" is not covered by acm_certificate_domain ` +
+        `"\${var.acm_certificate_domain}": a certificate name covers itself (in any letter case), and a wildcard ` +
+        `*.example.com covers exactly one label more (hub.example.com, not a.hub.example.com or example.com). Unless ` +
+        `the certificate lists jupyterhub_domain among its subject alternative names, browsers will refuse the hub's ` +
+        `certificate. Example: acm_certificate_domain = "*.example.com" with jupyterhub_domain = "hub.example.com".`,
+    },
+  ];
+}
+
+function oauthDomainChecks(): ValueCheck[] {
+  return [
+    {
+      name: "oauth_domain_plain_http",
+      condition: `!${modeIn(["oauth"])} || try(!startswith(var.oauth_domain, "http://"), true)`,
+      message:
+        "oauth_domain \${var.oauth_domain} is plain http: the hub sends the OAuth client secret to its /token " +
+        "endpoint and receives the users' tokens from it unencrypted, and the browser's sign-in goes to /auth " +
+        "unencrypted too, readable and alterable by anyone on the network path. Keep it to a provider inside the " +
+        "VPC or a network you trust, and prefer https. " +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    },
+  ];
+}
+
+function vpcCidrChecks(): ValueCheck[] {
+  const v = "var.vpc_cidr";
+  const { min, max } = VPC_CIDR_PREFIX_RANGE;
+  // Only a value that passes every vpc_cidr rule warns: the others are errors already.
+  const refused =
+    `!${isIpv4Cidr(v)} || !${isCanonical(v)} || !${prefixBetween(v, min, max)} || ${overlaps(v, str(SECONDARY_RANGE))} || ` +
+    `anytrue([${NOT_HOST_ADDRESSES.map(([b]) => overlaps(v, str(b))).join(", ")}])`;
+  return [
+    {
+      name: "vpc_cidr_public_range",
+      condition: `try(${refused} || anytrue([${RFC1918.map((b) => isWithin(v, b)).join(", ")}]), true)`,
+      message:
+        `vpc_cidr \${var.vpc_cidr} is outside the private RFC 1918 ranges (${RFC1918.join(", ")}). AWS accepts a ` +
+        `publicly routable VPC block (Amazon VPC User Guide, "VPC CIDR blocks"), but the VPC routes it locally: the ` +
+        `hosts on the internet that own these addresses become unreachable from the cluster. Unless you own this ` +
+        `range, use a private one. Example: -var 'vpc_cidr=10.1.0.0/21'.`,
+    },
+  ];
+}
+
+function secondaryCidrChecks(): ValueCheck[] {
+  const v = "var.secondary_cidr_blocks";
+  const quota = VPC_IPV4_CIDR_BLOCKS_QUOTA;
+  const outside = (c: string) => `${isIpv4Cidr(c)} && ${isWithin(c, SECONDARY_RANGE)} && !${isWithin(c, RFC6598)}`;
+  return [
+    {
+      name: "secondary_cidr_blocks_public_range",
+      condition: `try(!anytrue([for c in ${v} : ${outside("c")}]), true)`,
+      message:
+        `secondary_cidr_blocks has blocks outside the shared address space ${RFC6598} (RFC 6598): ` +
+        `\${try(join(", ", [for c in ${v} : c if ${outside("c")}]), "")}. AWS accepts such blocks (publicly routable ` +
+        `addresses; Amazon VPC User Guide, "IPv4 CIDR block association restrictions"), but the VPC routes them ` +
+        `locally, so the hosts on the internet that own these addresses become unreachable from the cluster. ` +
+        `Unless you own them, use blocks of ${RFC6598}. Example: ["100.64.0.0/16"].`,
+    },
+    {
+      name: "secondary_cidr_blocks_quota",
+      condition: `try(length(${v}) <= ${quota.default - 1} || length(${v}) > ${quota.maximum - 1}, true)`,
+      message:
+        `secondary_cidr_blocks lists \${length(${v})} blocks: with vpc_cidr that makes \${length(${v}) + 1} IPv4 CIDR ` +
+        `blocks on the VPC, more than the default quota of ${quota.default} per VPC (Amazon VPC quotas, "IPv4 CIDR ` +
+        `blocks per VPC", quota code ${quota.quotaCode}, adjustable up to ${quota.maximum}). Unless that quota was ` +
+        `raised for this account and region, the apply fails after the VPC exists. Check it with: aws ` +
+        `service-quotas get-service-quota --service-code vpc --quota-code ${quota.quotaCode}; request an increase ` +
+        `first, or list at most ${quota.default - 1} blocks. Example: ["100.64.0.0/16"].`,
+    },
+  ];
+}
+
+/** The `check` blocks that warn about discouraged but working values (docs/variables.md). */
+export function addValueChecks(stack: TerraformStack): void {
+  for (const check of valueChecks()) {
+    stack.addOverride(`check.${check.name}`, {
+      assert: [{ condition: expr(check.condition), error_message: check.message }],
+    });
+  }
+}
+
+/** Every `check` block on the variables: the EKS version's support and the value warnings. */
+export function addVariableChecks(stack: TerraformStack, platform: PlatformSet): void {
+  addClusterVersionChecks(stack, platform);
+  addValueChecks(stack);
+}
+
 function vpcCidrRules(): TerraformVariableValidationConfig[] {
   const v = "var.vpc_cidr";
   const guard = `!${isIpv4Cidr(v)} || `;
@@ -296,10 +575,17 @@ function vpcCidrRules(): TerraformVariableValidationConfig[] {
         `"\${try(cidrsubnet(var.vpc_cidr, 0, 0), "")}". Example: 10.1.0.0/21, not 10.1.3.0/21.`,
     ),
     rule(
-      guard + `anytrue([${RFC1918.map((b) => isWithin(v, b)).join(", ")}])`,
-      "vpc_cidr must lie inside a private RFC 1918 range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 " +
-        "(the stack tells the EKS subnets apart from these by their 100.64.0.0/10 addresses). " +
-        "Example: -var 'vpc_cidr=10.1.0.0/21'.",
+      guard + `!${overlaps(v, str(SECONDARY_RANGE))}`,
+      `vpc_cidr must not lie in ${SECONDARY_RANGE}: the stack hands EKS the private subnets whose addresses ` +
+        "start with \"100.\", the halves of the first secondary_cidr_blocks entry, and would hand it the private " +
+        "subnets of such a vpc_cidr as well. Use a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, " +
+        "192.168.0.0/16). Example: -var 'vpc_cidr=10.1.0.0/21'.",
+    ),
+    rule(
+      guard + `!anytrue([${NOT_HOST_ADDRESSES.map(([b]) => overlaps(v, str(b))).join(", ")}])`,
+      "vpc_cidr must not lie in a special-purpose range whose addresses are not usable by hosts (RFC 6890): " +
+        NOT_HOST_ADDRESSES.map(([b, what]) => `${b} (${what})`).join(", ") +
+        ". Example: -var 'vpc_cidr=10.1.0.0/21'.",
     ),
     rule(
       guard + prefixBetween(v, min, max),
@@ -315,6 +601,8 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
   const v = "var.secondary_cidr_blocks";
   const eachValid = (check: string): string => `try(alltrue([for c in ${v} : !${isIpv4Cidr("c")} || ${check}]), false)`;
   const { min, max } = SECONDARY_CIDR_PREFIX_RANGE;
+  const quota = VPC_IPV4_CIDR_BLOCKS_QUOTA;
+  const maxBlocks = quota.maximum - 1;
   return [
     rule(
       `try(length(${v}) > 0, false)`,
@@ -327,9 +615,12 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
         "of the block, no host bits set). Example: [\"100.64.0.0/16\"], not [\"100.64.1.0/16\"] or [\"100.64.0.0\"].",
     ),
     rule(
-      eachValid(isWithin("c", RFC6598)),
-      "secondary_cidr_blocks must lie inside the shared address space 100.64.0.0/10 (RFC 6598): the stack " +
-        "selects the EKS subnets by their 100. prefix. Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+      eachValid(isWithin("c", SECONDARY_RANGE)),
+      `secondary_cidr_blocks must lie inside ${SECONDARY_RANGE}, best in the shared address space ${RFC6598} ` +
+        "(RFC 6598). The stack hands EKS the private subnets whose addresses start with \"100.\" (the halves of " +
+        "the first block), and AWS lets a VPC associate a block of 100.0.0.0/8 whatever vpc_cidr is (blocks of " +
+        "another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon VPC User Guide, \"IPv4 CIDR " +
+        "block association restrictions\"). Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
     ),
     rule(
       eachValid(prefixBetween("c", min, max)),
@@ -338,16 +629,46 @@ function secondaryCidrRules(): TerraformVariableValidationConfig[] {
     ),
     rule(
       `try(!${isIpv4Cidr(`${v}[0]`)} || ${prefixOf(`${v}[0]`)} <= ${FIRST_SECONDARY_CIDR_MAX_PREFIX}, true)`,
-      `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a smaller ` +
-        "prefix number). The stack splits it in two with cidrsubnet(block, 1, k), one subnet per availability " +
-        `zone, and AWS subnets cannot be smaller than /28. Example: ["100.64.0.0/16"] gives two /17 subnets.`,
+      `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a prefix ` +
+        `length of ${FIRST_SECONDARY_CIDR_MAX_PREFIX} or less); it is /\${try(${prefixOf(`${v}[0]`)}, "?")}. ` +
+        firstSecondaryBlockReason() +
+        ` Example: ["100.64.0.0/16"] (the default) gives two /17 subnets, with room for Karpenter's notebook nodes too.`,
     ),
     rule(
       `try(length(distinct(${v})) == length(${v}), false)`,
       "secondary_cidr_blocks must not list the same block twice: AWS rejects a second association of a CIDR " +
         "block with a VPC. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
     ),
+    rule(
+      `try(alltrue(flatten([for i, a in ${v} : [for j, b in ${v} : i >= j || a == b || !${overlaps("a", "b")}]])), false)`,
+      "secondary_cidr_blocks must not overlap one another: " +
+        `\${try(join(", ", flatten([for i, a in ${v} : [for j, b in ${v} : format("%s and %s", a, b) if i < j && a != b && ${overlaps("a", "b")}]])), "")}. ` +
+        "AWS refuses to associate a block that overlaps one the VPC already has, so the apply would fail after " +
+        "the VPC exists. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"], not [\"100.64.0.0/16\", \"100.64.0.0/17\"].",
+    ),
+    rule(
+      `try(length(${v}) <= ${maxBlocks}, false)`,
+      `secondary_cidr_blocks can list at most ${maxBlocks} blocks; it lists \${try(length(${v}), "?")}. A VPC has at ` +
+        `most ${quota.maximum} IPv4 CIDR blocks, vpc_cidr included, even with the quota "IPv4 CIDR blocks per VPC" ` +
+        `raised as far as AWS allows (Amazon VPC quotas, ${quota.source}). Example: ["100.64.0.0/16"].`,
+    ),
   ];
+}
+
+/** Why the first secondary block must be /23 or larger, with the arithmetic (docs/variables.md). */
+export function firstSecondaryBlockReason(): string {
+  const n = FIRST_SECONDARY_SUBNET;
+  const nodes = n.coreNodeGroupMaxSize / n.availabilityZones;
+  const perNode = n.networkInterfacesPerCoreNode * n.ipv4AddressesPerInterface;
+  return (
+    `The stack halves it, cidrsubnet(block, 1, k), into the ${n.availabilityZones} subnets (one per availability zone) ` +
+    `that hold the EKS control-plane network interfaces, the core node group and its pods, and each half needs ` +
+    `${FIRST_SECONDARY_SUBNET_ADDRESSES} addresses: ${n.reservedByAws} reserved by AWS, ${n.eksControlPlane} for EKS, ` +
+    `${n.efsMountTargets} EFS mount target, ${n.loadBalancerInterfaces} load balancer interface and ${nodes} core nodes ` +
+    `(max_size ${n.coreNodeGroupMaxSize} over ${n.availabilityZones} zones) x ${perNode} addresses (${n.coreNodeInstanceType}: ` +
+    `${n.networkInterfacesPerCoreNode} network interfaces x ${n.ipv4AddressesPerInterface}, which the VPC CNI fills for pods). ` +
+    `A /${FIRST_SECONDARY_CIDR_MAX_PREFIX + 1} half holds ${2 ** (32 - FIRST_SECONDARY_CIDR_MAX_PREFIX - 1)}.`
+  );
 }
 
 function authMechanismRules(): TerraformVariableValidationConfig[] {
@@ -361,21 +682,21 @@ function authMechanismRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
-/** `variable` must be non-empty when the auth mode is one of `modes`. */
-function requiredIn(
-  variable: string,
-  modes: readonly AuthMechanism[],
-  howToFix: string,
-  options: { trim: boolean } = { trim: true },
-): TerraformVariableValidationConfig {
-  const value = options.trim ? `trimspace(var.${variable})` : `var.${variable}`;
+/** `variable` must be neither empty nor only whitespace when the auth mode is one of `modes`. */
+function requiredIn(variable: string, modes: readonly AuthMechanism[], howToFix: string): TerraformVariableValidationConfig {
   const modeList = modes.map((m) => `"${m}"`).join(" or ");
   return rule(
-    `!${modeIn(modes)} || try(${value} != "", false)`,
+    `!${modeIn(modes)} || try(trimspace(var.${variable}) != "", false)`,
     `${variable} is required when jupyter_hub_auth_mechanism is ${modeList} ` +
-      `(it is "\${var.jupyter_hub_auth_mechanism}") and it is empty. ${howToFix}`,
+      `(it is "\${var.jupyter_hub_auth_mechanism}") and it is empty or blank. ${howToFix}`,
   );
 }
+
+/**
+ * The blueprint's default Cognito domain prefix. It stays the default, so that tfvars files
+ * of the dummy and oauth modes keep working unchanged, but cognito mode refuses it.
+ */
+const BLUEPRINT_COGNITO_DOMAIN = "eks";
 
 function cognitoDomainRules(): TerraformVariableValidationConfig[] {
   const v = "var.cognito_custom_domain";
@@ -392,6 +713,14 @@ function cognitoDomainRules(): TerraformVariableValidationConfig[] {
       guard + `try(!can(regex("aws|amazon|cognito", ${v})), false)`,
       "cognito_custom_domain must not contain the reserved words aws, amazon or cognito; Cognito rejects such " +
         "prefixes. Example: -var 'cognito_custom_domain=acme-jupyterhub' instead of 'acme-cognito'.",
+    ),
+    rule(
+      guard + `try(${v} != ${str(BLUEPRINT_COGNITO_DOMAIN)}, false)`,
+      `cognito_custom_domain must not be "${BLUEPRINT_COGNITO_DOMAIN}", the blueprint's default, in cognito mode: a Cognito ` +
+        "domain prefix must be unique in its region across all AWS accounts, and a word as short and common as " +
+        `"${BLUEPRINT_COGNITO_DOMAIN}" is almost certainly taken, so creating aws_cognito_user_pool_domain.domain would fail ` +
+        "after the VPC and the cluster exist, some 20 minutes into the apply. Choose a prefix of your own. " +
+        "Example: -var 'cognito_custom_domain=acme-jupyterhub'.",
     ),
   ];
 }
@@ -448,9 +777,25 @@ function oauthDomainRules(): TerraformVariableValidationConfig[] {
     ),
     rule(
       guard + `try(${v} == "" || ${matches(HTTPS_URL_PATTERN, v)}, false)`,
-      "oauth_domain must be an https URL: https://host[:port][/path], with no spaces, query string or " +
-        "fragment. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
+      "oauth_domain must be an https URL: https://host[:port][/path] (http:// is accepted with a warning), " +
+        "lowercase scheme, with no spaces, double quotes, backslashes, query string or fragment: the hub's helm " +
+        "values carry it in a quoted YAML string. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
         "(Checked only when jupyter_hub_auth_mechanism is \"oauth\", the only mode that uses it.)",
+    ),
+    rule(
+      guard + `try(!${matches(WELL_KNOWN_PATTERN, v)}, false)`,
+      "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not the discovery document " +
+        "(.../.well-known/openid-configuration): the stack appends /auth, /token and /userinfo to it. Open the " +
+        "document and take its authorization_endpoint without the last path segment; for Keycloak that is " +
+        "https://<host>/realms/<realm>/protocol/openid-connect. " +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
+    ),
+    rule(
+      guard + `try(!${matches(OAUTH_ENDPOINT_SUFFIX_PATTERN, v)}, false)`,
+      "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not one of the endpoints: " +
+        "the stack appends /auth, /token and /userinfo to it, which would give .../auth/auth or .../userinfo/userinfo. " +
+        `For this value use "\${try(replace(${v}, "/(?i)/(${OAUTH_ENDPOINTS.join("|")})$/", ""), "")}". ` +
+        "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
     ),
     rule(
       guard + `try(!endswith(${v}, "/"), false)`,
@@ -501,7 +846,10 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
   const region = new TerraformVariable(stack, "region", {
     type: "string",
     default: "us-west-2",
-    description: "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1.",
+    description:
+      "AWS region to deploy into, as a region code such as us-west-2 or eu-central-1. Commercial partition only: " +
+      "GovCloud, China, ISO and European Sovereign Cloud regions are refused (the stack uses arn:aws: policy ARNs " +
+      "and ECR Public in us-east-1).",
     validation: regionRules(),
   });
   const allowedVersions = allowedKubernetesVersions(platform).map((x) => x.version);
@@ -517,16 +865,17 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     type: "string",
     default: "10.1.0.0/21",
     description:
-      "Primary IPv4 CIDR block of the VPC, inside a private RFC 1918 range, /16 to /23. It holds two private " +
-      "and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
+      "Primary IPv4 CIDR block of the VPC, /16 to /23, best inside a private RFC 1918 range (other ranges warn; " +
+      "100.0.0.0/8 is refused). It holds two private and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
     validation: vpcCidrRules(),
   });
   const secondaryCidrBlocks = new TerraformVariable(stack, "secondary_cidr_blocks", {
     type: "list(string)",
     default: ["100.64.0.0/16"],
     description:
-      "Extra IPv4 CIDR blocks attached to the VPC, inside 100.64.0.0/10 (RFC 6598), /16 to /28 each. The first " +
-      "one is split in two for the subnets that EKS, its nodes and the pods use, so it must be /27 or larger.",
+      "Extra IPv4 CIDR blocks attached to the VPC, inside 100.0.0.0/8 and best inside 100.64.0.0/10 (RFC 6598), " +
+      "/16 to /28 each, not overlapping. The first one is split in two for the subnets that EKS, its nodes and the " +
+      `pods use, so it must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger. More than 4 blocks need a raised VPC quota.`,
     validation: secondaryCidrRules(),
   });
   const jupyterHubAuthMechanism = new TerraformVariable(stack, "jupyter_hub_auth_mechanism", {
@@ -539,10 +888,11 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
   });
   const cognitoCustomDomain = new TerraformVariable(stack, "cognito_custom_domain", {
     type: "string",
-    default: "eks",
+    default: BLUEPRINT_COGNITO_DOMAIN,
     description:
       "Cognito mode only: prefix of the Cognito hosted sign-in domain, " +
-      "https://<prefix>.auth.<region>.amazoncognito.com. Must be unique within the region.",
+      "https://<prefix>.auth.<region>.amazoncognito.com. Must be unique within the region, so cognito mode " +
+      `refuses the default "${BLUEPRINT_COGNITO_DOMAIN}": choose your own, for example acme-jupyterhub.`,
     validation: cognitoDomainRules(),
   });
   const acmCertificateDomain = new TerraformVariable(stack, "acm_certificate_domain", {
@@ -567,7 +917,7 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     description:
       "Oauth mode: https base URL of the provider's OpenID Connect endpoints, without a trailing slash; the " +
       "stack appends /auth, /token and /userinfo. For example " +
-      "https://keycloak.example.com/realms/master/protocol/openid-connect.",
+      "https://keycloak.example.com/realms/master/protocol/openid-connect. Plain http is accepted with a warning.",
     validation: oauthDomainRules(),
   });
   const oauthJupyterClientId = new TerraformVariable(stack, "oauth_jupyter_client_id", {
@@ -590,16 +940,15 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     description:
       "Oauth mode: client secret of that client. Sensitive: prefer TF_VAR_oauth_jupyter_client_secret or an " +
       "uncommitted *.tfvars file to a -var on the command line.",
-    // The condition compares with "" only: Terraform 1.11 prints the values a failing
-    // condition read, even for a sensitive variable, so this rule fails only when the
-    // value is empty and there is nothing secret to print. The message names no value.
+    // Terraform 1.11 prints the values a failing condition read, even for a sensitive
+    // variable, so this rule fails only when the value is empty or whitespace, when there is
+    // nothing secret to print. The message names no value.
     validation: [
       requiredIn(
         "oauth_jupyter_client_secret",
         ["oauth"],
         "Set it to the client secret issued by your provider, preferably through the environment rather " +
           "than -var (which ends up in the shell history). Example: export TF_VAR_oauth_jupyter_client_secret=<secret>.",
-        { trim: false },
       ),
     ],
   });

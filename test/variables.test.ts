@@ -7,9 +7,13 @@ import {
   AUTH_MECHANISMS,
   AuthMechanism,
   BlueprintVariables,
+  FIRST_SECONDARY_CIDR_MAX_PREFIX,
+  FIRST_SECONDARY_SUBNET,
+  FIRST_SECONDARY_SUBNET_ADDRESSES,
   LOAD_BALANCER_SCHEMES,
   NAME_MAX_LENGTH,
   REQUIRED_TERRAFORM_VERSION,
+  addValueChecks,
   declareVariables,
 } from "../variables";
 import {
@@ -23,6 +27,7 @@ import {
   terraformEnv,
   terraformVersion,
 } from "./helpers/terraform";
+import { synthStack } from "./helpers/synth";
 
 interface SynthVariable {
   type: string;
@@ -41,6 +46,33 @@ function synth(): { vars: BlueprintVariables; variables: Record<string, SynthVar
   const json = JSON.parse(Testing.synth(stack)) as Record<string, unknown>;
   return { vars, variables: json.variable as Record<string, SynthVariable>, json };
 }
+
+interface SynthCheck {
+  assert: { condition: string; error_message: string }[];
+}
+
+/** The value checks (warnings), as synthesized. The EKS version's check is tested in platforms.test.ts. */
+function synthChecks(): Record<string, SynthCheck> {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "checks-under-test");
+  addValueChecks(stack);
+  return (JSON.parse(Testing.synth(stack)) as { check?: Record<string, SynthCheck> }).check ?? {};
+}
+
+/** The variables an expression reads. */
+function readsOf(hcl: string): Set<string> {
+  return new Set([...hcl.matchAll(/var\.([a-z_]+)/g)].map((m) => m[1]));
+}
+
+const CHECKS = synthChecks();
+/** For each check: the variables it reads, but the auth mode. */
+const CHECK_READS: Record<string, string[]> = Object.fromEntries(
+  Object.entries(CHECKS).map(([name, c]) => {
+    const read = new Set(c.assert.flatMap((a) => [...readsOf(a.condition + a.error_message)]));
+    read.delete("jupyter_hub_auth_mechanism");
+    return [name, [...read].sort()];
+  }),
+);
 
 // The blueprint's thirteen variables (name, type, default, sensitive) plus our addition.
 const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
@@ -135,6 +167,72 @@ describe("declareVariables: synthesized variable blocks", () => {
   });
 });
 
+// The value checks: warnings at plan time, for values that work but are discouraged.
+const EXPECTED_CHECKS = [
+  "jupyterhub_domain_certificate",
+  "oauth_domain_plain_http",
+  "secondary_cidr_blocks_public_range",
+  "secondary_cidr_blocks_quota",
+  "vpc_cidr_public_range",
+];
+
+describe("addValueChecks: synthesized check blocks", () => {
+  it("adds exactly the expected checks, each one assertion that reads only variables", () => {
+    expect(Object.keys(CHECKS).sort()).toEqual([...EXPECTED_CHECKS].sort());
+    for (const [name, check] of Object.entries(CHECKS)) {
+      expect(check.assert.length, name).toBe(1);
+      const [{ condition, error_message: message }] = check.assert;
+      expect(condition.startsWith("${") && condition.endsWith("}"), condition).toBe(true);
+      // Nothing but variables: no resource, data source or local, so the check changes no plan.
+      expect(condition + message).not.toMatch(/\b(local|data|module|resource|each|count)\./);
+      for (const v of readsOf(condition + message)) expect(Object.keys(EXPECTED), `${name} reads var.${v}`).toContain(v);
+      expect(CHECK_READS[name].some((v) => message.startsWith(`${v} `) || message.startsWith(`${v}:`)), message).toBe(true);
+      expect(message).toMatch(/Example|e\.g\./);
+    }
+  });
+
+  it("are added to the stack beside the EKS version check", () => {
+    const json = synthStack({ platform: PLATFORM_SETS.blueprint });
+    expect(Object.keys(json.check ?? {}).sort()).toEqual(["eks_cluster_version_support", ...EXPECTED_CHECKS].sort());
+  });
+});
+
+describe("the smallest first secondary block", () => {
+  const stack = synthStack({ platform: PLATFORM_SETS.blueprint });
+  const need = FIRST_SECONDARY_SUBNET;
+
+  it("counts what the stack puts into the two halves of the first block", () => {
+    // Two zones: the block is halved, one subnet per zone.
+    expect(stack.locals.azs).toBe("${slice(data.aws_availability_zones.available.names, 0, 2)}");
+    expect(need.availabilityZones).toBe(2);
+    expect(stack.locals.secondary_ip_range_private_subnets).toBe(
+      "${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}",
+    );
+    // The control plane and the core node group use exactly those ("100.") subnets.
+    const core = stack.module.eks.eks_managed_node_groups.core_node_group;
+    expect(stack.module.eks.subnet_ids).toContain('substr(cidr_block, 0, 4) == "100."');
+    expect(core.subnet_ids).toBe(stack.module.eks.subnet_ids);
+    expect(core.max_size).toBe(need.coreNodeGroupMaxSize);
+    expect(core.instance_types).toEqual([need.coreNodeInstanceType]);
+    // One EFS mount target in each half (private subnets 2 and 3 are the secondary-range ones).
+    const mountTargets = Object.values(stack.resource.aws_efs_mount_target).map((m) => m.subnet_id);
+    expect(mountTargets.sort()).toEqual(["${module.vpc.private_subnets[2]}", "${module.vpc.private_subnets[3]}"]);
+    expect(need.efsMountTargets).toBe(mountTargets.length / need.availabilityZones);
+  });
+
+  it("is /23: each /24 half holds the 253 addresses, a /25 half not even with two interfaces per node", () => {
+    const nodesPerHalf = need.coreNodeGroupMaxSize / need.availabilityZones;
+    const fixed = need.reservedByAws + need.eksControlPlane + need.efsMountTargets + need.loadBalancerInterfaces;
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(fixed + nodesPerHalf * need.networkInterfacesPerCoreNode * need.ipv4AddressesPerInterface);
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(5 + 6 + 1 + 1 + 4 * 4 * 15);
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBeLessThanOrEqual(2 ** (32 - (FIRST_SECONDARY_CIDR_MAX_PREFIX + 1)));
+    expect(FIRST_SECONDARY_CIDR_MAX_PREFIX).toBe(23);
+    // A /24 block: /25 halves of 128 addresses cannot hold four nodes even with the two
+    // interfaces (2 x 15 addresses) the VPC CNI attaches as soon as a node runs a pod.
+    expect(fixed + nodesPerHalf * 2 * need.ipv4AddressesPerInterface).toBeGreaterThan(2 ** (32 - 25));
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // The rules, run by the real terraform binary: `terraform plan` on a directory that holds
 // only the synthesized variable blocks needs no provider, no module and no network.
@@ -147,13 +245,18 @@ interface PlanOutcome {
   stdout: string;
   stderr: string;
   errors: TerraformDiagnostic[];
+  warnings: TerraformDiagnostic[];
 }
 
 let dir = "";
 
 beforeAll(() => {
   const { variables } = synth();
-  const config = { terraform: { required_version: REQUIRED_TERRAFORM_VERSION }, variable: variables };
+  const config = {
+    terraform: { required_version: REQUIRED_TERRAFORM_VERSION },
+    variable: variables,
+    ...(Object.keys(CHECKS).length > 0 ? { check: CHECKS } : {}),
+  };
   // Pretty-printed, so the source line terraform quotes is just `"<variable>": {`.
   dir = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
 });
@@ -170,8 +273,15 @@ async function plan(vars: Vars, options: { json?: boolean; env?: Record<string, 
   const json = options.json ?? true;
   const args = ["plan", "-input=false", "-lock=false", "-refresh=false", ...(json ? ["-json"] : ["-no-color"]), ...varArgs(vars)];
   const result = await runTerraform(args, { cwd: dir, env: options.env });
-  const errors = json ? parseDiagnostics(result.stdout).filter((d) => d.severity === "error") : [];
-  return { ...result, errors };
+  const diagnostics = json ? parseDiagnostics(result.stdout) : [];
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  return { ...result, errors, warnings };
+}
+
+/** The check a warning comes from: "oauth_domain_plain_http" for `check.oauth_domain_plain_http.assert[0]`. */
+function checkOf(d: TerraformDiagnostic): string {
+  return /^check\.([A-Za-z0-9_-]+)\./.exec(d.snippetContext ?? "")?.[1] ?? "?";
 }
 
 /** The variable a diagnostic points at, read from the quoted source line `"<name>": {`. */
@@ -184,6 +294,8 @@ function variableOf(d: TerraformDiagnostic): string {
 interface CaseOutcome {
   /** The errors that belong to this case. */
   errors: TerraformDiagnostic[];
+  /** The warnings that belong to this case. */
+  warnings: TerraformDiagnostic[];
   /** Exit code and error count of the plan that ran this case (possibly with others). */
   planCode: number;
   planErrorCount: number;
@@ -193,6 +305,23 @@ interface CaseOutcome {
 function expectAccepted(outcome: CaseOutcome): void {
   expect(outcome.errors.map((e) => `${variableOf(e)}: ${e.detail}`)).toEqual([]);
   if (outcome.planErrorCount === 0) expect(outcome.planCode, outcome.stderr).toBe(0);
+}
+
+/** Each expected [check, fragment] matches one warning, and there are no other warnings. */
+function expectWarnings(outcome: CaseOutcome, expected: [check: string, fragment: string][]): void {
+  const got = outcome.warnings.map((w) => ({ check: checkOf(w), summary: w.summary, detail: w.detail }));
+  for (const w of got) {
+    expect(w.summary, w.detail).toBe("Check block assertion failed");
+    // Like the validation messages, a warning starts with the variable it is about.
+    expect(CHECK_READS[w.check]?.some((v) => w.detail.startsWith(`${v} `) || w.detail.startsWith(`${v}:`)), w.detail).toBe(true);
+  }
+  expect(got.length, JSON.stringify(got, null, 2)).toBe(expected.length);
+  for (const [check, fragment] of expected) {
+    expect(
+      got.some((w) => w.check === check && w.detail.includes(fragment)),
+      `expected a warning from check.${check} containing ${JSON.stringify(fragment)}, got ${JSON.stringify(got, null, 2)}`,
+    ).toBe(true);
+  }
 }
 
 /** Each expected [variable, fragment] matches one error, and there are no other errors. */
@@ -213,6 +342,7 @@ function expectRejected(outcome: CaseOutcome, expected: [variable: string, fragm
 
 const COGNITO: Vars = {
   jupyter_hub_auth_mechanism: "cognito",
+  cognito_custom_domain: "acme-jupyterhub",
   acm_certificate_domain: "*.example.com",
   jupyterhub_domain: "hub.example.com",
 };
@@ -228,6 +358,11 @@ const OAUTH: Vars = {
 
 const BASES: Record<AuthMechanism, Vars> = { dummy: {}, cognito: COGNITO, oauth: OAUTH };
 
+/** `n` non-overlapping secondary blocks: 100.64.0.0/16, then /24s of 100.65.0.0/16. */
+function secondaryBlocks(n: number): string[] {
+  return ["100.64.0.0/16", ...Array.from({ length: n - 1 }, (_, i) => `100.65.${i}.0/24`)];
+}
+
 interface Case {
   /** The complete configuration of this auth mode lies underneath `vars` (default: dummy, all defaults). */
   mode?: "cognito" | "oauth";
@@ -235,6 +370,8 @@ interface Case {
   vars: Vars;
   /** Omitted: the value must be accepted. */
   errors?: [variable: string, fragment: string][];
+  /** The `check` blocks that must warn, by name (omitted: none may warn). */
+  warnings?: [check: string, fragment: string][];
 }
 
 const CASES: Record<string, Case> = {
@@ -264,26 +401,79 @@ const CASES: Record<string, Case> = {
     vars: { vpc_cidr: "10.1.3.0/21" },
     errors: [["vpc_cidr", 'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"']],
   },
-  "vpc_cidr with a public range": { vars: { vpc_cidr: "8.8.0.0/16" }, errors: [["vpc_cidr", "inside a private RFC 1918 range"]] },
-  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
-  "vpc_cidr just outside 172.16.0.0/12": { vars: { vpc_cidr: "172.32.0.0/16" }, errors: [["vpc_cidr", "RFC 1918"]] },
+  "vpc_cidr with a public range": {
+    vars: { vpc_cidr: "8.8.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "vpc_cidr 8.8.0.0/16 is outside the private RFC 1918 ranges"]],
+  },
+  "vpc_cidr just outside 172.16.0.0/12": {
+    vars: { vpc_cidr: "172.32.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "AWS accepts a publicly routable VPC block"]],
+  },
+  "vpc_cidr 198.19.0.0/16 (a primary range AWS documents)": {
+    vars: { vpc_cidr: "198.19.0.0/16" },
+    warnings: [["vpc_cidr_public_range", "Example: -var 'vpc_cidr=10.1.0.0/21'"]],
+  },
+  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "must not lie in 100.0.0.0/8"]] },
+  "vpc_cidr in 100.0.0.0/8 outside the shared address space": {
+    vars: { vpc_cidr: "100.0.0.0/16" },
+    errors: [["vpc_cidr", 'the private subnets whose addresses start with "100."']],
+  },
+  "vpc_cidr in the link-local range": { vars: { vpc_cidr: "169.254.0.0/16" }, errors: [["vpc_cidr", "169.254.0.0/16 (link-local"]] },
+  "vpc_cidr in the loopback range": { vars: { vpc_cidr: "127.0.0.0/16" }, errors: [["vpc_cidr", "not usable by hosts"]] },
+  "vpc_cidr in the multicast range": { vars: { vpc_cidr: "224.0.0.0/16" }, errors: [["vpc_cidr", "224.0.0.0/4 (multicast)"]] },
+  "vpc_cidr in 0.0.0.0/8": { vars: { vpc_cidr: "0.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
+  "vpc_cidr in the reserved range 240.0.0.0/4": { vars: { vpc_cidr: "250.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
   "vpc_cidr /15 (too large for AWS)": { vars: { vpc_cidr: "10.0.0.0/15" }, errors: [["vpc_cidr", "prefix length from /16 to /23"]] },
   "vpc_cidr /24 (public subnets would be /29)": {
     vars: { vpc_cidr: "10.1.0.0/24" },
     errors: [["vpc_cidr", "so the prefix can be at most 28 - 5 = 23"]],
   },
   "vpc_cidr /7 (two rules fail)": {
-    vars: { vpc_cidr: "10.0.0.0/7" },
+    vars: { vpc_cidr: "100.0.0.0/7" },
     errors: [
-      ["vpc_cidr", "RFC 1918"],
+      ["vpc_cidr", "100.0.0.0/8"],
       ["vpc_cidr", "/16 to /23"],
     ],
+  },
+  "vpc_cidr /15 outside RFC 1918 (refused for its size, no warning)": {
+    vars: { vpc_cidr: "8.8.0.0/15" },
+    errors: [["vpc_cidr", "/16 to /23"]],
   },
 
   // --- 3. secondary_cidr_blocks -------------------------------------------------------------
   "two secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/16"] } },
-  "a /27 first secondary block": { vars: { secondary_cidr_blocks: ["100.127.255.224/27"] } },
+  "a /23 first secondary block (the smallest: two /24 subnets)": { vars: { secondary_cidr_blocks: ["100.127.254.0/23"] } },
+  "a /24 first secondary block (two /25 subnets: too small for the core nodes)": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/24"] },
+    errors: [["secondary_cidr_blocks", "the first block must be /23 or larger (a prefix length of 23 or less); it is /24"]],
+  },
+  "a /27 first secondary block (two /28 subnets)": {
+    vars: { secondary_cidr_blocks: ["100.127.255.224/27"] },
+    errors: [["secondary_cidr_blocks", "each half needs 253 addresses"]],
+  },
   "a /28 second secondary block": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/28"] } },
+  "two adjacent secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/17", "100.64.128.0/17"] } },
+  "a secondary block inside the first one": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.64.0.0/17"] },
+    errors: [["secondary_cidr_blocks", "must not overlap one another: 100.64.0.0/16 and 100.64.0.0/17"]],
+  },
+  "a secondary block inside a later one": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.66.128.0/20", "100.66.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "overlap one another: 100.66.128.0/20 and 100.66.0.0/16. AWS refuses"]],
+  },
+  "four secondary blocks (the default quota: five with vpc_cidr)": { vars: { secondary_cidr_blocks: secondaryBlocks(4) } },
+  "five secondary blocks (above the default quota)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(5) },
+    warnings: [["secondary_cidr_blocks_quota", "secondary_cidr_blocks lists 5 blocks: with vpc_cidr that makes 6"]],
+  },
+  "49 secondary blocks (the highest quota allows 50 with vpc_cidr)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(49) },
+    warnings: [["secondary_cidr_blocks_quota", "adjustable up to 50"]],
+  },
+  "50 secondary blocks (beyond any quota)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(50) },
+    errors: [["secondary_cidr_blocks", "can list at most 49 blocks; it lists 50"]],
+  },
   "no secondary block": { vars: { secondary_cidr_blocks: [] }, errors: [["secondary_cidr_blocks", "at least one CIDR block"]] },
   "a secondary block without a prefix": {
     vars: { secondary_cidr_blocks: ["100.64.0.0"] },
@@ -295,11 +485,19 @@ const CASES: Record<string, Case> = {
   },
   "a secondary block in RFC 1918": {
     vars: { secondary_cidr_blocks: ["10.2.0.0/16"] },
-    errors: [["secondary_cidr_blocks", "inside the shared address space 100.64.0.0/10"]],
+    errors: [["secondary_cidr_blocks", "must lie inside 100.0.0.0/8"]],
+  },
+  "a public secondary block outside 100.0.0.0/8": {
+    vars: { secondary_cidr_blocks: ["100.64.0.0/16", "101.0.0.0/16"] },
+    errors: [["secondary_cidr_blocks", "whatever vpc_cidr is"]],
   },
   "a secondary block just outside 100.64.0.0/10": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.128.0.0/16"] },
-    errors: [["secondary_cidr_blocks", "100.64.0.0/10 (RFC 6598)"]],
+    warnings: [["secondary_cidr_blocks_public_range", "secondary_cidr_blocks has blocks outside the shared address space 100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS"]],
+  },
+  "a first secondary block in 100.0.0.0/8 below 100.64.0.0/10": {
+    vars: { secondary_cidr_blocks: ["100.0.0.0/16"] },
+    warnings: [["secondary_cidr_blocks_public_range", "(RFC 6598): 100.0.0.0/16. AWS accepts such blocks"]],
   },
   "a /15 secondary block": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/15"] },
@@ -307,7 +505,7 @@ const CASES: Record<string, Case> = {
   },
   "a /28 first secondary block (its halves would be /29)": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/28"] },
-    errors: [["secondary_cidr_blocks", "the first block must be /27 or larger"]],
+    errors: [["secondary_cidr_blocks", "the first block must be /23 or larger"]],
   },
   "the same secondary block twice": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.64.0.0/16"] },
@@ -351,20 +549,24 @@ const CASES: Record<string, Case> = {
 
   // --- 6. region -----------------------------------------------------------------------------
   ...Object.fromEntries(
+    ["us-west-2", "eu-central-1", "ap-southeast-3", "il-central-1", "me-south-1", "ca-west-1", "mx-central-1", "af-south-1"].map(
+      (r): [string, Case] => [`region ${r}`, { vars: { region: r } }],
+    ),
+  ),
+  ...Object.fromEntries(
     [
-      "us-west-2",
-      "eu-central-1",
-      "ap-southeast-3",
-      "us-gov-west-1",
-      "cn-north-1",
-      "il-central-1",
-      "me-south-1",
-      "ca-west-1",
-      "mx-central-1",
-      "us-iso-east-1",
-      "us-isob-east-1",
-      "eusc-de-east-1",
-    ].map((r): [string, Case] => [`region ${r}`, { vars: { region: r } }]),
+      ["us-gov-west-1", "aws-us-gov"],
+      ["cn-north-1", "aws-cn"],
+      ["cn-northwest-1", "aws-cn"],
+      ["us-iso-east-1", "aws-iso"],
+      ["us-isob-east-1", "aws-iso-b"],
+      ["eu-isoe-west-1", "aws-iso-e"],
+      ["us-isof-south-1", "aws-iso-f"],
+      ["eusc-de-east-1", "aws-eusc"],
+    ].map(([r, partition]): [string, Case] => [
+      `region ${r} (partition ${partition})`,
+      { vars: { region: r }, errors: [["region", `region "${r}" is in the ${partition} partition`]] },
+    ]),
   ),
   "region with an availability-zone letter": { vars: { region: "us-west-2a" }, errors: [["region", "not us-west-2a"]] },
   "region in capitals": { vars: { region: "US-WEST-2" }, errors: [["region", "AWS region code such as us-west-2"]] },
@@ -402,6 +604,11 @@ const CASES: Record<string, Case> = {
     errors: [["cognito_custom_domain", "instead of 'acme-cognito'"]],
   },
   "an invalid cognito prefix in dummy mode (unused, not checked)": { vars: { cognito_custom_domain: "Not_Used.aws" } },
+  "the blueprint's default prefix eks in cognito mode": {
+    mode: "cognito", vars: { cognito_custom_domain: "eks" },
+    errors: [["cognito_custom_domain", 'must not be "eks", the blueprint\'s default, in cognito mode']],
+  },
+  "the default prefix eks in oauth mode (unused, not checked)": { mode: "oauth", vars: { cognito_custom_domain: "eks" } },
 
   // --- 8. domains --------------------------------------------------------------------------------
   "certificate domain without a wildcard": { mode: "cognito", vars: { acm_certificate_domain: "hub.example.com" } },
@@ -432,7 +639,11 @@ const CASES: Record<string, Case> = {
     errors: [["jupyterhub_domain", "trailing dot"]],
   },
   "jupyterhub domain of 253 characters": {
-    mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".") },
+    mode: "cognito",
+    vars: {
+      jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join("."),
+      acm_certificate_domain: ["*", "b".repeat(63), "c".repeat(63), "d".repeat(61)].join("."),
+    },
   },
   "jupyterhub domain of 254 characters": {
     mode: "cognito", vars: { jupyterhub_domain: ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(62)].join(".") },
@@ -442,13 +653,64 @@ const CASES: Record<string, Case> = {
     mode: "cognito", vars: { jupyterhub_domain: `${"a".repeat(64)}.example.com` },
     errors: [["jupyterhub_domain", "labels of 1 to 63"]],
   },
+  "a certificate domain in other letter case": {
+    mode: "cognito", vars: { acm_certificate_domain: "*.EXAMPLE.com", jupyterhub_domain: "Hub.example.COM" },
+  },
+  "a jupyterhub domain two labels under the wildcard": {
+    mode: "cognito", vars: { jupyterhub_domain: "a.hub.example.com" },
+    warnings: [
+      [
+        "jupyterhub_domain_certificate",
+        'jupyterhub_domain "a.hub.example.com" is not covered by acm_certificate_domain "*.example.com"',
+      ],
+    ],
+  },
+  "a jupyterhub domain equal to the wildcard's parent": {
+    mode: "oauth", vars: { jupyterhub_domain: "example.com" },
+    warnings: [["jupyterhub_domain_certificate", "not a.hub.example.com or example.com"]],
+  },
+  "a certificate of another domain": {
+    mode: "oauth", vars: { acm_certificate_domain: "hub.example.org" },
+    warnings: [["jupyterhub_domain_certificate", "subject alternative names"]],
+  },
   "invalid domains in dummy mode (unused, not checked)": {
     vars: { acm_certificate_domain: "not a domain", jupyterhub_domain: "https://x/", oauth_domain: "ftp://x/" },
   },
   "oauth domain with a port and no path": { mode: "oauth", vars: { oauth_domain: "https://idp.example.com:8443" } },
-  "oauth domain over http": {
+  "oauth domain over http (an internal provider)": {
     mode: "oauth", vars: { oauth_domain: "http://keycloak.example.com/realms/master" },
+    warnings: [["oauth_domain_plain_http", "oauth_domain http://keycloak.example.com/realms/master is plain http"]],
+  },
+  "oauth domain with an upper-case scheme": {
+    mode: "oauth", vars: { oauth_domain: "HTTPS://idp.example.com/oidc" },
     errors: [["oauth_domain", "must be an https URL"]],
+  },
+  "oauth domain with a double quote": {
+    mode: "oauth", vars: { oauth_domain: 'https://idp.example.com/oidc"x' },
+    errors: [["oauth_domain", "no spaces, double quotes, backslashes"]],
+  },
+  "oauth domain with a backslash": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc\\x" },
+    errors: [["oauth_domain", "a quoted YAML string"]],
+  },
+  "oauth domain as the discovery document": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/realms/x/.well-known/openid-configuration" },
+    errors: [["oauth_domain", "not the discovery document"]],
+  },
+  "oauth domain ending in /auth": {
+    mode: "oauth", vars: { oauth_domain: "https://kc.example.com/realms/master/protocol/openid-connect/auth" },
+    errors: [["oauth_domain", 'For this value use "https://kc.example.com/realms/master/protocol/openid-connect"']],
+  },
+  "oauth domain ending in /token": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc/token" },
+    errors: [["oauth_domain", "not one of the endpoints"]],
+  },
+  "oauth domain ending in /userinfo": {
+    mode: "oauth", vars: { oauth_domain: "https://idp.example.com/oidc/userinfo" },
+    errors: [["oauth_domain", ".../userinfo/userinfo"]],
+  },
+  "oauth domain of a legacy Keycloak, with /auth inside the path": {
+    mode: "oauth", vars: { oauth_domain: "https://kc.example.com/auth/realms/master/protocol/openid-connect" },
   },
   "oauth domain without a scheme": {
     mode: "oauth", vars: { oauth_domain: "keycloak.example.com/realms/master" },
@@ -470,6 +732,7 @@ const CASES: Record<string, Case> = {
   "cognito mode with nothing else set": {
     vars: { jupyter_hub_auth_mechanism: "cognito" },
     errors: [
+      ["cognito_custom_domain", "-var 'cognito_custom_domain=acme-jupyterhub'"],
       ["acm_certificate_domain", 'acm_certificate_domain is required when jupyter_hub_auth_mechanism is "cognito" or "oauth" (it is "cognito")'],
       ["jupyterhub_domain", "jupyterhub_domain is required when"],
     ],
@@ -488,6 +751,10 @@ const CASES: Record<string, Case> = {
   "oauth mode with a blank client id": {
     mode: "oauth", vars: { oauth_jupyter_client_id: "   " },
     errors: [["oauth_jupyter_client_id", "is required"]],
+  },
+  "oauth mode with a blank client secret": {
+    mode: "oauth", vars: { oauth_jupyter_client_secret: " \t  " },
+    errors: [["oauth_jupyter_client_secret", "oauth_jupyter_client_secret is required when"]],
   },
   "cognito mode without the oauth settings": { mode: "cognito", vars: { oauth_jupyter_client_id: "", oauth_username_key: "" } },
   "oauth client id with a double quote": {
@@ -524,28 +791,44 @@ interface Batch {
   solo: boolean;
   cases: string[];
   vars: Vars;
+  /** Every variable a case of this batch claims. */
+  claimed: string[];
+}
+
+/**
+ * The variables a case claims in its batch: those it sets, and every variable a check reads
+ * together with one of them (a check on two variables would otherwise mix two cases).
+ */
+function claimedBy(c: Case): string[] {
+  const keys = new Set(Object.keys(c.vars));
+  for (const reads of Object.values(CHECK_READS)) {
+    if (reads.some((v) => keys.has(v))) for (const v of reads) keys.add(v);
+  }
+  return [...keys];
 }
 
 /**
  * Packs cases into as few plans as possible. Every rule reads only its own variable and
  * jupyter_hub_auth_mechanism (a synth test above checks this), so cases on the same auth
  * mode that set different variables cannot affect each other, and each error belongs to
- * the case that set the variable it names. Cases that set the auth mode, or nothing at
- * all, run on their own.
+ * the case that set the variable it names; each warning belongs to the case that set a
+ * variable its check reads (`claimedBy`). Cases that set the auth mode, or nothing at all,
+ * run on their own.
  */
 function batchCases(cases: Record<string, Case>): Batch[] {
   const batches: Batch[] = [];
   for (const [title, c] of Object.entries(cases)) {
-    const keys = Object.keys(c.vars);
+    const keys = claimedBy(c);
     const mode = c.mode ?? "dummy";
     const solo = keys.length === 0 || keys.includes("jupyter_hub_auth_mechanism");
-    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !(k in b.vars)));
+    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !b.claimed.includes(k)));
     if (!batch) {
-      batch = { mode, solo, cases: [], vars: {} };
+      batch = { mode, solo, cases: [], vars: {}, claimed: [] };
       batches.push(batch);
     }
     batch.cases.push(title);
     Object.assign(batch.vars, c.vars);
+    batch.claimed.push(...keys);
   }
   return batches;
 }
@@ -572,14 +855,19 @@ describe("validation rules, run by terraform plan", () => {
       await runPool(batches, 2, async (batch) => {
         const result = await plan({ ...BASES[batch.mode], ...batch.vars });
         const owners = new Map<string, string>();
-        for (const title of batch.cases) for (const k of Object.keys(CASES[title].vars)) owners.set(k, title);
+        for (const title of batch.cases) for (const k of claimedBy(CASES[title])) owners.set(k, title);
+        const ownsVariable = (title: string, variable: string) => {
+          const owner = owners.get(variable);
+          // A solo case owns everything; what nobody owns fails every case of the batch.
+          return batch.solo || owner === title || owner === undefined;
+        };
         for (const title of batch.cases) {
-          const errors = result.errors.filter((e) => {
-            const owner = owners.get(variableOf(e));
-            // A solo case owns every error; an error nobody owns fails every case of the batch.
-            return batch.solo || owner === title || owner === undefined;
+          const errors = result.errors.filter((e) => ownsVariable(title, variableOf(e)));
+          const warnings = result.warnings.filter((w) => {
+            const reads = CHECK_READS[checkOf(w)] ?? [];
+            return batch.solo || reads.length === 0 || reads.some((v) => ownsVariable(title, v));
           });
-          outcomes.set(title, { errors, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
+          outcomes.set(title, { errors, warnings, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
         }
       });
     });
@@ -589,6 +877,7 @@ describe("validation rules, run by terraform plan", () => {
       expect(outcome).toBeDefined();
       if (c.errors) expectRejected(outcome!, c.errors);
       else expectAccepted(outcome!);
+      expectWarnings(outcome!, c.warnings ?? []);
     });
   });
 
@@ -598,9 +887,28 @@ describe("validation rules, run by terraform plan", () => {
     const text = (outcome.stdout + outcome.stderr).replace(/[\s│]+/g, " ");
     expect(text).toContain("Error: Invalid value for variable");
     expect(text).toContain('"oauth_jupyter_client_secret": {');
-    expect(text).toContain('oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty.');
+    expect(text).toContain(
+      'oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty or blank.',
+    );
     // The only value terraform quotes for the secret is the empty string that failed.
     expect(text).toContain('var.oauth_jupyter_client_secret is ""');
+  });
+
+  it("reports a blank client secret, printing only its blanks", async () => {
+    const outcome = await plan({ ...OAUTH, oauth_jupyter_client_secret: "   " }, { json: false });
+    expect(outcome.code).toBe(1);
+    const text = outcome.stdout + outcome.stderr;
+    expect(text.replace(/[\s│]+/g, " ")).toContain("oauth_jupyter_client_secret is required when");
+    const shown = [...text.matchAll(/var\.oauth_jupyter_client_secret is "([^"]*)"/g)].map((m) => m[1]);
+    expect(shown).toEqual(["   "]);
+  });
+
+  it("accepts a client secret with blanks around it, without printing it", async () => {
+    const secret = "  Zq8-very-secret-value-41 ";
+    const outcome = await plan({ ...OAUTH, oauth_jupyter_client_secret: secret });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout + outcome.stderr).not.toContain(secret.trim());
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { LocalBackend, Lazy, S3Backend, TerraformStack } from "cdktf";
 import { ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";
-import { addClusterVersionChecks, declareVariables } from "../../variables";
+import { addVariableChecks, declareVariables } from "../../variables";
 import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { addAwsProviders, addClusterProviders } from "./providers";
@@ -49,7 +49,7 @@ export class JupyterHubStack extends TerraformStack {
     assertValidCatalog({ profiles: config.profiles, nodePools, nodeGroups: managedNodeGroups });
 
     const vars = declareVariables(this, config.platform);
-    addClusterVersionChecks(this, config.platform);
+    addVariableChecks(this, config.platform);
     const { providers, locals } = addAwsProviders(this, config.platform, vars);
     const ctx: StackContext = { platform: config.platform, vars, locals };
 

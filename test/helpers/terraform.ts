@@ -204,6 +204,8 @@ export interface TerraformDiagnostic {
   detail: string;
   /** The first line of the source snippet, e.g. `    "vpc_cidr": {` for a variable in JSON. */
   snippetCode?: string;
+  /** The snippet's context: "variable" for a validation rule, `check.<name>.assert[<i>]` for a check block. */
+  snippetContext?: string;
   /** What the failing expression read, e.g. [{traversal: "var.vpc_cidr", statement: 'is "x"'}]. */
   values: { traversal: string; statement: string }[];
 }
@@ -212,12 +214,17 @@ export interface TerraformDiagnostic {
 export function parseDiagnostics(jsonLines: string): TerraformDiagnostic[] {
   const diagnostics: TerraformDiagnostic[] = [];
   const pushFrom = (d: Record<string, unknown>): void => {
-    const snippet = (d.snippet ?? {}) as { code?: string; values?: { traversal: string; statement: string }[] };
+    const snippet = (d.snippet ?? {}) as {
+      code?: string;
+      context?: string;
+      values?: { traversal: string; statement: string }[];
+    };
     diagnostics.push({
       severity: d.severity as "error" | "warning",
       summary: String(d.summary ?? ""),
       detail: String(d.detail ?? ""),
       snippetCode: snippet.code,
+      snippetContext: snippet.context,
       values: snippet.values ?? [],
     });
   };
