@@ -13,6 +13,8 @@ LC_VALUE_OPTIONS=(--lb-timeout --poll-interval --kube-context --call-timeout)
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/lifecycle.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/load-balancers.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/load-balancers.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/cluster.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/cluster.sh"
 
 DESTROY_TARGETS=(module.eks_data_addons module.eks_blueprints_addons module.eks module.vpc)
 
@@ -96,16 +98,13 @@ load_settings() {
   KUBE_CONTEXT=$(lc_option --kube-context JH_KUBE_CONTEXT "")
   [[ $LB_TIMEOUT =~ ^[0-9]+$ ]] || lc_die "--lb-timeout / JH_LB_TIMEOUT must be a number of seconds, got '$LB_TIMEOUT'"
   [[ $POLL_INTERVAL =~ ^[0-9]+$ ]] || lc_die "--poll-interval / JH_POLL_INTERVAL must be a number of seconds, got '$POLL_INTERVAL'"
-  if [[ -n $KUBE_CONTEXT ]]; then
-    KUBECTL=(kubectl --context "$KUBE_CONTEXT" "--request-timeout=${LC_CALL_TIMEOUT}s")
-  else
-    KUBECTL=(kubectl --kubeconfig "$LC_STATE/kubeconfig" "--request-timeout=${LC_CALL_TIMEOUT}s")
-  fi
+  setup_kubectl
 }
 
 HAVE_KUBE=1 # kubectl and jq, and a way to point kubectl at the cluster
 HAVE_AWS=1
 K8S_PARTS="deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating"
+KUBE_UNAVAILABLE="skipping the Kubernetes steps ($K8S_PARTS)"
 
 check_tools() {
   if lc_flag --skip-kubernetes; then
@@ -129,112 +128,25 @@ check_tools() {
 }
 
 # ---------------------------------------------------------------------------------------
-# The deployment, read from the Terraform state
+# The deployment, read from the Terraform state (lib/cluster.sh)
 # ---------------------------------------------------------------------------------------
 
-# Prints "name region account partition source" from `terraform output -json` on stdin, or
-# nothing when the state records no cluster. cluster_arn is ours; a state the blueprint
-# wrote has only configure_kubectl ("aws eks --region R update-kubeconfig --name N").
-parse_identity() {
-  node -e '
-    const out = JSON.parse(require("fs").readFileSync(0, "utf8") || "{}");
-    const value = (k) => (out[k] && typeof out[k].value === "string" ? out[k].value : "");
-    const arn = value("cluster_arn").match(/^arn:([a-z-]+):eks:([a-z0-9-]+):([0-9]{12}):cluster\/([0-9A-Za-z][0-9A-Za-z_-]*)$/);
-    if (arn) {
-      console.log([arn[4], arn[2], arn[3], arn[1], "output cluster_arn"].join(" "));
-    } else {
-      const cmd = value("configure_kubectl").match(/--region ([a-z0-9-]+) update-kubeconfig --name ([0-9A-Za-z][0-9A-Za-z_-]*)$/);
-      if (cmd) console.log([cmd[2], cmd[1], "-", "-", "output configure_kubectl"].join(" "));
-    }
-  '
-}
-
-# Sets CLUSTER, REGION, ACCOUNT from what step 4 recorded; fails when nothing was.
-load_identity() {
-  [[ -s $LC_STATE/identity ]] || return 1
-  read -r CLUSTER REGION ACCOUNT _ <"$LC_STATE/identity"
-}
-
-# Checks that --kube-context points at the state's cluster: its server is the cluster's
-# endpoint (asked from EKS), or its cluster entry is the cluster's ARN (as aws eks
-# update-kubeconfig names it).
-check_kube_context() {
-  local server entry endpoint arn=$1
-  server=$(lc_timed kubectl config view --minify --context "$KUBE_CONTEXT" -o 'jsonpath={.clusters[0].cluster.server}') ||
-    lc_die "--kube-context $KUBE_CONTEXT: no such context in your kubeconfig."
-  entry=$(lc_timed kubectl config view --minify --context "$KUBE_CONTEXT" -o 'jsonpath={.contexts[0].context.cluster}')
-  if [[ -n $arn && $entry == "$arn" ]]; then return 0; fi
-  if ((HAVE_AWS)); then
-    endpoint=$(aws_cli eks describe-cluster --name "$CLUSTER" --output text --query cluster.endpoint) || endpoint=""
-    if [[ -n $endpoint && $server == "$endpoint" ]]; then return 0; fi
-    lc_die "--kube-context $KUBE_CONTEXT points at $server, not at cluster $CLUSTER in $REGION (${endpoint:-endpoint unknown: the cluster may be gone}). Use the right context, or leave --kube-context out to use a temporary kubeconfig."
-  fi
-  lc_die "--kube-context $KUBE_CONTEXT cannot be checked against cluster $CLUSTER without the AWS CLI (its cluster entry is '$entry', not the cluster's ARN). Install aws, or leave --kube-context out."
-}
-
 step_identify() {
-  local outputs identity count account arn=""
   if [[ $LC_PHASE == apply ]]; then return 0; fi # the yes was the whole point of phase 2
-  lc_say "+ $(lc_render terraform "-chdir=$LC_STACK_DIR" output -json)"
-  outputs=$(terraform "-chdir=$LC_STACK_DIR" output -json)
-  identity=$(parse_identity <<<"$outputs")
-  lc_say "+ $(lc_render terraform "-chdir=$LC_STACK_DIR" state list)"
-  count=$(terraform "-chdir=$LC_STACK_DIR" state list | grep -c . || true)
-  if [[ -z $identity ]]; then
-    : >"$LC_STATE/identity"
-    lc_warn "the state records no EKS cluster (no cluster_arn or configure_kubectl output): nothing was deployed, or it was never applied in full. The load balancer and Kubernetes steps are skipped; terraform destroy still removes the ${count} resource(s) the state holds."
-    lc_note "no cluster in the state; $count resource(s)"
-    if ((count > 0 && !LC_DRY_RUN)); then lc_ask "Destroy the $count resource(s) in $(lc_setting description)? Type yes to go ahead."; fi
+  if ! read_cluster_from_state; then
+    lc_warn "the state records no EKS cluster (no cluster_arn or configure_kubectl output): nothing was deployed, or it was never applied in full. The load balancer and Kubernetes steps are skipped; terraform destroy still removes the ${STATE_RESOURCES} resource(s) the state holds."
+    lc_note "no cluster in the state; $STATE_RESOURCES resource(s)"
+    if ((STATE_RESOURCES > 0 && !LC_DRY_RUN)); then lc_ask "Destroy the $STATE_RESOURCES resource(s) in $(lc_setting description)? Type yes to go ahead."; fi
     return 0
   fi
-  printf '%s\n' "$identity" >"$LC_STATE/identity"
-  load_identity
-  [[ $ACCOUNT == - ]] || arn="arn:$(cut -d' ' -f4 <<<"$identity"):eks:$REGION:$ACCOUNT:cluster/$CLUSTER"
-  lc_say "Cluster (from the state, $(cut -d' ' -f5- <<<"$identity")): $CLUSTER   Region: $REGION   Account: ${ACCOUNT/-/not recorded}"
-  if ((HAVE_AWS)); then
-    account=$(aws_cli sts get-caller-identity --output text --query Account) ||
-      lc_die "the AWS CLI cannot tell which account your credentials are for (see above); check AWS_PROFILE and log in."
-    if [[ $ACCOUNT != - && $account != "$ACCOUNT" ]]; then
-      lc_die "your AWS credentials are for account $account, but the state's cluster $CLUSTER is in account $ACCOUNT. Use credentials for $ACCOUNT (AWS_PROFILE) and run again."
-    fi
-    lc_say "AWS credentials: account $account"
-  fi
-  if [[ -n $KUBE_CONTEXT ]] && ((HAVE_KUBE)); then check_kube_context "$arn"; fi
-  lc_note "$CLUSTER in $REGION; $count resource(s)"
-  lc_say "This run destroys the $count resource(s) in $(lc_setting description), including cluster $CLUSTER and its VPC, and deletes the load balancers tagged $LB_TAG=$CLUSTER in $REGION."
+  lc_note "$CLUSTER in $REGION; $STATE_RESOURCES resource(s)"
+  lc_say "This run destroys the $STATE_RESOURCES resource(s) in $(lc_setting description), including cluster $CLUSTER and its VPC, and deletes the load balancers tagged $LB_TAG=$CLUSTER in $REGION."
   if ((!LC_DRY_RUN)); then lc_ask "Destroy cluster $CLUSTER in $REGION and everything in its state?"; fi
 }
 
 # ---------------------------------------------------------------------------------------
-# Kubernetes access
+# Kubernetes: load-balanced Services and Ingresses
 # ---------------------------------------------------------------------------------------
-
-kube_query() { lc_timed "${KUBECTL[@]}" "$@"; }
-kube_change() { lc_change "${KUBECTL[@]}" "$@"; }
-
-# Succeeds when kubectl can talk to the cluster; decided once per run, and every step that
-# needs the cluster asks. When it cannot, the reason is reported once as a warning.
-kube_ready() {
-  [[ -f $LC_STATE/kube.ok ]] && return 0
-  [[ -f $LC_STATE/kube.unavailable ]] && return 1
-  if ((!HAVE_KUBE)); then
-    touch "$LC_STATE/kube.unavailable"
-    return 1
-  fi
-  # A temporary kubeconfig changes nothing in the deployment: it is made in a dry run too.
-  if [[ -z $KUBE_CONTEXT ]] &&
-    ! aws_cli eks update-kubeconfig --name "$CLUSTER" --kubeconfig "$LC_STATE/kubeconfig" >/dev/null; then
-    lc_warn "could not get a kubeconfig for cluster $CLUSTER in $REGION (is it already deleted?): skipping the Kubernetes steps."
-    touch "$LC_STATE/kube.unavailable"
-    return 1
-  fi
-  if ! kube_query get --raw=/readyz >/dev/null; then
-    lc_warn "kubectl cannot reach cluster $CLUSTER: skipping the Kubernetes steps ($K8S_PARTS)."
-    touch "$LC_STATE/kube.unavailable"
-    return 1
-  fi
-  touch "$LC_STATE/kube.ok"
-}
 
 # A listing the cluster refused (e.g. RBAC) ends the step with the way out.
 kube_list_failed() { # <exit status> <what>

@@ -325,6 +325,9 @@ lc_setting() {
   cat -- "$LC_STATE/setting.$1"
 }
 
+# Forgets the settings read so far (after a new synth).
+lc_settings_reset() { rm -f -- "$LC_STATE"/setting.* "$LC_STATE/settings.loaded"; }
+
 step_synth() {
   cd -- "$LC_REPO_ROOT"
   rm -f -- "$LC_SETTINGS_FILE"
