@@ -133,6 +133,7 @@ export function baseEnv(box: Sandbox, extra: Record<string, string>, pathValue?:
     ...env,
     PATH: pathValue ?? `${FAKEBIN}${path.delimiter}${process.env.PATH ?? ""}`,
     FAKE_LOG: box.log,
+    FAKE_LIB: path.join(FAKEBIN, "lib"),
     FAKE_STATE: box.state,
     JH_POLL_INTERVAL: "0",
     ...extra,
