@@ -227,6 +227,24 @@ describe.concurrent("scripts/upgrade.sh", () => {
     expect(recorded(box)).toBe("blueprint");
   });
 
+  it.each([
+    ["blueprint", "upgrade-1"],
+    ["upgrade-1", "upgrade-2"],
+    ["upgrade-2", "upgrade-3"],
+    ["upgrade-3", "upgrade-4"],
+    ["upgrade-4", "current"],
+    ["current", "control-plane-1.33"],
+  ] as const)("a failed apply in the stage after %s (%s) leaves the record and the cluster where they were", async (from, stage) => {
+    const box = sandbox({ platform: from });
+    const r = await run(box, "upgrade", ["--yes"], { env: { FAKE_KUBE_PLATFORM: from, FAKE_FAIL: " apply -input=false ", FAKE_FAIL_CODE: "6" } });
+    expect(r.code).toBe(6);
+    expect(r.stdout).toContain(`Next stage: ${stage}.`);
+    expect(r.stderr).toContain("ERROR: step 6 of 8 failed (exit 6)");
+    expect(r.stdout).toMatch(/7\/8\s+not run/);
+    expect(recorded(box)).toBe(from);
+    expect(fs.existsSync(path.join(box.state, "cluster.platform"))).toBe(false);
+  });
+
   it("--dry-run reads the state and the live cluster for real and prints every change without making it", async () => {
     const box = sandbox({ platform: "blueprint" });
     const r = await run(box, "upgrade", ["--dry-run"]);
