@@ -123,6 +123,35 @@ export interface KarpenterPin extends ChartPin {
   readonly kubernetes: KubernetesRange;
 }
 
+/**
+ * The `karpenter-crd` chart: Karpenter's CRDs as a helm release of their own
+ * (`helm_release.karpenter_crd`), so that they are upgraded with the controller. The main
+ * chart installs its `crds/` only on first install and never upgrades them.
+ */
+export interface KarpenterCrdPin extends ChartPin {
+  /**
+   * The chart's conversion webhook values (0.37.x and 1.0.x, which serve v1beta1 and v1 and
+   * convert between them through the controller's webhook). Absent from 1.1 on: those charts
+   * serve v1 only and have no webhook values.
+   */
+  readonly webhook?: { readonly enabled: boolean; readonly serviceName: string; readonly port: number };
+}
+
+/** The core managed node group's image (`eks_managed_node_groups.core_node_group.ami_type`). */
+export interface CoreNodeGroupPin extends Cited {
+  /**
+   * Absent: not set, as in the blueprint; a node group created that way on Kubernetes < 1.30
+   * runs AL2_x86_64, and EKS keeps it. Setting it on such a group replaces the group.
+   */
+  readonly amiType?: "AL2023_x86_64_STANDARD";
+}
+
+/** The managed EKS add-ons (`eks_addons` of eks-blueprints-addons). */
+export interface EksAddonsPin extends Cited {
+  /** `most_recent` of every add-on; absent: not passed (the module's default applies). */
+  readonly mostRecent?: boolean;
+}
+
 /** cluster-autoscaler: the chart and the image for each Kubernetes minor version (it must match the cluster). */
 export interface ClusterAutoscalerPin extends Cited {
   /** Chart version; absent: the eks-blueprints-addons default (9.35.0) and its image map. */
@@ -145,7 +174,11 @@ export interface PlatformSet {
     readonly eksDataAddons: ModulePin;
   };
   readonly karpenter: KarpenterPin;
+  /** The `karpenter-crd` release; absent: none (count 0), the main chart's `crds/` as installed once. */
+  readonly karpenterCrd?: KarpenterCrdPin;
   readonly nodeImage: NodeImage;
+  readonly coreNodeGroup: CoreNodeGroupPin;
+  readonly eksAddons: EksAddonsPin;
   readonly charts: {
     readonly jupyterhub: ChartPin;
     readonly kubePrometheusStack: ChartPin;
@@ -218,131 +251,164 @@ const SHARED_MODULES = {
   },
 } as const satisfies Omit<PlatformSet["modules"], "eksDataAddons">;
 
+const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
+
+/** eks-data-addons with Karpenter v1 NodePools. */
+const EKS_DATA_ADDONS_V1: ModulePin = {
+  source: SOURCE.eksDataAddons,
+  version: "1.38.0",
+  ref: "aws-ia/terraform-aws-eks-data-addons@v1.38.0:helm-charts/karpenter-resources/templates/node-pool.yaml",
+  checked: FACTS_CHECKED,
+  why: "The newest release (2025-08-07); 1.34.0+ renders karpenter.sh/v1 NodePools and karpenter.k8s.aws/v1 EC2NodeClasses. It pins aws `~> 5.95` and helm `~> 2.17`.",
+};
+
+const KARPENTER_1_14_1: KarpenterPin = {
+  chart: KARPENTER_CHART,
+  version: "1.14.1",
+  api: "v1",
+  kubernetes: { min: "1.26", max: "1.36" },
+  ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/version/version.go (MinK8sVersion 1.26, MaxK8sVersion 1.36), website/content/en/v1.14/upgrading/compatibility.md",
+  checked: FACTS_CHECKED,
+  why: "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside 1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values eks-blueprints-addons also sets are ignored.",
+};
+
+/** Karpenter 1.14.1 calls these; the eks-blueprints-addons 1.23.0 policy predates them. */
+const KARPENTER_1_14_1_EXTRA_READ_ACTIONS = ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"];
+
+const AL2023_IMAGES: NodeImage = {
+  family: "AL2023",
+  kubernetes: { min: "1.29", max: "1.36" },
+  amiSelectorAlias: "al2023@latest",
+  ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/amifamily/al2023.go, pkg/providers/amifamily/types.go; awslabs/amazon-eks-ami CHANGELOG.md",
+  checked: FACTS_CHECKED,
+  why: "The alias al2023@latest resolves, per instance type, to the standard, NVIDIA or Neuron variant of the EKS-optimized AL2023 AMI, published for every EKS version (Karpenter 1.0.14 resolves the same three variants: aws/karpenter-provider-aws@v1.0.14:pkg/providers/amifamily/al2023.go).",
+};
+
+const NVIDIA_DEVICE_PLUGIN_0_17_4: ChartPin = {
+  chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
+  version: "0.17.4",
+  ref: "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
+  checked: FACTS_CHECKED,
+  why: "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the driver but not the plugin. The time-slicing configuration (sharing.timeSlicing.resources[].replicas) and the chart's config.map are unchanged since v0.15.0.",
+};
+
+const EKS_ADDONS_MODULE_DEFAULT: EksAddonsPin = {
+  ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (data.aws_eks_addon_version.this: most_recent = try(each.value.most_recent, true), kubernetes_version = var.cluster_version)",
+  checked: FACTS_CHECKED,
+  why: "The blueprint passes no most_recent; the module's default (true) applies: each add-on runs the newest version EKS publishes for the cluster's Kubernetes version.",
+};
+
+const BLUEPRINT: PlatformSet = {
+  name: "blueprint",
+  summary: "the blueprint's components for adopting a running deployment: Karpenter 0.37, v1beta1 NodePools on Amazon Linux 2",
+  terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
+  providers: PROVIDERS,
+  modules: {
+    ...SHARED_MODULES,
+    eksDataAddons: {
+      source: SOURCE.eksDataAddons,
+      version: "1.33.0",
+      ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+      checked: FACTS_CHECKED,
+      why: "The blueprint's pin: karpenter.sh/v1beta1 NodePools with amiFamily AL2.",
+    },
+  },
+  karpenter: {
+    chart: KARPENTER_CHART,
+    version: "0.37.0",
+    api: "v1beta1",
+    kubernetes: { min: "1.23", max: "1.30" },
+    ref: "aws/karpenter-provider-aws@v0.37.0:pkg/providers/version/version.go (MinK8sVersion 1.23, MaxK8sVersion 1.30)",
+    checked: FACTS_CHECKED,
+    why: "The blueprint's pin. Karpenter 0.37 supports Kubernetes up to 1.30; 1.31 needs 1.0.5.",
+  },
+  nodeImage: {
+    family: "AL2",
+    kubernetes: { min: "1.23", max: "1.32" },
+    ref: "Amazon EKS User Guide, Amazon Linux 2 AMI deprecation, https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html",
+    checked: FACTS_CHECKED,
+    why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later.",
+  },
+  coreNodeGroup: {
+    ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/main.tf (core_node_group without ami_type)",
+    checked: FACTS_CHECKED,
+    why: "The blueprint sets no ami_type; its groups, created on Kubernetes 1.30 or earlier, run AL2_x86_64. Leaving it unset keeps the adoption plan quiet.",
+  },
+  eksAddons: EKS_ADDONS_MODULE_DEFAULT,
+  charts: {
+    jupyterhub: {
+      chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
+      version: "3.2.1",
+      ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+      checked: FACTS_CHECKED,
+    },
+    kubePrometheusStack: {
+      chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
+      version: "48.1.1",
+      ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+      checked: FACTS_CHECKED,
+    },
+    nvidiaDevicePlugin: {
+      chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
+      version: "v0.15.0",
+      ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
+      checked: FACTS_CHECKED,
+    },
+  },
+  clusterAutoscaler: {
+    ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler chart_version 9.35.0, image map 1.32 = v1.32.1)",
+    checked: FACTS_CHECKED,
+    why: "The blueprint passes neither; the module's defaults stand.",
+  },
+  karpenterExtraReadActions: [],
+  kubernetes: { default: "1.32", requireKarpenterSupport: false },
+};
+
+const CURRENT: PlatformSet = {
+  name: "current",
+  summary: "supported versions for new deployments: EKS 1.35 by default, Karpenter v1 on Amazon Linux 2023",
+  terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
+  providers: PROVIDERS,
+  modules: { ...SHARED_MODULES, eksDataAddons: EKS_DATA_ADDONS_V1 },
+  karpenter: KARPENTER_1_14_1,
+  nodeImage: AL2023_IMAGES,
+  coreNodeGroup: {
+    ref: "Amazon EKS User Guide, Kubernetes versions on standard support, 1.30 (awsdocs/amazon-eks-user-guide@HEAD:latest/ug/clusters/kubernetes-versions-standard.adoc: new managed node groups default to AL2023 from 1.30)",
+    checked: FACTS_CHECKED,
+    why: "Not set: EKS chooses, AL2023 on the versions this set allows.",
+  },
+  eksAddons: EKS_ADDONS_MODULE_DEFAULT,
+  charts: {
+    jupyterhub: {
+      chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
+      version: "4.4.0",
+      ref: "jupyterhub/zero-to-jupyterhub-k8s@4.4.0:jupyterhub/Chart.yaml, docs/source/administrator/upgrading/upgrade-3-to-4.md",
+      checked: FACTS_CHECKED,
+      why: "The newest release (2026-06-10, JupyterHub 5.5.0), tested upstream on current k3s. 3.2.1 runs kube-scheduler v1.26.11 as the user-scheduler, nine minor versions behind Kubernetes 1.35, with RBAC that predates the 1.28 scheduler.",
+    },
+    kubePrometheusStack: {
+      chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
+      version: "48.1.1",
+      ref: "prometheus-community/helm-charts@kube-prometheus-stack-48.1.1:charts/kube-prometheus-stack/Chart.yaml",
+      checked: FACTS_CHECKED,
+      why: "The blueprint's pin; its kubeVersion is >=1.16.0-0 and it uses no API removed up to 1.36.",
+    },
+    nvidiaDevicePlugin: NVIDIA_DEVICE_PLUGIN_0_17_4,
+  },
+  clusterAutoscaler: {
+    chartVersion: "9.59.0",
+    imageTags: { "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" },
+    ref: "kubernetes/autoscaler tags cluster-autoscaler-chart-9.59.0 and cluster-autoscaler-1.3x.y; aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler_image_tag)",
+    checked: FACTS_CHECKED,
+    why: "cluster-autoscaler must match the cluster's minor version. eks-blueprints-addons 1.23.0 installs chart 9.35.0 (2024, app 1.29) and maps 1.33 to image v1.32.1; these are the latest patch of each minor and the newest chart (2026-07-21).",
+  },
+  karpenterExtraReadActions: KARPENTER_1_14_1_EXTRA_READ_ACTIONS,
+  kubernetes: { default: "1.35", requireKarpenterSupport: true },
+};
+
 export const PLATFORM_SETS: Readonly<Record<PlatformName, PlatformSet>> = {
-  current: {
-    name: "current",
-    summary: "supported versions for new deployments: EKS 1.35 by default, Karpenter v1 on Amazon Linux 2023",
-    terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
-    providers: PROVIDERS,
-    modules: {
-      ...SHARED_MODULES,
-      eksDataAddons: {
-        source: SOURCE.eksDataAddons,
-        version: "1.38.0",
-        ref: "aws-ia/terraform-aws-eks-data-addons@v1.38.0:helm-charts/karpenter-resources/templates/node-pool.yaml",
-        checked: FACTS_CHECKED,
-        why: "The newest release (2025-08-07); 1.34.0+ renders karpenter.sh/v1 NodePools and karpenter.k8s.aws/v1 EC2NodeClasses. It pins aws `~> 5.95` and helm `~> 2.17`.",
-      },
-    },
-    karpenter: {
-      chart: "oci://public.ecr.aws/karpenter/karpenter",
-      version: "1.14.1",
-      api: "v1",
-      kubernetes: { min: "1.26", max: "1.36" },
-      ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/version/version.go (MinK8sVersion 1.26, MaxK8sVersion 1.36), website/content/en/v1.14/upgrading/compatibility.md",
-      checked: FACTS_CHECKED,
-      why: "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside 1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values eks-blueprints-addons also sets are ignored.",
-    },
-    nodeImage: {
-      family: "AL2023",
-      kubernetes: { min: "1.29", max: "1.36" },
-      amiSelectorAlias: "al2023@latest",
-      ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/amifamily/al2023.go, pkg/providers/amifamily/types.go; awslabs/amazon-eks-ami CHANGELOG.md",
-      checked: FACTS_CHECKED,
-      why: "The alias al2023@latest resolves, per instance type, to the standard, NVIDIA or Neuron variant of the EKS-optimized AL2023 AMI, published for every EKS version.",
-    },
-    charts: {
-      jupyterhub: {
-        chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
-        version: "4.4.0",
-        ref: "jupyterhub/zero-to-jupyterhub-k8s@4.4.0:jupyterhub/Chart.yaml, docs/source/administrator/upgrading/upgrade-3-to-4.md",
-        checked: FACTS_CHECKED,
-        why: "The newest release (2026-06-10, JupyterHub 5.5.0), tested upstream on current k3s. 3.2.1 runs kube-scheduler v1.26.11 as the user-scheduler, nine minor versions behind Kubernetes 1.35, with RBAC that predates the 1.28 scheduler.",
-      },
-      kubePrometheusStack: {
-        chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
-        version: "48.1.1",
-        ref: "prometheus-community/helm-charts@kube-prometheus-stack-48.1.1:charts/kube-prometheus-stack/Chart.yaml",
-        checked: FACTS_CHECKED,
-        why: "The blueprint's pin; its kubeVersion is >=1.16.0-0 and it uses no API removed up to 1.36.",
-      },
-      nvidiaDevicePlugin: {
-        chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
-        version: "0.17.4",
-        ref: "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
-        checked: FACTS_CHECKED,
-        why: "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the driver but not the plugin. The time-slicing configuration (sharing.timeSlicing.resources[].replicas) and the chart's config.map are unchanged since v0.15.0.",
-      },
-    },
-    clusterAutoscaler: {
-      chartVersion: "9.59.0",
-      imageTags: { "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" },
-      ref: "kubernetes/autoscaler tags cluster-autoscaler-chart-9.59.0 and cluster-autoscaler-1.3x.y; aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler_image_tag)",
-      checked: FACTS_CHECKED,
-      why: "cluster-autoscaler must match the cluster's minor version. eks-blueprints-addons 1.23.0 installs chart 9.35.0 (2024, app 1.29) and maps 1.33 to image v1.32.1; these are the latest patch of each minor and the newest chart (2026-07-21).",
-    },
-    karpenterExtraReadActions: ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
-    kubernetes: { default: "1.35", requireKarpenterSupport: true },
-  },
-  blueprint: {
-    name: "blueprint",
-    summary: "the blueprint's components for adopting a running deployment: Karpenter 0.37, v1beta1 NodePools on Amazon Linux 2",
-    terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
-    providers: PROVIDERS,
-    modules: {
-      ...SHARED_MODULES,
-      eksDataAddons: {
-        source: SOURCE.eksDataAddons,
-        version: "1.33.0",
-        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
-        checked: FACTS_CHECKED,
-        why: "The blueprint's pin: karpenter.sh/v1beta1 NodePools with amiFamily AL2.",
-      },
-    },
-    karpenter: {
-      chart: "oci://public.ecr.aws/karpenter/karpenter",
-      version: "0.37.0",
-      api: "v1beta1",
-      kubernetes: { min: "1.23", max: "1.30" },
-      ref: "aws/karpenter-provider-aws@v0.37.0:pkg/providers/version/version.go (MinK8sVersion 1.23, MaxK8sVersion 1.30)",
-      checked: FACTS_CHECKED,
-      why: "The blueprint's pin. Karpenter 0.37 supports Kubernetes up to 1.30; 1.31 needs 1.0.5.",
-    },
-    nodeImage: {
-      family: "AL2",
-      kubernetes: { min: "1.23", max: "1.32" },
-      ref: "Amazon EKS User Guide, Amazon Linux 2 AMI deprecation, https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html",
-      checked: FACTS_CHECKED,
-      why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later.",
-    },
-    charts: {
-      jupyterhub: {
-        chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
-        version: "3.2.1",
-        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
-        checked: FACTS_CHECKED,
-      },
-      kubePrometheusStack: {
-        chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
-        version: "48.1.1",
-        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
-        checked: FACTS_CHECKED,
-      },
-      nvidiaDevicePlugin: {
-        chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
-        version: "v0.15.0",
-        ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/addons.tf",
-        checked: FACTS_CHECKED,
-      },
-    },
-    clusterAutoscaler: {
-      ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler chart_version 9.35.0, image map 1.32 = v1.32.1)",
-      checked: FACTS_CHECKED,
-      why: "The blueprint passes neither; the module's defaults stand.",
-    },
-    karpenterExtraReadActions: [],
-    kubernetes: { default: "1.32", requireKarpenterSupport: false },
-  },
+  current: CURRENT,
+  blueprint: BLUEPRINT,
 };
 
 /** Kubernetes minor versions compared as numbers: "1.9" < "1.10". */
