@@ -252,6 +252,7 @@ const SHARED_MODULES = {
 } as const satisfies Omit<PlatformSet["modules"], "eksDataAddons">;
 
 const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
+const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
 
 /** eks-data-addons with Karpenter v1 NodePools. */
 const EKS_DATA_ADDONS_V1: ModulePin = {
@@ -272,6 +273,14 @@ const KARPENTER_1_14_1: KarpenterPin = {
   why: "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside 1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values eks-blueprints-addons also sets are ignored.",
 };
 
+const KARPENTER_CRD_1_14_1: KarpenterCrdPin = {
+  chart: KARPENTER_CRD_CHART,
+  version: "1.14.1",
+  ref: "aws/karpenter-provider-aws@v1.14.1:charts/karpenter-crd/values.yaml (additionalAnnotations only, no webhook values), charts/karpenter-crd/templates/",
+  checked: FACTS_CHECKED,
+  why: "The CRDs of Karpenter 1.14.1, upgraded with the controller (the main chart's crds/ are installed once and never upgraded: website/content/en/docs/upgrading/upgrade-guide.md, CRD Upgrades). v1 only: Karpenter 1.1 dropped v1beta1 and its conversion webhook. 1.14 adds the capacitybuffers CRD.",
+};
+
 /** Karpenter 1.14.1 calls these; the eks-blueprints-addons 1.23.0 policy predates them. */
 const KARPENTER_1_14_1_EXTRA_READ_ACTIONS = ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"];
 
@@ -290,6 +299,13 @@ const NVIDIA_DEVICE_PLUGIN_0_17_4: ChartPin = {
   ref: "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
   checked: FACTS_CHECKED,
   why: "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the driver but not the plugin. The time-slicing configuration (sharing.timeSlicing.resources[].replicas) and the chart's config.map are unchanged since v0.15.0.",
+};
+
+const AL2023_CORE_NODE_GROUP: CoreNodeGroupPin = {
+  amiType: "AL2023_x86_64_STANDARD",
+  ref: "hashicorp/terraform-provider-aws#44586 (maintainer comment 2026-06-02: ami_type forces replacement, as the EKS API has no in-place change of the AMI type); terraform-aws-modules/terraform-aws-eks@v19.21.0:node_groups.tf (use_name_prefix defaults to true), modules/eks-managed-node-group/main.tf (node_group_name_prefix, create_before_destroy = true)",
+  checked: FACTS_CHECKED,
+  why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later, so the core node group must be on AL2023 before the control plane moves. On a group created without ami_type on Kubernetes < 1.30 (AL2_x86_64) this replaces the group: the new one, under a new name prefix, comes up before the old one is drained and deleted. On a group EKS already created on AL2023 (the default for new groups from 1.30: awsdocs/amazon-eks-user-guide@HEAD:latest/ug/clusters/kubernetes-versions-standard.adoc) it changes nothing.",
 };
 
 const EKS_ADDONS_MODULE_DEFAULT: EksAddonsPin = {
@@ -371,13 +387,15 @@ const CURRENT: PlatformSet = {
   providers: PROVIDERS,
   modules: { ...SHARED_MODULES, eksDataAddons: EKS_DATA_ADDONS_V1 },
   karpenter: KARPENTER_1_14_1,
+  karpenterCrd: KARPENTER_CRD_1_14_1,
   nodeImage: AL2023_IMAGES,
-  coreNodeGroup: {
-    ref: "Amazon EKS User Guide, Kubernetes versions on standard support, 1.30 (awsdocs/amazon-eks-user-guide@HEAD:latest/ug/clusters/kubernetes-versions-standard.adoc: new managed node groups default to AL2023 from 1.30)",
+  coreNodeGroup: AL2023_CORE_NODE_GROUP,
+  eksAddons: {
+    mostRecent: true,
+    ref: EKS_ADDONS_MODULE_DEFAULT.ref,
     checked: FACTS_CHECKED,
-    why: "Not set: EKS chooses, AL2023 on the versions this set allows.",
+    why: "Said explicitly, not left to the module's default (the same, true): every control-plane upgrade moves each add-on to the newest version EKS publishes for the new Kubernetes version, in the same apply, after the control plane.",
   },
-  eksAddons: EKS_ADDONS_MODULE_DEFAULT,
   charts: {
     jupyterhub: {
       chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",

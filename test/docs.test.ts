@@ -54,6 +54,8 @@ describe("documentation", () => {
       const versions = [
         ...Object.values(set.modules).map((m) => m.version),
         set.karpenter.version,
+        ...(set.karpenterCrd ? [set.karpenterCrd.version] : []),
+        ...(set.coreNodeGroup.amiType ? [set.coreNodeGroup.amiType] : []),
         set.kubernetes.default,
         ...Object.values(set.charts).map((c) => c.version),
         ...(set.clusterAutoscaler.chartVersion ? [set.clusterAutoscaler.chartVersion] : []),

@@ -90,6 +90,28 @@ describe("the platform sets", () => {
     }
   });
 
+  it("pin the karpenter-crd release to the controller's version, with the conversion webhook exactly on 0.37 and 1.0", () => {
+    for (const set of Object.values(PLATFORM_SETS)) {
+      const crd = set.karpenterCrd;
+      if (!crd) continue;
+      expect(crd.version, set.name).toBe(set.karpenter.version);
+      expect(crd.chart).toBe("oci://public.ecr.aws/karpenter/karpenter-crd");
+      const servesV1beta1 = /^(0\.37|1\.0)\./.test(crd.version);
+      expect(crd.webhook, set.name).toEqual(servesV1beta1 ? { enabled: true, serviceName: "karpenter", port: 8443 } : undefined);
+    }
+    expect(PLATFORM_SETS.blueprint.karpenterCrd).toBeUndefined();
+    expect(PLATFORM_SETS.current.karpenterCrd?.version).toBe("1.14.1");
+  });
+
+  it("put the core node group on AL2023 exactly where the Karpenter pools are, and leave it unset in the blueprint", () => {
+    for (const set of Object.values(PLATFORM_SETS)) {
+      expect(set.coreNodeGroup.amiType, set.name).toBe(set.nodeImage.family === "AL2023" ? "AL2023_x86_64_STANDARD" : undefined);
+      const group = synth(set.name).module.eks.eks_managed_node_groups.core_node_group;
+      expect(group.ami_type, set.name).toBe(set.coreNodeGroup.amiType);
+      expect("ami_type" in group, set.name).toBe(set.coreNodeGroup.amiType !== undefined);
+    }
+  });
+
   it("agree on the Karpenter API: v1 exactly when eks-data-addons renders v1 (1.34.0 and later)", () => {
     for (const set of Object.values(PLATFORM_SETS)) {
       const [, minor] = set.modules.eksDataAddons.version.split(".").map(Number);
@@ -232,6 +254,17 @@ describe("chart and controller versions per set", () => {
         conditions: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: ["${local.region}"] }],
       },
     ]);
+  });
+
+  it("current: the karpenter-crd release 1.14.1 without webhook values, the main chart skipping its CRDs, add-ons at their newest", () => {
+    expect(current.resource.helm_release.karpenter_crd).toMatchObject({ count: 1, chart: "karpenter-crd", version: "1.14.1", namespace: "karpenter" });
+    expect(current.resource.helm_release.karpenter_crd.values).toBeUndefined();
+    expect(addons(current).karpenter.skip_crds).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
+    expect(addons(blueprint).karpenter.skip_crds).toBeUndefined();
+    for (const addon of ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]) {
+      expect(addons(current).eks_addons[addon].most_recent, addon).toBe(true);
+      expect(addons(blueprint).eks_addons[addon].most_recent, addon).toBeUndefined();
+    }
   });
 
   it("current: cluster-autoscaler chart 9.59.0, its image chosen by the cluster version at plan time", () => {
