@@ -1,14 +1,17 @@
 /**
- * The platform's versions.tf: every version the stack depends on, in one place, for each of
- * the two platform sets.
+ * The platform's versions.tf: every version the stack depends on, in one place, for each
+ * platform set.
  *
  * - `current` (the default): what a new deployment gets. Every EKS version it allows can be
  *   created today and is supported by its Karpenter and its node images.
  * - `blueprint`: the HCL blueprint's components (Karpenter 0.37, eks-data-addons 1.33.0,
  *   v1beta1 NodePools on Amazon Linux 2), for teams that adopt a running blueprint
  *   deployment. Only the pins that make `terraform init` work today differ from the blueprint.
+ * - `upgrade-1` .. `upgrade-4`: the stages that take an adopted `blueprint` deployment to
+ *   `current` one safe step at a time (UPGRADE_PATH, docs/upgrading.md). Each is derived from
+ *   the one before and differs from it only in what its stage is about.
  *
- * Both sets synthesize the same addresses with the same `count` shape; only versions and the
+ * All sets synthesize the same addresses with the same `count` shape; only versions and the
  * values that depend on them differ. The set is chosen at synth time (config.ts,
  * JUPYTERHUB_PLATFORM).
  *
@@ -26,7 +29,7 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
 /** The day the facts below were last checked against their sources. */
 export const FACTS_CHECKED = "2026-11-27";
 
-export const PLATFORM_NAMES = ["current", "blueprint"] as const;
+export const PLATFORM_NAMES = ["current", "blueprint", "upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4"] as const;
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
 /** Where a fact comes from: a repository file at a tag, or a documentation page. */
@@ -194,9 +197,11 @@ export interface PlatformSet {
     /** The default of `eks_cluster_version`. */
     readonly default: string;
     /**
-     * Whether the allowed versions must also lie inside `karpenter.kubernetes`. The blueprint
-     * set cannot honour it (Karpenter 0.37 stops at 1.30, EKS no longer creates 1.31): it allows
-     * what EKS and its node images still serve, and its plan warns.
+     * Whether the allowed versions must also lie inside `karpenter.kubernetes`. A set that runs
+     * a Karpenter older than the cluster cannot (the blueprint's 0.37 stops at 1.30, 1.0 at
+     * 1.31, and EKS no longer creates 1.31; those releases only log an error outside their
+     * range: pkg/providers/version/version.go). Such a set holds the control plane: it allows
+     * nothing newer than `default` beyond what its Karpenter supports, and its plan warns.
      */
     readonly requireKarpenterSupport: boolean;
   };
@@ -210,7 +215,7 @@ const SOURCE = {
   eksDataAddons: "aws-ia/eks-data-addons/aws",
 } as const;
 
-/** The blueprint's provider constraints (versions.tf); both sets keep them. */
+/** The blueprint's provider constraints (versions.tf); every set keeps them. */
 const PROVIDERS: PlatformSet["providers"] = {
   aws: { source: "hashicorp/aws", version: "~> 5.95" },
   kubernetes: { source: "hashicorp/kubernetes", version: ">= 2.10" },
@@ -219,7 +224,7 @@ const PROVIDERS: PlatformSet["providers"] = {
   archive: { source: "hashicorp/archive", version: "2.4.0" },
 };
 
-/** Modules both sets pin to the same release. */
+/** Modules every set pins to the same release. */
 const SHARED_MODULES = {
   vpc: {
     source: SOURCE.vpc,
@@ -254,7 +259,9 @@ const SHARED_MODULES = {
 const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
 
-/** eks-data-addons with Karpenter v1 NodePools. */
+/**
+ * eks-data-addons with Karpenter v1 NodePools: `current` and the stages from `upgrade-3` on.
+ */
 const EKS_DATA_ADDONS_V1: ModulePin = {
   source: SOURCE.eksDataAddons,
   version: "1.38.0",
@@ -283,6 +290,14 @@ const KARPENTER_CRD_1_14_1: KarpenterCrdPin = {
 
 /** Karpenter 1.14.1 calls these; the eks-blueprints-addons 1.23.0 policy predates them. */
 const KARPENTER_1_14_1_EXTRA_READ_ACTIONS = ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"];
+
+/**
+ * The conversion webhook values the v1 migration guide passes to the karpenter-crd chart of
+ * 0.37.x and 1.0.x: the CRDs send conversions to the controller's Service `karpenter` (the
+ * release name eks-blueprints-addons uses, in the release's namespace) on port 8443.
+ */
+const CONVERSION_WEBHOOK = { enabled: true, serviceName: "karpenter", port: 8443 } as const;
+const V1_MIGRATION_GUIDE = "aws/karpenter-provider-aws@HEAD:website/content/en/v1.0/upgrading/v1-migration.md";
 
 const AL2023_IMAGES: NodeImage = {
   family: "AL2023",
@@ -380,6 +395,77 @@ const BLUEPRINT: PlatformSet = {
   kubernetes: { default: "1.32", requireKarpenterSupport: false },
 };
 
+/**
+ * Stage 1: the last 0.37 patch, with the CRDs moved into the karpenter-crd release and their
+ * conversion webhook configured: the migration guide's steps 3 to 6, the state Karpenter 1.0
+ * can be rolled back to.
+ */
+const UPGRADE_1: PlatformSet = {
+  ...BLUEPRINT,
+  name: "upgrade-1",
+  summary: "upgrade stage 1 of 4 from blueprint: Karpenter 0.37.8 with its CRDs in the karpenter-crd release (conversion webhook on)",
+  karpenter: {
+    ...BLUEPRINT.karpenter,
+    version: "0.37.8",
+    ref: "aws/karpenter-provider-aws@v0.37.8:pkg/providers/version/version.go (MinK8sVersion 1.23, MaxK8sVersion 1.30)",
+    why: `The last 0.37 patch (tag of 2025-10-24; the guide, written earlier, names 0.37.7). The v1 migration starts from the latest patch of the running minor, the only versions 1.0 can be rolled back to (${V1_MIGRATION_GUIDE}, Upgrade Procedure steps 3-6, Downgrading). Its chart turns the webhooks on by default (aws/karpenter-provider-aws@v0.37.8:charts/karpenter/values.yaml, webhook.enabled: true; 0.37.0: false), which the CRDs' conversion needs. Outside 1.23-1.30 it logs an error and runs on (version.go, validateK8sVersion).`,
+  },
+  karpenterCrd: {
+    chart: KARPENTER_CRD_CHART,
+    version: "0.37.8",
+    webhook: CONVERSION_WEBHOOK,
+    ref: `aws/karpenter-provider-aws@v0.37.8:charts/karpenter-crd/values.yaml, charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (spec.conversion when webhook.enabled; v1 served, v1beta1 stored); ${V1_MIGRATION_GUIDE} (step 5)`,
+    checked: FACTS_CHECKED,
+    why: "The guide installs the CRDs through this chart, the only way their conversion webhook gets templated, and skips the main chart's CRDs.",
+  },
+};
+
+/** Stage 2: Karpenter 1.0 (v1 stored, v1beta1 still served through the conversion webhook). */
+const UPGRADE_2: PlatformSet = {
+  ...UPGRADE_1,
+  name: "upgrade-2",
+  summary: "upgrade stage 2 of 4 from blueprint: Karpenter 1.0.14 controller and CRDs (v1 stored, the v1beta1 NodePools still served)",
+  karpenter: {
+    ...UPGRADE_1.karpenter,
+    version: "1.0.14",
+    kubernetes: { min: "1.25", max: "1.31" },
+    ref: "aws/karpenter-provider-aws@v1.0.14:pkg/providers/version/version.go (MinK8sVersion 1.25, MaxK8sVersion 1.31)",
+    why: `The last 1.0 patch (tag of 2026-07-15). 1.0.6+ migrates the stored objects to v1 by itself, which 1.1+ needs (${V1_MIGRATION_GUIDE}, steps 7-10, Stored Version Migration). Outside 1.25-1.31 it logs an error and runs on (version.go, validateK8sVersion). The eks-blueprints-addons 1.23.0 controller policy already grants every action 1.0 calls: its cloudformation.yaml (aws/karpenter-provider-aws@v1.0.14:website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml, what v1.0/upgrading/get-controller-policy.sh reads) lists the same 28 actions as 0.37.8's and only narrows them (eks:eks-cluster-name tag conditions; instance-profile actions scoped to instance-profile ARNs instead of *). The module's statements, without tag conditions and on * for instance profiles, allow all of it: no statement is added.`,
+  },
+  karpenterCrd: {
+    ...UPGRADE_1.karpenterCrd!,
+    version: "1.0.14",
+    ref: `aws/karpenter-provider-aws@v1.0.14:charts/karpenter-crd/values.yaml, charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (v1 stored, v1beta1 served); ${V1_MIGRATION_GUIDE} (step 9)`,
+  },
+};
+
+/**
+ * Stage 3: everything on Amazon Linux 2023: the v1 NodePools of eks-data-addons 1.38.0 (AL2023
+ * alias, drift budgets), the NVIDIA device plugin for the AL2023 NVIDIA AMIs, and the core
+ * node group (replaced).
+ */
+const UPGRADE_3: PlatformSet = {
+  ...UPGRADE_2,
+  name: "upgrade-3",
+  summary: "upgrade stage 3 of 4 from blueprint: Amazon Linux 2023 everywhere (v1 NodePools of eks-data-addons 1.38.0, NVIDIA device plugin 0.17.4, a new core node group)",
+  modules: { ...UPGRADE_2.modules, eksDataAddons: EKS_DATA_ADDONS_V1 },
+  karpenter: { ...UPGRADE_2.karpenter, api: "v1" },
+  nodeImage: AL2023_IMAGES,
+  coreNodeGroup: AL2023_CORE_NODE_GROUP,
+  charts: { ...UPGRADE_2.charts, nvidiaDevicePlugin: NVIDIA_DEVICE_PLUGIN_0_17_4 },
+};
+
+/** Stage 4: Karpenter 1.14.1 and its v1-only CRDs, with the read actions it calls. */
+const UPGRADE_4: PlatformSet = {
+  ...UPGRADE_3,
+  name: "upgrade-4",
+  summary: "upgrade stage 4 of 4 from blueprint: Karpenter 1.14.1 (v1 APIs only)",
+  karpenter: KARPENTER_1_14_1,
+  karpenterCrd: KARPENTER_CRD_1_14_1,
+  karpenterExtraReadActions: KARPENTER_1_14_1_EXTRA_READ_ACTIONS,
+  kubernetes: { default: "1.32", requireKarpenterSupport: true },
+};
+
 const CURRENT: PlatformSet = {
   name: "current",
   summary: "supported versions for new deployments: EKS 1.35 by default, Karpenter v1 on Amazon Linux 2023",
@@ -427,7 +513,32 @@ const CURRENT: PlatformSet = {
 export const PLATFORM_SETS: Readonly<Record<PlatformName, PlatformSet>> = {
   current: CURRENT,
   blueprint: BLUEPRINT,
+  "upgrade-1": UPGRADE_1,
+  "upgrade-2": UPGRADE_2,
+  "upgrade-3": UPGRADE_3,
+  "upgrade-4": UPGRADE_4,
 };
+
+/** One stage of the upgrade path: the platform set to synthesize and what it changes. */
+export interface UpgradeStage {
+  readonly platform: PlatformName;
+  readonly title: string;
+}
+
+/**
+ * From an adopted blueprint deployment to `current`, in order: apply each set in turn
+ * (docs/upgrading.md says what each plan shows, how to check it and how to roll back). A live
+ * cluster's stage is told by the Karpenter version, the karpenter-crd release's version, the
+ * NodePools' image family and the JupyterHub chart version: no two stages share all four.
+ */
+export const UPGRADE_PATH: readonly UpgradeStage[] = [
+  { platform: "blueprint", title: "The adopted blueprint deployment: Karpenter 0.37.0, v1beta1 NodePools on Amazon Linux 2" },
+  { platform: "upgrade-1", title: "Karpenter 0.37.8 with its CRDs in the karpenter-crd release" },
+  { platform: "upgrade-2", title: "Karpenter 1.0.14: v1 CRDs and controller, the v1beta1 NodePools still served" },
+  { platform: "upgrade-3", title: "Amazon Linux 2023: v1 NodePools, NVIDIA device plugin 0.17.4, a new core node group" },
+  { platform: "upgrade-4", title: "Karpenter 1.14.1: v1 APIs only" },
+  { platform: "current", title: "JupyterHub chart 4.4.0, cluster-autoscaler 9.59.0, managed add-ons at their newest, EKS 1.35 by default" },
+];
 
 /** Kubernetes minor versions compared as numbers: "1.9" < "1.10". */
 export function compareKubernetesVersions(a: string, b: string): number {
@@ -445,6 +556,10 @@ export function minorVersionsIn(range: KubernetesRange): string[] {
   return out;
 }
 
+function newer(a: string, b: string): string {
+  return compareKubernetesVersions(a, b) >= 0 ? a : b;
+}
+
 function inRange(version: string, range: KubernetesRange): boolean {
   return compareKubernetesVersions(version, range.min) >= 0 && compareKubernetesVersions(version, range.max) <= 0;
 }
@@ -456,14 +571,17 @@ export function creatableEksVersions(day: string = FACTS_CHECKED): EksKubernetes
 
 /**
  * The values `eks_cluster_version` accepts in `set`: versions EKS can create on the day the
- * facts were checked, that the set's node images exist for and (where the set requires it)
- * that its Karpenter supports. Deterministic: it depends on the facts, not on the clock.
+ * facts were checked, that the set's node images exist for and that its Karpenter supports
+ * (where the set requires it; a set that does not allows nothing newer than its default
+ * beyond its Karpenter's range). Deterministic: it depends on the facts, not on the clock.
  */
 export function allowedKubernetesVersions(set: PlatformSet): EksKubernetesVersion[] {
+  const karpenter = set.kubernetes.requireKarpenterSupport
+    ? set.karpenter.kubernetes
+    : // Holds the control plane: nothing newer than the default beyond what Karpenter supports.
+      { min: "1.0", max: newer(set.karpenter.kubernetes.max, set.kubernetes.default) };
   return creatableEksVersions(FACTS_CHECKED).filter(
-    (v) =>
-      inRange(v.version, set.nodeImage.kubernetes) &&
-      (!set.kubernetes.requireKarpenterSupport || inRange(v.version, set.karpenter.kubernetes)),
+    (v) => inRange(v.version, set.nodeImage.kubernetes) && inRange(v.version, karpenter),
   );
 }
 
