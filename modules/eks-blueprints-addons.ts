@@ -35,10 +35,14 @@ export interface AddonHelmConfig {
   readonly policy_statements?: PolicyStatement[];
   /** cluster-autoscaler only: the image tag, instead of the module's own map. */
   readonly image_tag_override?: string;
+  /** Skip the chart's `crds/` directory: a boolean, or an expression that gives one. */
+  readonly skip_crds?: boolean | string;
 }
 
 export interface EksAddon {
   readonly service_account_role_arn?: string;
+  /** The newest add-on version for the cluster's Kubernetes version (true), or EKS's default one. */
+  readonly most_recent?: boolean;
 }
 
 /** The inputs of aws-ia/eks-blueprints-addons/aws v1 that the blueprint passes (both calls). */

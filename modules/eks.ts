@@ -32,6 +32,8 @@ export interface EksManagedNodeGroup {
   readonly max_size: number;
   readonly desired_size: number;
   readonly instance_types: string[];
+  /** EKS AMI type (AL2_x86_64, AL2023_x86_64_STANDARD, ...); changing it replaces the node group. */
+  readonly ami_type?: string;
   readonly ebs_optimized: boolean;
   readonly block_device_mappings: Record<string, EbsBlockDevice>;
   readonly labels: Record<string, string>;
@@ -83,6 +85,11 @@ export class EksModule extends RegistryModule<EksInputs> {
 
   get oidcProviderArn(): string {
     return this.getString("oidc_provider_arn");
+  }
+
+  /** `module.eks.cluster_name` as a `depends_on` entry: the cluster itself, not the whole module. */
+  get clusterNameAddress(): string {
+    return `${this.address}.cluster_name`;
   }
 
   /** The output the blueprint's gp2/gp3 storage class resources depend on. */

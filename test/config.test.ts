@@ -104,9 +104,17 @@ describe("resolveConfig", () => {
     expect(resolve({ platform: "blueprint" }).config.platform).toBe(PLATFORM_SETS.blueprint);
     expect(resolve({ platform: "blueprint" }, { JUPYTERHUB_PLATFORM: " current " }).config.platform).toBe(PLATFORM_SETS.current);
     expect(() => resolve({}, { JUPYTERHUB_PLATFORM: "latest" })).toThrow(
-      'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint".',
+      'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4".',
     );
     expect(() => resolve({ platform: "latest" })).toThrow('jupyterhub.config.json: "platform": "latest" is not a platform set');
+  });
+
+  it("accepts the upgrade stages as platform sets, in the file and in JUPYTERHUB_PLATFORM", () => {
+    for (const name of ["upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4"] as const) {
+      expect(resolve({ platform: name }).config.platform, name).toBe(PLATFORM_SETS[name]);
+      expect(resolve({ platform: "blueprint" }, { JUPYTERHUB_PLATFORM: name }).config.platform, name).toBe(PLATFORM_SETS[name]);
+    }
+    expect(() => resolve({ platform: "upgrade-5" })).toThrow('"platform": "upgrade-5" is not a platform set');
   });
 
   it("refuses unknown settings, wrong types and unknown backends, naming the setting", () => {

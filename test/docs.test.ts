@@ -54,6 +54,8 @@ describe("documentation", () => {
       const versions = [
         ...Object.values(set.modules).map((m) => m.version),
         set.karpenter.version,
+        ...(set.karpenterCrd ? [set.karpenterCrd.version] : []),
+        ...(set.coreNodeGroup.amiType ? [set.coreNodeGroup.amiType] : []),
         set.kubernetes.default,
         ...Object.values(set.charts).map((c) => c.version),
         ...(set.clusterAutoscaler.chartVersion ? [set.clusterAutoscaler.chartVersion] : []),
@@ -62,6 +64,7 @@ describe("documentation", () => {
         ...(set.nodeImage.amiSelectorAlias ? [set.nodeImage.amiSelectorAlias] : []),
       ];
       for (const v of versions) expect(text, `${file}: ${set.name} ${v}`).toContain(v);
+      expect(text, `${file}: ${set.name}`).toContain(`\`${set.name}\``);
     }
     for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
       expect(text, `${file}: EKS ${v.version}`).toContain(`| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`);

@@ -33,7 +33,7 @@ const data = (type: string, name: string) => plain(json.data[type]?.[name]);
 const mod = (name: string) => plain(json.module[name]);
 
 describe("addresses", () => {
-  it("are exactly the blueprint's, plus the one documented addition", () => {
+  it("are exactly the blueprint's, plus the two documented additions", () => {
     expect(addresses(json)).toEqual(
       [
         // versions.tf / main.tf
@@ -85,6 +85,8 @@ describe("addresses", () => {
         "aws_cognito_identity_pool_roles_attachment.identity_pool_roles",
         // addition: the OAuth client secret for the hub (docs/differences.md)
         "kubernetes_secret_v1.jupyterhub_oauth_client",
+        // addition: Karpenter's CRDs as a release of their own; count 0 in this set (docs/upgrading.md)
+        "helm_release.karpenter_crd",
       ].sort(),
     );
   });
@@ -115,6 +117,9 @@ describe("addresses", () => {
     expect(data("aws_acm_certificate", "issued").count).toBe(NOT_DUMMY);
     expect(resource("kubernetes_secret_v1", "jupyterhub_oauth_client").count).toBe(NOT_DUMMY);
     counted.add("kubernetes_secret_v1.jupyterhub_oauth_client");
+    // Not installed in the blueprint set: the stages of docs/upgrading.md install it.
+    expect(resource("helm_release", "karpenter_crd").count).toBe(0);
+    counted.add("helm_release.karpenter_crd");
     // Nothing else has a count.
     for (const [type, byName] of Object.entries(json.resource)) {
       for (const [name, body] of Object.entries(byName)) {
@@ -138,7 +143,7 @@ describe("addresses", () => {
       ),
       "data.aws_acm_certificate.issued",
     ];
-    expect(countedAddresses.length).toBe(17);
+    expect(countedAddresses.length).toBe(18);
     for (const address of countedAddresses) {
       // `address.attr` is invalid once count is set (depends_on names the bare address, fine).
       const bare = new RegExp(`${address.replace(/\./g, "\\.")}\\.`, "g");
@@ -521,6 +526,21 @@ describe("resources", () => {
       volume_binding_mode: "WaitForFirstConsumer",
       parameters: { fsType: "ext4", encrypted: "true", type: "gp3" },
       depends_on: ["kubernetes_annotations.disable_gp2"],
+    });
+  });
+
+  it("the karpenter-crd release is declared, not installed: the blueprint's CRDs stay those of the main chart", () => {
+    expect(resource("helm_release", "karpenter_crd")).toEqual({
+      count: 0,
+      name: "karpenter-crd",
+      namespace: "karpenter",
+      create_namespace: true,
+      repository: "oci://public.ecr.aws/karpenter",
+      chart: "karpenter-crd",
+      version: "0.37.0",
+      repository_username: "${data.aws_ecrpublic_authorization_token.token.user_name}",
+      repository_password: "${data.aws_ecrpublic_authorization_token.token.password}",
+      depends_on: ["module.eks.cluster_name"],
     });
   });
 

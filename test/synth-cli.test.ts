@@ -134,7 +134,7 @@ describe("npm run synth", () => {
       failure = error as { status: number; stderr: Buffer };
     }
     expect(failure?.status).toBe(2);
-    expect(failure?.stderr.toString()).toMatch(/^synth: JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint"\./);
+    expect(failure?.stderr.toString()).toMatch(/^synth: JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4"\./);
     expect(failure?.stderr.toString()).not.toContain("    at ");
   });
 

@@ -8,6 +8,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
 import { StorageClass } from "@cdktf/provider-kubernetes/lib/storage-class";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { EksModule } from "../../modules/eks";
 import { AddonHelmConfig, EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
@@ -34,7 +35,7 @@ import { awsForFluentbitValues } from "../../helm/aws-for-fluentbit";
 import { AwsProviders } from "./providers";
 import { SSM_MANAGED_INSTANCE_CORE } from "./eks";
 import { StackContext, defineLocal, tagsOf } from "./context";
-import { countWhen, firstInstanceOrEmpty } from "./count";
+import { addressOf, countWhen, firstInstanceOrEmpty } from "./count";
 import { JupyterHubResources } from "./jupyterhub";
 import { CognitoResources } from "./cognito";
 
@@ -42,6 +43,14 @@ export interface ClusterAddons {
   readonly ecrToken: DataAwsEcrpublicAuthorizationToken;
   readonly blueprintsAddons: EksBlueprintsAddonsModule;
 }
+
+/**
+ * The namespace eks-blueprints-addons installs Karpenter into (`karpenter.namespace`, default
+ * "karpenter": aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf, local.karpenter_namespace;
+ * checked 2026-11-27). The karpenter-crd release goes there too: its conversion webhook names
+ * the controller's Service in the release's own namespace.
+ */
+export const KARPENTER_NAMESPACE = "karpenter";
 
 /**
  * The cluster-level half of addons.tf: the gp3 default StorageClass, the EBS CSI driver's
@@ -114,6 +123,9 @@ export function addClusterAddons(
     dependsOn: [grafanaSecretVersion],
   });
 
+  const karpenterCrd = addKarpenterCrd(stack, platform, eks, ecrToken);
+  const mostRecent = platform.eksAddons.mostRecent === undefined ? {} : { most_recent: platform.eksAddons.mostRecent };
+
   const fluentbitLogGroup = `/${locals.name.asString}/aws-fluentbit-logs`;
   const blueprintsAddons = new EksBlueprintsAddonsModule(stack, "eks_blueprints_addons", platform.modules.eksBlueprintsAddons, {
     cluster_name: eks.clusterName,
@@ -121,11 +133,11 @@ export function addClusterAddons(
     cluster_version: eks.clusterVersion,
     oidc_provider_arn: eks.oidcProviderArn,
     eks_addons: {
-      "aws-ebs-csi-driver": { service_account_role_arn: ebsCsiDriverIrsa.iamRoleArn },
-      coredns: {},
-      "kube-proxy": {},
+      "aws-ebs-csi-driver": { service_account_role_arn: ebsCsiDriverIrsa.iamRoleArn, ...mostRecent },
+      coredns: { ...mostRecent },
+      "kube-proxy": { ...mostRecent },
       // The VPC CNI uses the node role's policies.
-      "vpc-cni": {},
+      "vpc-cni": { ...mostRecent },
     },
     enable_metrics_server: true,
     metrics_server: {
@@ -151,6 +163,7 @@ export function addClusterAddons(
       ...karpenterPolicyStatements(platform, locals.region.asString),
       repository_username: ecrToken.userName,
       repository_password: ecrToken.password,
+      ...(platform.karpenterCrd ? { skip_crds: skipCrdsWhenReleased(karpenterCrd) } : {}),
     },
     enable_aws_load_balancer_controller: true,
     // The hub's Service uses aws-load-balancer-type "external", so the controller's
@@ -179,6 +192,50 @@ export function addClusterAddons(
   });
 
   return { ecrToken, blueprintsAddons };
+}
+
+/**
+ * `helm_release.karpenter_crd`: Karpenter's CRDs as a release of their own (chart
+ * `karpenter-crd`, the controller's version), so that they are upgraded with the controller:
+ * the main chart installs its `crds/` only on first install, never on upgrade. In every set,
+ * for the same addresses; count 0 where the set has no `karpenterCrd` (the blueprint).
+ *
+ * Before its first apply on a cluster whose CRDs came from the main chart, the CRDs must be
+ * labelled and annotated for Helm (docs/upgrading.md, stage 1).
+ */
+function addKarpenterCrd(stack: TerraformStack, platform: PlatformSet, eks: EksModule, ecrToken: DataAwsEcrpublicAuthorizationToken): Release {
+  const crd = platform.karpenterCrd;
+  const webhook = crd?.webhook;
+  const release = new Release(stack, "karpenter_crd", {
+    count: crd ? 1 : 0,
+    name: "karpenter-crd",
+    namespace: KARPENTER_NAMESPACE,
+    // Created here on a new cluster: this release is installed before the controller's.
+    createNamespace: true,
+    repository: "oci://public.ecr.aws/karpenter",
+    chart: "karpenter-crd",
+    version: crd?.version ?? platform.karpenter.version,
+    // The same ECR Public token as the main chart (us-east-1).
+    repositoryUsername: ecrToken.userName,
+    repositoryPassword: ecrToken.password,
+    ...(webhook ? { values: [toHelmValues({ webhook: { ...webhook } })] } : {}),
+  });
+  // Destroyed with the cluster's step of a targeted destroy (`-target=module.eks`), while the
+  // cluster still answers, not afterwards. Only the output: `module.eks` as a whole reads
+  // Karpenter's node role, which depends on this release (a cycle).
+  release.addOverride("depends_on", [eks.clusterNameAddress]);
+  return release;
+}
+
+/**
+ * `karpenter.skip_crds` of eks-blueprints-addons: true exactly when the karpenter-crd release
+ * exists. Reading the release (a splat: fine with count 0) also makes the Karpenter release wait
+ * for the CRDs, as the migration guide orders them. A module-level `depends_on` would do that too,
+ * but it defers every data source of the module to apply time; a reference to a module input
+ * orders only what reads that input and leaves the data sources to the plan.
+ */
+function skipCrdsWhenReleased(karpenterCrd: Release): string {
+  return `\${length(${addressOf(karpenterCrd)}[*].name) > 0}`;
 }
 
 /** The karpenter-resources chart of the set's eks-data-addons: v1beta1 (AL2) or v1 with its AMI alias. */

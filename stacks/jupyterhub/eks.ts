@@ -72,6 +72,8 @@ export function addEks(stack: TerraformStack, { platform, vars, locals }: StackC
         max_size: 8,
         desired_size: 4,
         instance_types: ["m5.xlarge"],
+        // Unset in the blueprint; set (AL2023) from upgrade-3 on, which replaces the group.
+        ...(platform.coreNodeGroup.amiType ? { ami_type: platform.coreNodeGroup.amiType } : {}),
         ebs_optimized: true,
         block_device_mappings: {
           xvda: { device_name: "/dev/xvda", ebs: { volume_size: 100, volume_type: "gp3" } },
