@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { NotebookProfile, notebookProfiles } from "./profiles";
-import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, isPlatformName } from "./versions";
+import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, UPGRADE_PATH, isPlatformName } from "./versions";
 
 /**
  * Synth-time configuration: what is fixed when the Terraform JSON is written (as opposed to
@@ -64,7 +64,7 @@ export type BackendSettings = LocalBackendSettings | S3BackendSettings;
 
 export interface ProjectConfig {
   readonly backend: BackendSettings;
-  /** The platform version set (versions.ts): `current` by default, `blueprint` for adoption. */
+  /** The platform version set (versions.ts): `current` by default, `blueprint` for adoption, `upgrade-N` on the way between. */
   readonly platform: PlatformSet;
   /** The notebook profiles JupyterHub offers (profiles/notebooks.ts by default). */
   readonly profiles: readonly NotebookProfile[];
@@ -318,6 +318,23 @@ export interface SynthSettings {
   readonly stateFile?: string;
   readonly configFile: string;
   readonly overrides: readonly string[];
+  /**
+   * The upgrade path (versions.ts UPGRADE_PATH) for scripts/upgrade.sh, one tab-separated
+   * line per stage: platform set, Karpenter version, karpenter-crd version ("-": none), node
+   * image family, JupyterHub chart version, title. The script recognises a live cluster's
+   * stage by these facts.
+   */
+  readonly upgradePath: readonly string[];
+  /** The Kubernetes version the control plane stages end at: the current set's default. */
+  readonly kubernetesTarget: string;
+}
+
+/** The upgrade path as the lines of SynthSettings.upgradePath. */
+export function upgradePathLines(): string[] {
+  return UPGRADE_PATH.map(({ platform, title }) => {
+    const set = PLATFORM_SETS[platform];
+    return [set.name, set.karpenter.version, set.karpenterCrd?.version ?? "-", set.nodeImage.family, set.charts.jupyterhub.version, title].join("\t");
+  });
 }
 
 export function synthSettings(config: ProjectConfig, sources: ConfigSources, root: string = PROJECT_ROOT): SynthSettings {
@@ -331,5 +348,7 @@ export function synthSettings(config: ProjectConfig, sources: ConfigSources, roo
     ...(local ? { stateFile: backend.location === "project" ? path.join(root, backend.path) : backend.path } : {}),
     configFile: sources.file,
     overrides: sources.overrides,
+    upgradePath: upgradePathLines(),
+    kubernetesTarget: PLATFORM_SETS.current.kubernetes.default,
   };
 }

@@ -58,7 +58,8 @@ Options:
   --dry-run                read for real, print every change instead of making it
   --stage NAME             the stage you expect to run (upgrade-1 ... current, or
                            control-plane-1.NN); refused when it is not the next one
-  --wait-for-idle          before stage 3, wait until no notebook server runs
+  --wait-for-idle          before stage 2, wait until no notebook runs on nodes Karpenter 1.0
+                           expires at once; before stage 3, until no notebook runs at all
   --idle-timeout SECONDS   bound of that wait (default: \$JH_IDLE_TIMEOUT or 3600)
   --rollout-timeout SECONDS  bound of the wait in step 8 (default: \$JH_ROLLOUT_TIMEOUT or 1800)
   --poll-interval SECONDS  pause between two checks of a wait (default: \$JH_POLL_INTERVAL or 10)
@@ -180,9 +181,21 @@ read_live() {
           (.metadata.annotations // {} | has("compatibility.karpenter.sh/v1beta1-kubelet-conversion")))
           | .metadata.name] | join(",")' <<<"$json" >"$LC_STATE/live.nodepools-unmigrated"
 
+  # NodePool name -> expireAfter in seconds (v1beta1: spec.disruption; v1: spec.template.spec).
+  jq -c '[.items[] | {key: .metadata.name, value: (.spec.template.spec.expireAfter // .spec.disruption.expireAfter // "Never")}]
+         | from_entries | map_values(if . == "Never" then null else
+             ([scan("([0-9.]+)(h|m|s)") | (.[0] | tonumber) * ({"h": 3600, "m": 60, "s": 1}[.[1]])] | add) end)' \
+    <<<"$json" >"$LC_STATE/live.expire-after"
+
   json=$(kube_query get nodes -o json) || return
   jq -r '[.items[] | select(.status.nodeInfo.osImage | test("Amazon Linux 2$|Amazon Linux 2 ")) | .metadata.name] | join(",")' \
     <<<"$json" >"$LC_STATE/live.al2-nodes"
+  # Karpenter nodes older than their NodePool's expireAfter: Karpenter 1.0 drains them at once.
+  jq -r --slurpfile expire "$LC_STATE/live.expire-after" '.items[]
+      | (.metadata.labels["karpenter.sh/nodepool"] // "") as $pool
+      | select($pool != "" and ($expire[0][$pool] // null) != null)
+      | select((now - (.metadata.creationTimestamp | fromdateiso8601)) > $expire[0][$pool])
+      | "\(.metadata.name) \($pool) \(.metadata.creationTimestamp)"' <<<"$json" >"$LC_STATE/live.expired"
 
   json=$(kube_query get deployment hub --namespace jupyterhub -o json --ignore-not-found) || return
   [[ -n $json ]] || json='{}'
@@ -343,6 +356,7 @@ step_prepare() {
 
   case $name in
   upgrade-1) lc_say "Before its apply, this stage hands the Karpenter CRDs to the karpenter-crd release (labels and annotations Helm needs)." ;;
+  upgrade-2) report_expired_nodes ;;
   upgrade-3) report_notebooks ;;
   upgrade-4) check_v1_migrated ;;
   control-plane-*) check_nodes_for_control_plane ;;
@@ -361,38 +375,62 @@ adopt_crds() {
   done
 }
 
-# Stage 3: new node images mark every Karpenter node as drifted. The NodePools' drift budget
-# (nodes "0" for Drifted) keeps nodes under running notebooks; they are replaced once empty.
-report_notebooks() {
-  local count deadline
-  count=$(grep -c . "$LC_STATE/live.notebooks" || true)
-  lc_say "This stage moves every node to Amazon Linux 2023. Karpenter marks its nodes as drifted; the NodePools' budget keeps drifted nodes that still run notebooks until they are empty. The core node group is replaced (a new group first, then the old one drained): the hub and the add-ons restart on the new nodes."
+# Stage 2: Karpenter 1.0 expires nodes forcefully: a node older than its NodePool's
+# expireAfter is drained as soon as the controller starts, notebooks included (v1-migration.md,
+# "Forceful Expiration"). Says which, and with --wait-for-idle waits until none runs there.
+report_expired_nodes() {
+  local nodes count
+  count=$(grep -c . "$LC_STATE/live.expired" || true)
   if ((count == 0)); then
-    lc_say "No notebook server is running."
+    lc_say "No Karpenter node is older than its NodePool's expireAfter: Karpenter 1.0's forceful expiration drains none at once."
     return 0
   fi
-  lc_say "$count notebook server(s) run now, on nodes that become drifted (user, pod, node):"
-  while read -r pod user node; do lc_say "  - $user  $pod  on $node"; done <"$LC_STATE/live.notebooks"
+  lc_warn "$count Karpenter node(s) are older than their NodePool's expireAfter; Karpenter 1.0 drains them as soon as it starts: $(cut -d' ' -f1 "$LC_STATE/live.expired" | paste -s -d' ' -)"
+  nodes=$(cut -d' ' -f1 "$LC_STATE/live.expired")
+  wait_for_notebooks_off "$nodes" "on those nodes"
+}
+
+# Lists the notebook servers running on the nodes $1 (one per line; all nodes when "*") and,
+# with --wait-for-idle, waits until none runs there (bounded by --idle-timeout).
+wait_for_notebooks_off() {
+  local nodes=$1 where=$2 deadline count
+  notebooks_on() {
+    if [[ $nodes == "*" ]]; then cat -- "$LC_STATE/live.notebooks"; else awk 'NR == FNR { n[$1] = 1; next } ($3 in n)' <(printf '%s\n' "$nodes") "$LC_STATE/live.notebooks"; fi
+  }
+  count=$(notebooks_on | grep -c . || true)
+  if ((count == 0)); then
+    lc_say "No notebook server runs $where."
+    return 0
+  fi
+  lc_say "$count notebook server(s) run $where (user, pod, node):"
+  notebooks_on | while read -r pod user node; do lc_say "  - $user  $pod  on $node"; done
   if ! lc_flag --wait-for-idle; then
-    lc_say "They keep running; their nodes are replaced after the servers stop. Pass --wait-for-idle to wait until none runs instead."
+    lc_say "Pass --wait-for-idle to wait until they stop before this stage changes anything."
     return 0
   fi
   deadline=$((SECONDS + IDLE_TIMEOUT))
   while ((count > 0)); do
     if ((LC_DRY_RUN)); then
-      lc_say "A real run waits up to ${IDLE_TIMEOUT}s (--idle-timeout) until no notebook server runs."
+      lc_say "A real run waits up to ${IDLE_TIMEOUT}s (--idle-timeout) until none runs $where."
       return 0
     fi
     if ((SECONDS >= deadline)); then
-      lc_error "still $count notebook server(s) after waiting ${IDLE_TIMEOUT}s (--idle-timeout); nothing was changed. Run again later, raise --idle-timeout, or leave out --wait-for-idle."
+      lc_error "still $count notebook server(s) $where after waiting ${IDLE_TIMEOUT}s (--idle-timeout); nothing was changed. Run again later, raise --idle-timeout, or leave out --wait-for-idle."
       return 1
     fi
     lc_say "Waiting for $count notebook server(s) to stop (until ${IDLE_TIMEOUT}s)..."
     sleep "$POLL_INTERVAL"
     read_live
-    count=$(grep -c . "$LC_STATE/live.notebooks" || true)
+    count=$(notebooks_on | grep -c . || true)
   done
-  lc_say "No notebook server is running any more."
+  lc_say "No notebook server runs $where any more."
+}
+
+# Stage 3: new node images mark every Karpenter node as drifted. The NodePools' drift budget
+# (nodes "0" for Drifted) keeps nodes under running notebooks; they are replaced once empty.
+report_notebooks() {
+  lc_say "This stage moves every node to Amazon Linux 2023. Karpenter marks its nodes as drifted; the NodePools' budget keeps drifted nodes that still run notebooks until they are empty, so running notebooks keep running and their nodes are replaced after the servers stop. The core node group is replaced (a new group first, then the old one drained): the hub and the add-ons restart on the new nodes."
+  wait_for_notebooks_off "*" "on nodes that become drifted"
 }
 
 # Stage 4: Karpenter 1.1+ serves only v1: every object must be stored as v1 and every

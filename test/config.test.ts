@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_FILE, ConfigError, describeBackend, loadConfig, resolveConfig, statePathFromStackDir, synthSettings } from "../config";
+import { CONFIG_FILE, ConfigError, describeBackend, loadConfig, resolveConfig, statePathFromStackDir, synthSettings, upgradePathLines } from "../config";
 import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles } from "../profiles";
 
@@ -147,5 +147,17 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ JUPYTERHUB_CONFIG: "nope.json" }, dir)).toThrow(/nope.json not found .*: check JUPYTERHUB_CONFIG/);
     fs.writeFileSync(path.join(dir, "broken.json"), "{");
     expect(() => loadConfig({ JUPYTERHUB_CONFIG: "broken.json" }, dir)).toThrow(/broken.json is not valid JSON/);
+  });
+});
+
+describe("the upgrade path in the synth settings", () => {
+  it("lists every stage with the facts upgrade.sh recognises it by, and the fakes model the same path", () => {
+    const lines = upgradePathLines();
+    expect(lines.map((l) => l.split("\t")[0])).toEqual(["blueprint", "upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4", "current"]);
+    for (const l of lines) expect(l.split("\t")).toHaveLength(6);
+    // test/fixtures/fakebin/lib/stages.tsv is what the fake synth writes: same facts.
+    const fixture = fs.readFileSync(path.join(__dirname, "fixtures", "fakebin", "lib", "stages.tsv"), "utf8").trim().split("\n");
+    expect(fixture.map((l) => l.split("\t").slice(0, 5))).toEqual(lines.map((l) => l.split("\t").slice(0, 5)));
+    expect(synthSettings(resolve({}).config, { file: "f", overrides: [] }, ROOT).kubernetesTarget).toBe(PLATFORM_SETS.current.kubernetes.default);
   });
 });

@@ -154,11 +154,16 @@ describe("docs/upgrading.md", () => {
     expect(overview(chinese, "升级路径").map((r) => r.set)).toEqual(PATH);
   });
 
-  it("has the same commands in both languages, and the placeholder for scripts/upgrade.sh", () => {
+  it("has the same commands in both languages, and names every option of scripts/upgrade.sh", () => {
     const blocks = codeBlocks(english);
     expect(blocks.length).toBeGreaterThan(8);
     expect(codeBlocks(chinese)).toEqual(blocks);
-    for (const page of [english, chinese]) expect(page).toContain("<!-- upgrade.sh -->");
+    const script = readFileSync(join(__dirname, "..", "scripts", "upgrade.sh"), "utf8");
+    const declared = [...script.matchAll(/^LC_(?:FLAG|VALUE)_OPTIONS=\(([^)]*)\)/gm)].flatMap((m) => m[1]!.split(/\s+/).filter(Boolean));
+    expect(declared).toContain("--wait-for-idle");
+    for (const page of [english, chinese]) {
+      for (const option of [...declared, "--dry-run", "--yes"]) expect(page, option).toContain(option);
+    }
   });
 });
 

@@ -144,9 +144,10 @@ describe.concurrent("scripts/upgrade.sh", () => {
     const box = sandbox({ platform: "upgrade-2" });
     const r = await run(box, "upgrade", ["--yes"], { env: { FAKE_KUBE_PLATFORM: "upgrade-2", FAKE_KUBE_NOTEBOOKS: "2" } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("2 notebook server(s) run now, on nodes that become drifted (user, pod, node):");
+    expect(r.stdout).toContain("2 notebook server(s) run on nodes that become drifted (user, pod, node):");
     expect(r.stdout).toContain("  - user-1  jupyter-user-1  on ip-100-64-2-1.ec2.internal");
-    expect(r.stdout).toContain("They keep running; their nodes are replaced after the servers stop.");
+    expect(r.stdout).toContain("running notebooks keep running and their nodes are replaced after the servers stop");
+    expect(r.stdout).toContain("Pass --wait-for-idle to wait until they stop before this stage changes anything.");
     expect(r.stdout).toContain("The core node group is replaced");
     expect(recorded(box)).toBe("upgrade-3");
   });
@@ -158,7 +159,7 @@ describe.concurrent("scripts/upgrade.sh", () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout.match(/Waiting for 1 notebook server\(s\) to stop/g)).toHaveLength(3);
-    expect(r.stdout).toContain("No notebook server is running any more.");
+    expect(r.stdout).toContain("No notebook server runs on nodes that become drifted any more.");
     // The plan comes after the fourth look at the notebooks, the first that found none.
     const lines = r.calls.map(line);
     const polls = lines.map((l, i) => (l.includes("component=singleuser-server") ? i : -1)).filter((i) => i >= 0);
@@ -172,9 +173,23 @@ describe.concurrent("scripts/upgrade.sh", () => {
       env: { FAKE_KUBE_PLATFORM: "upgrade-2", FAKE_KUBE_NOTEBOOKS: "1" },
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("still 1 notebook server(s) after waiting 0s (--idle-timeout); nothing was changed.");
+    expect(r.stderr).toContain("still 1 notebook server(s) on nodes that become drifted after waiting 0s (--idle-timeout); nothing was changed.");
     expect(terraformCalls(r.calls).filter((l) => l.includes(" plan ") || l.includes(" apply "))).toEqual([]);
     expect(recorded(box)).toBe("upgrade-2");
+  });
+
+  it("stage 2 names the nodes Karpenter 1.0 expires at once and the notebooks on them, and can wait for them", async () => {
+    const box = sandbox({ platform: "upgrade-1" });
+    const env = { FAKE_KUBE_PLATFORM: "upgrade-1", FAKE_KUBE_NOTEBOOKS: "2", FAKE_KUBE_OLD_NODES: "1" };
+    const r = await run(box, "upgrade", ["--plan-only"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("WARNING: 1 Karpenter node(s) are older than their NodePool's expireAfter; Karpenter 1.0 drains them as soon as it starts: ip-100-64-2-1.ec2.internal");
+    expect(r.stdout).toContain("1 notebook server(s) run on those nodes (user, pod, node):\n  - user-1  jupyter-user-1  on ip-100-64-2-1.ec2.internal");
+    const fresh = await run(sandbox({ platform: "upgrade-1" }), "upgrade", ["--plan-only"], { env: { ...env, FAKE_KUBE_OLD_NODES: "" } });
+    expect(fresh.stdout).toContain("No Karpenter node is older than its NodePool's expireAfter");
+    const waited = await run(sandbox({ platform: "upgrade-1" }), "upgrade", ["--plan-only", "--wait-for-idle", "--idle-timeout=0"], { env });
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain("still 1 notebook server(s) on those nodes after waiting 0s");
   });
 
   it.each([
