@@ -114,6 +114,7 @@ load_settings() {
 # image family, JupyterHub chart version, title (tab-separated).
 
 PATH_FILE=
+PATH_LINES=()
 
 load_path() {
   PATH_FILE="$LC_STATE/upgrade-path"
@@ -121,12 +122,27 @@ load_path() {
     lc_setting upgradePath >"$PATH_FILE" ||
       lc_die "the synthesized settings have no upgrade path (settings.json: upgradePath); run npm run synth from this checkout."
   fi
+  mapfile -t PATH_LINES <"$PATH_FILE"
 }
 
 # Field $2 (1-based: 1 platform, 2 karpenter, 3 crd, 4 family, 5 hub, 6 title) of stage $1 (0-based).
-stage_field() { awk -F'\t' -v n="$(($1 + 1))" -v f="$2" 'NR == n { print $f }' "$PATH_FILE"; }
-stage_count() { grep -c . "$PATH_FILE"; }
-stage_index() { awk -F'\t' -v p="$1" '$1 == p { print NR - 1; found = 1 } END { exit !found }' "$PATH_FILE"; }
+stage_field() {
+  local IFS=$'\t'
+  local -a fields
+  read -r -a fields <<<"${PATH_LINES[$1]}"
+  printf '%s\n' "${fields[$2 - 1]}"
+}
+stage_count() { printf '%s\n' "${#PATH_LINES[@]}"; }
+stage_index() {
+  local i
+  for ((i = 0; i < ${#PATH_LINES[@]}; i++)); do
+    if [[ ${PATH_LINES[i]%%$'\t'*} == "$1" ]]; then
+      printf '%s\n' "$i"
+      return 0
+    fi
+  done
+  return 1
+}
 
 # The next stage after the recorded platform $1: "<index> <name> <platform>". After the last
 # platform stage come the control plane stages (name control-plane-1.NN, platform current).
@@ -208,7 +224,7 @@ read_live() {
     <<<"$json" >"$LC_STATE/live.notebooks"
 }
 
-live() { cat -- "$LC_STATE/live.$1"; }
+live() { printf '%s\n' "$(<"$LC_STATE/live.$1")"; }
 
 describe_live() {
   lc_say "Live cluster: Kubernetes $(live k8s); Karpenter $(live karpenter); CRDs managed by: $(live crd-release), stored as: $(live crd-stored); Karpenter node image: $(live family); JupyterHub chart: $(live hub); notebook servers: $(grep -c . "$LC_STATE/live.notebooks" || true)"
