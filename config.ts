@@ -60,7 +60,27 @@ export interface S3BackendSettings {
   readonly dynamodbTable?: string;
 }
 
-export type BackendSettings = LocalBackendSettings | S3BackendSettings;
+/**
+ * HCP Terraform (or Terraform Enterprise at another hostname): the `cloud` block, one
+ * workspace by name. The API token never goes into the project file: `terraform login
+ * <hostname>` or TF_TOKEN_<hostname with dots as underscores> in the environment.
+ */
+export interface CloudBackendSettings {
+  readonly type: "cloud";
+  readonly organization: string;
+  readonly workspace: string;
+  /** app.terraform.io (HCP Terraform) unless a Terraform Enterprise hostname is set. */
+  readonly hostname: string;
+}
+
+export type BackendSettings = LocalBackendSettings | S3BackendSettings | CloudBackendSettings;
+
+export const DEFAULT_CLOUD_HOSTNAME = "app.terraform.io";
+
+/** The environment variable Terraform reads the API token of `hostname` from. */
+export function tokenVariable(hostname: string): string {
+  return `TF_TOKEN_${hostname.replace(/\./g, "_").replace(/-/g, "__")}`;
+}
 
 export interface ProjectConfig {
   readonly backend: BackendSettings;
@@ -97,6 +117,7 @@ const TOP_KEYS = ["$comment", "platform", "backend"] as const;
 const BACKEND_KEYS = {
   local: ["type", "path"],
   s3: ["type", "bucket", "key", "region", "encrypt", "use_lockfile", "dynamodb_table"],
+  cloud: ["type", "organization", "workspace", "hostname"],
 } as const;
 
 function set(env: Env, key: string): string | undefined {
@@ -204,7 +225,13 @@ export function resolveConfig(
   const bw = `${where}: backend`;
   if (typeof type !== "string" || !(type in BACKEND_KEYS)) {
     const source = envType !== undefined ? `JUPYTERHUB_BACKEND=${envType}` : `${bw}: "type": ${JSON.stringify(type)}`;
-    throw new ConfigError(`${source} is not supported: use "local" (the default) or "s3".`);
+    throw new ConfigError(`${source} is not supported: use "local" (the default), "s3" or "cloud" (HCP Terraform / Terraform Enterprise).`);
+  }
+  if (type === "cloud" && "token" in fromFile) {
+    throw new ConfigError(
+      `${bw}: "token" does not belong in the project file (it is committed): run terraform login, or set ` +
+        `${tokenVariable(typeof fromFile.hostname === "string" ? fromFile.hostname : DEFAULT_CLOUD_HOSTNAME)} in the environment.`,
+    );
   }
   checkKeys(bw, fromFile, BACKEND_KEYS[type as keyof typeof BACKEND_KEYS]);
 
@@ -220,6 +247,8 @@ export function resolveConfig(
     const source = envPath !== undefined ? `JUPYTERHUB_STATE_FILE=${raw}` : `${bw}: "path": "${raw}"`;
     return { config: { platform, profiles: notebookProfiles, backend: localBackend(raw, source, root) }, overrides };
   }
+
+  if (type === "cloud") return { config: { platform, profiles: notebookProfiles, backend: cloudBackend(bw, where, fromFile, override) }, overrides };
 
   const s3 = (key: string, envKey: string): string => {
     const value = override(envKey) ?? stringSetting(bw, fromFile, key);
@@ -257,13 +286,52 @@ export function resolveConfig(
   };
 }
 
+const CLOUD_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+
+function cloudBackend(
+  bw: string,
+  where: string,
+  fromFile: Record<string, unknown>,
+  override: (key: string) => string | undefined,
+): CloudBackendSettings {
+  const setting = (key: string, envKey: string): string | undefined => {
+    const fromEnv = override(envKey);
+    const value = fromEnv ?? stringSetting(bw, fromFile, key);
+    return value === undefined ? undefined : value;
+  };
+  const required = (key: string, envKey: string): string => {
+    const value = setting(key, envKey);
+    if (!value) {
+      throw new ConfigError(
+        `the cloud backend needs "${key}": set it in ${where} ("backend": {"type": "cloud", "organization": ..., ` +
+          `"workspace": ...}) or with ${envKey}.`,
+      );
+    }
+    if (!CLOUD_NAME.test(value)) {
+      throw new ConfigError(`${bw}: "${key}": "${value}" is not an HCP Terraform name (letters, digits, "-" and "_", at most 90).`);
+    }
+    return value;
+  };
+  const organization = required("organization", "JUPYTERHUB_TFC_ORGANIZATION");
+  const workspace = required("workspace", "JUPYTERHUB_TFC_WORKSPACE");
+  const hostname = setting("hostname", "JUPYTERHUB_TFC_HOSTNAME") ?? DEFAULT_CLOUD_HOSTNAME;
+  if (!HOSTNAME.test(hostname)) {
+    throw new ConfigError(
+      `${bw}: "hostname": "${hostname}" is not a host name: give the Terraform Enterprise host alone, e.g. "tfe.example.com" (no https://, no path).`,
+    );
+  }
+  return { type: "cloud", organization, workspace, hostname };
+}
+
 /**
  * Reads the project file (JUPYTERHUB_CONFIG, else jupyterhub.config.json in the project root)
  * and applies the environment's overrides:
  * - JUPYTERHUB_PLATFORM: "current" or "blueprint" (versions.ts).
- * - JUPYTERHUB_BACKEND: "local" or "s3".
+ * - JUPYTERHUB_BACKEND: "local", "s3" or "cloud".
  * - local: JUPYTERHUB_STATE_FILE (relative to the project root, or absolute).
  * - s3: JUPYTERHUB_S3_BUCKET, _KEY, _REGION, _DYNAMODB_TABLE, _ENCRYPT, _USE_LOCKFILE.
+ * - cloud: JUPYTERHUB_TFC_ORGANIZATION, _WORKSPACE, _HOSTNAME.
  * A missing or unreadable file is an error: nothing falls back to a guess.
  */
 export function loadConfig(env: Env = process.env, root: string = PROJECT_ROOT): ProjectConfig & { sources: ConfigSources } {
@@ -303,6 +371,9 @@ export function describeBackend(backend: BackendSettings, root: string = PROJECT
     const how = backend.location === "project" ? "" : " (outside the project: terraform init gets -backend-config=path=...)";
     return `local state file ${where}${how}`;
   }
+  if (backend.type === "cloud") {
+    return `HCP Terraform workspace ${backend.organization}/${backend.workspace} at ${backend.hostname} (token from terraform login or ${tokenVariable(backend.hostname)})`;
+  }
   const locks = [backend.useLockfile ? "S3 lock file" : "", backend.dynamodbTable ? `DynamoDB table ${backend.dynamodbTable}` : ""].filter(Boolean);
   return `S3 s3://${backend.bucket}/${backend.key} in ${backend.region} (${backend.encrypt ? "encrypted" : "NOT encrypted"}, locked by ${locks.join(" and ")})`;
 }
@@ -314,7 +385,7 @@ export interface SynthSettings {
   readonly description: string;
   /** Arguments `terraform init` needs beyond the stack's own backend block. */
   readonly initArgs: readonly string[];
-  /** The local state file, absolute; absent for S3. */
+  /** The local state file, absolute; absent for S3 and cloud. */
   readonly stateFile?: string;
   readonly configFile: string;
   readonly overrides: readonly string[];

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CONFIG_FILE, ConfigError, describeBackend, loadConfig, resolveConfig, statePathFromStackDir, synthSettings, upgradePathLines } from "../config";
+import { CONFIG_FILE, ConfigError, describeBackend, tokenVariable, loadConfig, resolveConfig, statePathFromStackDir, synthSettings, upgradePathLines } from "../config";
 import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles } from "../profiles";
+import { synthStack } from "./helpers/synth";
 
 const ROOT = "/project";
 const resolve = (content: unknown, env: Record<string, string> = {}) => resolveConfig(content, env, CONFIG_FILE, ROOT);
@@ -100,6 +101,42 @@ describe("resolveConfig", () => {
     expect(() => resolve(s3File, { JUPYTERHUB_S3_ENCRYPT: "yes" })).toThrow('JUPYTERHUB_S3_ENCRYPT=yes must be "true" or "false".');
   });
 
+  it("configures HCP Terraform by organization and workspace, app.terraform.io unless a hostname is set", () => {
+    const cloud = { backend: { type: "cloud", organization: "acme", workspace: "jupyterhub-prod" } };
+    expect(resolve(cloud).config.backend).toEqual({ type: "cloud", organization: "acme", workspace: "jupyterhub-prod", hostname: "app.terraform.io" });
+    expect(resolve({ backend: { ...cloud.backend, hostname: "tfe.example.com" } }).config.backend).toMatchObject({ hostname: "tfe.example.com" });
+    const { config, overrides } = resolve(cloud, {
+      JUPYTERHUB_TFC_WORKSPACE: "jupyterhub-staging",
+      JUPYTERHUB_TFC_HOSTNAME: "tfe.example.com",
+    });
+    expect(config.backend).toEqual({ type: "cloud", organization: "acme", workspace: "jupyterhub-staging", hostname: "tfe.example.com" });
+    expect(overrides).toEqual(["JUPYTERHUB_TFC_WORKSPACE=jupyterhub-staging", "JUPYTERHUB_TFC_HOSTNAME=tfe.example.com"]);
+    // The environment alone can switch to it, like the S3 backend.
+    expect(
+      resolve({}, { JUPYTERHUB_BACKEND: "cloud", JUPYTERHUB_TFC_ORGANIZATION: "acme", JUPYTERHUB_TFC_WORKSPACE: "hub" }).config.backend,
+    ).toEqual({ type: "cloud", organization: "acme", workspace: "hub", hostname: "app.terraform.io" });
+  });
+
+  it("refuses an incomplete or malformed cloud backend, and a token in the project file", () => {
+    expect(() => resolve({ backend: { type: "cloud", organization: "acme" } })).toThrow(
+      'the cloud backend needs "workspace": set it in jupyterhub.config.json ("backend": {"type": "cloud", "organization": ..., "workspace": ...}) or with JUPYTERHUB_TFC_WORKSPACE.',
+    );
+    expect(() => resolve({}, { JUPYTERHUB_BACKEND: "cloud", JUPYTERHUB_TFC_WORKSPACE: "hub" })).toThrow(/needs "organization"/);
+    expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub prod" } })).toThrow(
+      '"workspace": "hub prod" is not an HCP Terraform name',
+    );
+    expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub", hostname: "https://tfe.example.com" } })).toThrow(
+      /"hostname": "https:\/\/tfe.example.com" is not a host name/,
+    );
+    expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub", token: "x" } })).toThrow(
+      'jupyterhub.config.json: backend: "token" does not belong in the project file (it is committed): run terraform login, or set TF_TOKEN_app_terraform_io in the environment.',
+    );
+    expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub", bucket: "b" } })).toThrow(
+      'unknown setting "bucket"; allowed: type, organization, workspace, hostname.',
+    );
+    expect(tokenVariable("tfe.my-corp.example")).toBe("TF_TOKEN_tfe_my__corp_example");
+  });
+
   it("takes the platform set from the file, JUPYTERHUB_PLATFORM overriding it", () => {
     expect(resolve({ platform: "blueprint" }).config.platform).toBe(PLATFORM_SETS.blueprint);
     expect(resolve({ platform: "blueprint" }, { JUPYTERHUB_PLATFORM: " current " }).config.platform).toBe(PLATFORM_SETS.current);
@@ -121,7 +158,9 @@ describe("resolveConfig", () => {
     expect(() => resolve({ platfrom: "current" })).toThrow('jupyterhub.config.json: unknown setting "platfrom"; allowed: platform, backend.');
     expect(() => resolve({ backend: { type: "local", bucket: "x" } })).toThrow('jupyterhub.config.json: backend: unknown setting "bucket"; allowed: type, path.');
     expect(() => resolve({ backend: { ...s3File.backend, encrypt: "yes" } })).toThrow('"encrypt" must be true or false, got "yes".');
-    expect(() => resolve({}, { JUPYTERHUB_BACKEND: "gcs" })).toThrow('JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default) or "s3".');
+    expect(() => resolve({}, { JUPYTERHUB_BACKEND: "gcs" })).toThrow(
+      'JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default), "s3" or "cloud" (HCP Terraform / Terraform Enterprise).',
+    );
     expect(() => resolve([])).toThrow(ConfigError);
   });
 
@@ -130,6 +169,20 @@ describe("resolveConfig", () => {
     expect(describeBackend(resolve(s3File).config.backend)).toBe(
       "S3 s3://tf-state/jupyterhub/terraform.tfstate in us-west-2 (encrypted, locked by S3 lock file)",
     );
+    expect(describeBackend(resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub" } }).config.backend)).toBe(
+      "HCP Terraform workspace acme/hub at app.terraform.io (token from terraform login or TF_TOKEN_app_terraform_io)",
+    );
+  });
+
+  it("synthesizes the cloud block exactly, with no backend block and no token", () => {
+    const backend = resolve({ backend: { type: "cloud", organization: "acme", workspace: "jupyterhub-prod", hostname: "tfe.example.com" } }).config.backend;
+    const terraform = synthStack({ backend }).terraform;
+    expect(terraform.cloud).toEqual({ hostname: "tfe.example.com", organization: "acme", workspaces: { name: "jupyterhub-prod" } });
+    expect(terraform.backend).toBeUndefined();
+    expect(terraform.required_version).toBe(">= 1.9.0");
+    const settings = synthSettings({ ...resolve({}).config, backend }, { file: "/project/jupyterhub.config.json", overrides: [] }, ROOT);
+    expect(settings).toMatchObject({ backend: "cloud", initArgs: [] });
+    expect(settings.stateFile).toBeUndefined();
   });
 });
 

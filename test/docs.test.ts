@@ -31,6 +31,14 @@ describe("documentation", () => {
     expect(codeBlocks(read("README.zh-CN.md"))).toEqual(english);
   });
 
+  it("the Chinese adoption guide has the same commands and code as the English one", () => {
+    // The guide's steps are a list: its code blocks are indented.
+    const blocks = (file: string) => [...read(file).matchAll(/^( *)```[a-z]*\n([\s\S]*?)^\1```$/gm)].map((m) => m[2]);
+    const english = blocks("docs/adoption.md");
+    expect(english.length).toBe(4);
+    expect(blocks("docs/adoption.zh-CN.md")).toEqual(english);
+  });
+
   it("the README's profile example is the one the tests synthesize", () => {
     const source = read("profiles/examples.ts");
     const example = source.slice(source.indexOf("export const exampleProfile"), source.indexOf("\n};", source.indexOf("export const exampleProfile")) + 3);

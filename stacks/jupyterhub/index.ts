@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { LocalBackend, Lazy, S3Backend, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, Lazy, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";
 import { addVariableChecks, declareVariables } from "../../variables";
 import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
@@ -31,6 +31,13 @@ export class JupyterHubStack extends TerraformStack {
         // cdktf fills in an absolute default path; an undefined override removes it.
         new LocalBackend(this, {}).addOverride("path", undefined);
       }
+    } else if (backend.type === "cloud") {
+      // HCP Terraform / Terraform Enterprise; the token comes from terraform login or TF_TOKEN_<host>.
+      new CloudBackend(this, {
+        hostname: backend.hostname,
+        organization: backend.organization,
+        workspaces: new NamedCloudWorkspace(backend.workspace),
+      });
     } else {
       const s3 = new S3Backend(this, {
         bucket: backend.bucket,
