@@ -19,3 +19,13 @@ export function efsReleaseValues(p: EfsReleaseParams): EfsReleaseValues {
     pvc: { name: p.name },
   };
 }
+
+/**
+ * The values of one release, as the blueprint writes them (jupyterhub.tf, a `<<-EOT` heredoc):
+ * the DNS name unquoted. It is a plain host name, so quoting would buy nothing, and these bytes
+ * keep the two EFS releases of an adopted state unchanged.
+ */
+export function efsReleaseValuesYaml(p: EfsReleaseParams): string {
+  if (!/^[A-Za-z0-9.${}_-]+$/.test(p.name)) throw new Error(`efs release name ${JSON.stringify(p.name)} needs quoting in YAML`);
+  return `pv:\n  name: ${p.name}\n  dnsName: ${p.dnsName}\npvc:\n  name: ${p.name}\n`;
+}

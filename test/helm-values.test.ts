@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { TerraformHclModule, TerraformLocal, TerraformStack, TerraformVariable, 
 import { parse } from "yaml";
 import { awsForFluentbitValues } from "../helm/aws-for-fluentbit";
 import { clusterAutoscalerValues } from "../helm/cluster-autoscaler";
-import { efsReleaseValues } from "../helm/efs-release";
+import { efsReleaseValues, efsReleaseValuesYaml } from "../helm/efs-release";
 import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
 import { kubecostValues } from "../helm/kubecost";
 import { metricsServerValues } from "../helm/metrics-server";
@@ -506,8 +507,16 @@ describe("chart values (parsed back after rendering)", () => {
     });
   });
 
-  it("efs releases", () => {
+  it("efs releases: the blueprint's bytes, which parse to the typed values", () => {
     const dnsName = "fs-0123456789abcdef0.efs.us-west-2.amazonaws.com";
+    // awslabs/data-on-eks@a32d9f2:ai-ml/jupyterhub/jupyterhub.tf, the `<<-EOT` values of module.efs_config.
+    expect(efsReleaseValuesYaml({ name: "efs-persist", dnsName: "${aws_efs_file_system.efs.dns_name}" })).toBe(
+      "pv:\n  name: efs-persist\n  dnsName: ${aws_efs_file_system.efs.dns_name}\npvc:\n  name: efs-persist\n",
+    );
+    for (const name of ["efs-persist", "efs-persist-shared"]) {
+      expect(parse(efsReleaseValuesYaml({ name, dnsName }))).toStrictEqual(efsReleaseValues({ name, dnsName }));
+    }
+    expect(() => efsReleaseValuesYaml({ name: "a: b", dnsName })).toThrow(/needs quoting/);
     expect(roundTrip(efsReleaseValues({ name: "efs-persist", dnsName }))).toStrictEqual({
       pv: { name: "efs-persist", dnsName },
       pvc: { name: "efs-persist" },
@@ -541,6 +550,19 @@ describe("local efs chart (helm/efs)", () => {
       return value ?? "";
     });
   }
+
+  it("is the blueprint's chart, byte for byte, so the adopted releases plan no change", () => {
+    // sha256 of awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/helm/efs/*
+    const blueprint: Record<string, string> = {
+      "Chart.yaml": "8b03cd9bcad54cad648f36492bc91c8f04d00e199ec0325a1b7de2ed4c277148",
+      "values.yaml": "3b8fdc4f0aa21abadcad1d2963e9ac004f0791954b22783be861dda86f3da5c6",
+      "templates/efs-pv.yaml": "1c1bf0bb78ca3d62dee4f9d0ba6d0d1bd7ecce514f33681dc5b489527ace3c5e",
+      "templates/efs-pvc.yaml": "0051aabe62bdb9d644760c4e79abc93cca30f5b33064a0303190cb3f7040e97b",
+    };
+    for (const [file, sha] of Object.entries(blueprint)) {
+      expect(createHash("sha256").update(readFileSync(join(chartDir, file))).digest("hex"), file).toBe(sha);
+    }
+  });
 
   it("Chart.yaml declares the chart", () => {
     const chart = parse(read("Chart.yaml")) as Record<string, unknown>;
@@ -587,6 +609,5 @@ describe("local efs chart (helm/efs)", () => {
         resources: { requests: { storage: "1Gi" } },
       },
     });
-    expect(() => byKind({ pv: { name: "x", dnsName: "" }, pvc: { name: "x" } })).toThrow(/required value \.Values\.pv\.dnsName/);
   });
 });

@@ -443,7 +443,7 @@ describe("modules", () => {
       create_namespace: false,
       chart: "${path.module}/helm/efs",
       chart_version: "0.0.1",
-      values: [`pv:\n  name: ${volume}\n  dnsName: "\${aws_efs_file_system.efs.dns_name}"\npvc:\n  name: ${volume}\n`],
+      values: [`pv:\n  name: ${volume}\n  dnsName: \${aws_efs_file_system.efs.dns_name}\npvc:\n  name: ${volume}\n`],
     });
     expect(efsConfig).toEqual({
       source: "aws-ia/eks-blueprints-addons/aws",
@@ -509,6 +509,16 @@ describe("modules", () => {
 });
 
 describe("resources", () => {
+  it("packages the blueprint's pre-token Lambda source byte for byte, so its code hash is unchanged", () => {
+    // awslabs/data-on-eks@a32d9f2:ai-ml/jupyterhub/cognito.tf, data.archive_file.lambda: the
+    // `<<-EOF` heredoc with its common indentation stripped (as terraform console evaluates it).
+    const blueprint =
+      'export const handler = async (event) => {\n    event.response = {\n      claimsOverrideDetails: {\n        claimsToAddOrOverride: {\n          department: "engineering",\n        },\n      },\n    };\n\n    return event;\n};\n\n';
+    const archive = json.data.archive_file.lambda;
+    expect(archive.source).toEqual([{ filename: "index.mjs", content: blueprint }]);
+    expect(archive.type).toBe("zip");
+  });
+
   it("gp3 becomes the encrypted default StorageClass after gp2 stops being it", () => {
     expect(resource("kubernetes_annotations", "disable_gp2")).toEqual({
       annotations: { "storageclass.kubernetes.io/is-default-class": "false" },

@@ -22,18 +22,25 @@ export const S3_READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnly
 /** nodejs18.x, the blueprint's runtime, can no longer be used to create or update functions. */
 export const PRE_TOKEN_LAMBDA_RUNTIME = "nodejs22.x";
 
-/** The pre-token-generation trigger: every token gets the claim department=engineering. */
-export const PRE_TOKEN_HANDLER = `export const handler = async (event) => {
-  event.response = {
-    claimsOverrideDetails: {
-      claimsToAddOrOverride: {
-        department: "engineering",
-      },
-    },
-  };
-  return event;
-};
-`;
+/**
+ * The pre-token-generation trigger: every token gets the claim department=engineering. These
+ * are the blueprint's bytes exactly (its `<<-EOF` heredoc in cognito.tf, indentation stripped,
+ * the blank lines kept), so the archive's hash and the function's source_code_hash of an
+ * adopted state stay the same.
+ */
+export const PRE_TOKEN_HANDLER =
+  "export const handler = async (event) => {\n" +
+  "    event.response = {\n" +
+  "      claimsOverrideDetails: {\n" +
+  "        claimsToAddOrOverride: {\n" +
+  '          department: "engineering",\n' +
+  "        },\n" +
+  "      },\n" +
+  "    };\n" +
+  "\n" +
+  "    return event;\n" +
+  "};\n" +
+  "\n";
 
 export interface CognitoResources {
   readonly pool: CognitoUserPool;

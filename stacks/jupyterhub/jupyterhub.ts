@@ -9,8 +9,7 @@ import { EksModule } from "../../modules/eks";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { VpcModule } from "../../modules/vpc";
-import { toHelmValues } from "../../helm/render";
-import { efsReleaseValues } from "../../helm/efs-release";
+import { efsReleaseValuesYaml } from "../../helm/efs-release";
 import { StackContext, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
 
@@ -112,7 +111,7 @@ export function addJupyterHub(
     create_namespace: false,
     chart: chart.chartPath,
     chart_version: "0.0.1",
-    values: [toHelmValues(efsReleaseValues({ name: volumeName, dnsName: efs.dnsName }))],
+    values: [efsReleaseValuesYaml({ name: volumeName, dnsName: efs.dnsName })],
   });
   new EksBlueprintsAddonsModule(
     stack,
