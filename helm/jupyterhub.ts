@@ -217,7 +217,9 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
     config: {
       GenericOAuthenticator: {
         ...authenticator,
-        scope: ["openid", "email", "profile"],
+        // The blueprint's scopes (jupyterhub-values-oauth.yaml): an identity provider client
+        // configured for them needs no change.
+        scope: ["openid", "profile"],
         username_key: p.usernameKey,
         login_service: "oauth",
         allow_all: true,
