@@ -52,7 +52,7 @@ const withoutComments = (body: string) =>
 /** The inline code spans outside fenced blocks. */
 function inlineCode(markdown: string): string[] {
   const prose = markdown.replace(/^( *)```[a-z]*\n[\s\S]*?^\1```$/gm, "");
-  return [...prose.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
+  return [...prose.matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\s+/g, " "));
 }
 
 /** What the code defines: the sets the documents are checked against. */
@@ -132,17 +132,17 @@ describe.each(DOCS)("%s", (file) => {
         const call = /scripts\/(install|cleanup|upgrade)\.sh\b(.*)$/.exec(line);
         if (!call) continue;
         const script = call[1] as (typeof SCRIPTS)[number];
-        for (const [, opt] of call[2].matchAll(/(?<![\w=-])(--?[a-z][a-z-]*)/g)) {
+        for (const [, opt] of call[2].matchAll(/(?<![\w=-])(--?[a-z][a-z0-9-]*)/g)) {
           expect(code.options[script].has(opt), `${line}: ${opt} is not an option of ${script}.sh`).toBe(true);
         }
       }
     }
     for (const span of inline) {
-      const opt = /^(--[a-z][a-z-]*)$/.exec(span)?.[1];
+      const opt = /^(--[a-z][a-z0-9-]*)$/.exec(span)?.[1];
       if (opt) expect(code.allOptions.has(opt), `\`${opt}\` is no option of ${SCRIPTS.join(", ")}`).toBe(true);
       const call = /^scripts\/(install|cleanup|upgrade)\.sh (.*)$/.exec(span);
       if (call) {
-        for (const [, o] of call[2].matchAll(/(?<![\w=-])(--?[a-z][a-z-]*)/g)) {
+        for (const [, o] of call[2].matchAll(/(?<![\w=-])(--?[a-z][a-z0-9-]*)/g)) {
           expect(code.options[call[1] as (typeof SCRIPTS)[number]].has(o), `\`${span}\`: ${o}`).toBe(true);
         }
       }
