@@ -269,6 +269,7 @@ describe("modules", () => {
       cluster_name: "${local.name}",
       cluster_version: "${var.eks_cluster_version}",
       cluster_endpoint_public_access: true,
+      cluster_endpoint_public_access_cidrs: "${var.cluster_endpoint_public_access_cidrs}",
       vpc_id: "${module.vpc.vpc_id}",
       subnet_ids: secondarySubnets,
       manage_aws_auth_configmap: true,
