@@ -33,7 +33,7 @@ const data = (type: string, name: string) => plain(json.data[type]?.[name]);
 const mod = (name: string) => plain(json.module[name]);
 
 describe("addresses", () => {
-  it("are exactly the blueprint's, plus the one documented addition", () => {
+  it("are exactly the blueprint's but the unused token secret, plus the one documented addition", () => {
     expect(addresses(json)).toEqual(
       [
         // versions.tf / main.tf
@@ -58,7 +58,7 @@ describe("addresses", () => {
         "kubernetes_namespace.jupyterhub",
         "module.jupyterhub_single_user_irsa",
         "kubernetes_service_account_v1.jupyterhub_single_user_sa",
-        "kubernetes_secret_v1.jupyterhub_single_user",
+        // (kubernetes_secret_v1.jupyterhub_single_user, the unused token secret, is gone: differences.md)
         "aws_efs_file_system.efs",
         "aws_efs_mount_target.efs_mt_1",
         "aws_efs_mount_target.efs_mt_2",
@@ -542,7 +542,7 @@ describe("resources", () => {
     expect(data("aws_ecrpublic_authorization_token", "token")).toEqual({ provider: "aws.ecr" });
   });
 
-  it("jupyterhub.tf: namespace, service account, token secret", () => {
+  it("jupyterhub.tf: namespace and service account (the unused token secret is gone)", () => {
     expect(resource("kubernetes_namespace", "jupyterhub")).toEqual({ metadata: { name: "jupyterhub" } });
     expect(resource("kubernetes_service_account_v1", "jupyterhub_single_user_sa")).toEqual({
       metadata: {
@@ -552,17 +552,8 @@ describe("resources", () => {
       },
       automount_service_account_token: true,
     });
-    expect(resource("kubernetes_secret_v1", "jupyterhub_single_user")).toEqual({
-      metadata: {
-        name: "${module.eks.cluster_name}-jupyterhub-single-user-secret",
-        namespace: "${kubernetes_namespace.jupyterhub.metadata[0].name}",
-        annotations: {
-          "kubernetes.io/service-account.name": "${kubernetes_service_account_v1.jupyterhub_single_user_sa.metadata[0].name}",
-          "kubernetes.io/service-account.namespace": "${kubernetes_namespace.jupyterhub.metadata[0].name}",
-        },
-      },
-      type: "kubernetes.io/service-account-token",
-    });
+    expect(Object.keys(json.resource.kubernetes_secret_v1)).toEqual(["jupyterhub_oauth_client"]);
+    expect(JSON.stringify(json)).not.toContain("kubernetes.io/service-account-token");
   });
 
   it("EFS: encrypted, NFS only from the secondary range, one mount target per AZ in the 100. subnets", () => {

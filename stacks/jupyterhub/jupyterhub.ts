@@ -4,7 +4,6 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Namespace } from "@cdktf/provider-kubernetes/lib/namespace";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { EksModule } from "../../modules/eks";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
@@ -24,9 +23,11 @@ export interface JupyterHubResources {
 }
 
 /**
- * jupyterhub.tf: the namespace, the notebooks' IRSA role, service account and token secret,
- * the encrypted EFS file system behind the home and shared volumes, and the local `efs`
- * chart installed twice (PV + PVC `efs-persist` and `efs-persist-shared`).
+ * jupyterhub.tf: the namespace, the notebooks' IRSA role and service account, the encrypted
+ * EFS file system behind the home and shared volumes, and the local `efs` chart installed
+ * twice (PV + PVC `efs-persist` and `efs-persist-shared`). The blueprint's long-lived token
+ * secret for the service account is gone: nothing read it, and pods get short-lived projected
+ * tokens.
  */
 export function addJupyterHub(
   stack: TerraformStack,
@@ -58,18 +59,6 @@ export function addJupyterHub(
       annotations: { "eks.amazonaws.com/role-arn": irsa.iamRoleArn },
     },
     automountServiceAccountToken: true,
-  });
-
-  new SecretV1(stack, "jupyterhub_single_user", {
-    metadata: {
-      name: `${eks.clusterName}-jupyterhub-single-user-secret`,
-      namespace: namespaceName,
-      annotations: {
-        "kubernetes.io/service-account.name": singleUserServiceAccount.metadata.name,
-        "kubernetes.io/service-account.namespace": namespaceName,
-      },
-    },
-    type: "kubernetes.io/service-account-token",
   });
 
   const efs = new EfsFileSystem(stack, "efs", { encrypted: true, tags: tagsOf(locals) });
