@@ -33,7 +33,7 @@ const data = (type: string, name: string) => plain(json.data[type]?.[name]);
 const mod = (name: string) => plain(json.module[name]);
 
 describe("addresses", () => {
-  it("are exactly the blueprint's but the unused token secret, plus the one documented addition", () => {
+  it("are exactly the blueprint's but the unused token secret, plus the documented additions", () => {
     expect(addresses(json)).toEqual(
       [
         // versions.tf / main.tf
@@ -83,8 +83,10 @@ describe("addresses", () => {
         "aws_cognito_identity_pool_provider_principal_tag.example",
         "aws_iam_role_policy_attachment.s3_readonly_policy_attachment",
         "aws_cognito_identity_pool_roles_attachment.identity_pool_roles",
-        // addition: the OAuth client secret for the hub (docs/differences.md)
+        // additions (docs/differences.md): the OAuth client secret for the hub, Cognito's
+        // permission to call the pre-token trigger
         "kubernetes_secret_v1.jupyterhub_oauth_client",
+        "aws_lambda_permission.pretoken_trigger",
       ].sort(),
     );
   });
@@ -106,6 +108,7 @@ describe("addresses", () => {
       ["aws_cognito_identity_pool_provider_principal_tag", "example"],
       ["aws_iam_role_policy_attachment", "s3_readonly_policy_attachment"],
       ["aws_cognito_identity_pool_roles_attachment", "identity_pool_roles"],
+      ["aws_lambda_permission", "pretoken_trigger"],
     ];
     const counted = new Set<string>();
     for (const [type, name] of cognitoCounted) {
@@ -138,7 +141,7 @@ describe("addresses", () => {
       ),
       "data.aws_acm_certificate.issued",
     ];
-    expect(countedAddresses.length).toBe(17);
+    expect(countedAddresses.length).toBe(18);
     for (const address of countedAddresses) {
       // `address.attr` is invalid once count is set (depends_on names the bare address, fine).
       const bare = new RegExp(`${address.replace(/\./g, "\\.")}\\.`, "g");
