@@ -2,6 +2,7 @@ import { synthStack, type TerraformJson } from "./helpers/synth";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 import { PLATFORM_SETS } from "../versions";
 import { BLUEPRINT_GLOBAL_NAMES, COGNITO_PASSWORD_POLICY } from "../stacks/jupyterhub/cognito";
+import { S3_READ_ONLY_POLICY_ARN } from "../stacks/jupyterhub/s3-access";
 
 /**
  * Issue 11, secure by default: the synthesized JSON of each default and opt-in, and the plan-time
@@ -41,7 +42,10 @@ async function evaluate(outputs: Record<string, string>, vars: Record<string, un
   const stub = (text: string) => text.split("aws_s3_bucket.jupyterhub_bucket").join("local.stub_bucket");
   const config = {
     variable: blueprint.variable,
-    locals: { stub_bucket: [{ id: "jupyterhub-test-bucket-20261127" }] },
+    locals: {
+      notebook_s3_read_grants: blueprint.locals.notebook_s3_read_grants,
+      stub_bucket: [{ id: "jupyterhub-test-bucket-20261127" }],
+    },
     output: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: stub(v) }])),
   };
   return withTerraformDir(
@@ -147,5 +151,110 @@ describe("names that must be unique in the account", () => {
       name: "${local.name}-cognito-engineering",
       lifecycle: { ignore_changes: ["name"] },
     });
+  });
+});
+
+describe("S3 by explicit grant (blueprint defect 11)", () => {
+  const irsaArns = blueprint.module.jupyterhub_single_user_irsa.role_policy_arns as string;
+  const readAll = resource(blueprint, "aws_iam_role_policy_attachment", "s3_readonly_policy_attachment");
+  const notebookPolicy = resource(blueprint, "aws_iam_role_policy", "notebook_s3_read");
+  const departmentPolicy = resource(blueprint, "aws_iam_role_policy", "s3_cognito_engineering_policy");
+
+  it("AmazonS3ReadOnlyAccess appears only behind notebook_s3_read_all", () => {
+    const text = JSON.stringify({ ...blueprint, variable: undefined, check: undefined });
+    expect(text.split(S3_READ_ONLY_POLICY_ARN).length - 1).toBe(2);
+    expect(irsaArns).toContain("if var.notebook_s3_read_all");
+    expect(readAll).toEqual({
+      count: '${var.jupyter_hub_auth_mechanism == "cognito" && var.notebook_s3_read_all ? 1 : 0}',
+      role: "${aws_iam_role.cognito_authenticated_engineering_role[0].name}",
+      policy_arn: S3_READ_ONLY_POLICY_ARN,
+    });
+    expect(notebookPolicy).toMatchObject({ name: "notebook-s3-read", role: "${module.jupyterhub_single_user_irsa.iam_role_name}" });
+  });
+
+  it("by default: no managed read-all policy on either role, no notebook grant, the department policy on the stack's bucket only", async () => {
+    const out = await evaluate(
+      {
+        irsa_arns: irsaArns,
+        read_all_count: readAll.count,
+        notebook_policy_count: notebookPolicy.count,
+        department_policy: departmentPolicy.policy,
+      },
+      COGNITO_VARS,
+    );
+    expect(out.irsa_arns).toEqual({});
+    expect(out.read_all_count).toBe(0);
+    expect(out.notebook_policy_count).toBe(0);
+    const bucket = "arn:aws:s3:::jupyterhub-test-bucket-20261127";
+    expect(JSON.parse(out.department_policy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "DepartmentBucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: bucket },
+        {
+          Sid: "ListOwnDepartment",
+          Effect: "Allow",
+          Action: ["s3:ListBucket"],
+          Resource: bucket,
+          Condition: { StringLike: { "s3:prefix": ["${aws:PrincipalTag/department}/", "${aws:PrincipalTag/department}/*"] } },
+        },
+        { Sid: "ReadOwnDepartment", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucket}/\${aws:PrincipalTag/department}/*` },
+      ],
+    });
+  });
+
+  it("notebook_s3_read_buckets: exactly the listed buckets and prefixes, read only, on both roles", async () => {
+    const out = await evaluate(
+      { notebook_policy_count: notebookPolicy.count, notebook_policy: notebookPolicy.policy, department_policy: departmentPolicy.policy },
+      { ...COGNITO_VARS, notebook_s3_read_buckets: ["acme-datasets", "acme-shared/team-a/", "acme-shared/team-b/"], cognito_department_bucket: "acme-departments" },
+    );
+    expect(out.notebook_policy_count).toBe(1);
+    const grants = [
+      { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: "arn:aws:s3:::acme-datasets" },
+      { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: "arn:aws:s3:::acme-shared" },
+      { Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::acme-datasets" },
+      {
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: "arn:aws:s3:::acme-shared",
+        Condition: { StringLike: { "s3:prefix": ["team-a/*"] } },
+      },
+      {
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: "arn:aws:s3:::acme-shared",
+        Condition: { StringLike: { "s3:prefix": ["team-b/*"] } },
+      },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-datasets/*" },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-shared/team-a/*" },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::acme-shared/team-b/*" },
+    ];
+    expect(JSON.parse(out.notebook_policy)).toEqual({ Version: "2012-10-17", Statement: grants });
+    const department = JSON.parse(out.department_policy);
+    expect(department.Statement.slice(0, 3).map((s: { Resource: string }) => s.Resource)).toEqual([
+      "arn:aws:s3:::acme-departments",
+      "arn:aws:s3:::acme-departments",
+      "arn:aws:s3:::acme-departments/${aws:PrincipalTag/department}/*",
+    ]);
+    expect(department.Statement.slice(3)).toEqual(grants);
+    // Read only: nothing but these four actions.
+    const actions = new Set([...department.Statement, ...grants].flatMap((s: { Action: string[] }) => s.Action));
+    expect([...actions].sort()).toEqual(["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"]);
+  });
+
+  it("notebook_s3_read_all = true restores AmazonS3ReadOnlyAccess on both roles, under the blueprint's key", async () => {
+    const out = await evaluate({ irsa_arns: irsaArns, read_all_count: readAll.count }, { ...COGNITO_VARS, notebook_s3_read_all: true });
+    expect(out).toEqual({ irsa_arns: { policy: S3_READ_ONLY_POLICY_ARN }, read_all_count: 1 });
+    const dummy = await evaluate({ read_all_count: readAll.count }, { notebook_s3_read_all: true });
+    expect(dummy.read_all_count).toBe(0);
+  });
+});
+
+describe("the EKS API's public endpoint", () => {
+  it("is open to cluster_endpoint_public_access_cidrs, the blueprint's 0.0.0.0/0 unless narrowed", async () => {
+    const cidrs = blueprint.module.eks.cluster_endpoint_public_access_cidrs as string;
+    expect(cidrs).toBe("${var.cluster_endpoint_public_access_cidrs}");
+    expect(blueprint.check?.cluster_endpoint_public_access_cidrs_open).toBeDefined();
+    expect((await evaluate({ cidrs }, {})).cidrs).toEqual(["0.0.0.0/0"]);
+    expect((await evaluate({ cidrs }, { cluster_endpoint_public_access_cidrs: ["203.0.113.0/24"] })).cidrs).toEqual(["203.0.113.0/24"]);
   });
 });

@@ -84,9 +84,10 @@ describe("addresses", () => {
         "aws_iam_role_policy_attachment.s3_readonly_policy_attachment",
         "aws_cognito_identity_pool_roles_attachment.identity_pool_roles",
         // additions (docs/differences.md): the OAuth client secret for the hub, Cognito's
-        // permission to call the pre-token trigger
+        // permission to call the pre-token trigger, the notebooks' S3 grants
         "kubernetes_secret_v1.jupyterhub_oauth_client",
         "aws_lambda_permission.pretoken_trigger",
+        "aws_iam_role_policy.notebook_s3_read",
       ].sort(),
     );
   });
@@ -106,7 +107,6 @@ describe("addresses", () => {
       ["aws_iam_role", "cognito_authenticated_engineering_role"],
       ["aws_iam_role_policy", "s3_cognito_engineering_policy"],
       ["aws_cognito_identity_pool_provider_principal_tag", "example"],
-      ["aws_iam_role_policy_attachment", "s3_readonly_policy_attachment"],
       ["aws_cognito_identity_pool_roles_attachment", "identity_pool_roles"],
       ["aws_lambda_permission", "pretoken_trigger"],
     ];
@@ -115,6 +115,13 @@ describe("addresses", () => {
       expect(resource(type, name).count, `${type}.${name}`).toBe(COGNITO);
       counted.add(`${type}.${name}`);
     }
+    // Account-wide S3 read access only on request; the notebooks' grants only when there are some.
+    expect(resource("aws_iam_role_policy_attachment", "s3_readonly_policy_attachment").count).toBe(
+      '${var.jupyter_hub_auth_mechanism == "cognito" && var.notebook_s3_read_all ? 1 : 0}',
+    );
+    expect(resource("aws_iam_role_policy", "notebook_s3_read").count).toBe("${length(var.notebook_s3_read_buckets) > 0 ? 1 : 0}");
+    counted.add("aws_iam_role_policy_attachment.s3_readonly_policy_attachment");
+    counted.add("aws_iam_role_policy.notebook_s3_read");
     expect(data("aws_acm_certificate", "issued").count).toBe(NOT_DUMMY);
     expect(resource("kubernetes_secret_v1", "jupyterhub_oauth_client").count).toBe(NOT_DUMMY);
     counted.add("kubernetes_secret_v1.jupyterhub_oauth_client");
@@ -141,7 +148,7 @@ describe("addresses", () => {
       ),
       "data.aws_acm_certificate.issued",
     ];
-    expect(countedAddresses.length).toBe(18);
+    expect(countedAddresses.length).toBe(19);
     for (const address of countedAddresses) {
       // `address.attr` is invalid once count is set (depends_on names the bare address, fine).
       const bare = new RegExp(`${address.replace(/\./g, "\\.")}\\.`, "g");
@@ -149,10 +156,13 @@ describe("addresses", () => {
     }
   });
 
-  it("forget the blueprint's exclusive policy attachment instead of destroying it", () => {
-    expect(json.removed).toEqual([
-      { from: "aws_iam_policy_attachment.s3_readonly_policy_attachment", lifecycle: { destroy: false } },
-    ]);
+  it("leave the blueprint's exclusive policy attachment and token secret out, with no removed block, so an adopted state destroys them", () => {
+    // Destroying aws_iam_policy_attachment.s3_readonly_policy_attachment detaches
+    // AmazonS3ReadOnlyAccess from EngineeringTeamRole, the one role in its state; a
+    // removed { destroy = false } block would leave it attached, unmanaged.
+    expect(json.removed).toBeUndefined();
+    expect(json.resource.aws_iam_policy_attachment).toBeUndefined();
+    expect(json.resource.kubernetes_secret_v1.jupyterhub_single_user).toBeUndefined();
   });
 });
 
@@ -193,6 +203,8 @@ describe("versions.tf and providers", () => {
       secondary_ip_range_private_subnets:
         "${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}",
       cognito_custom_domain: "${var.cognito_custom_domain}",
+      notebook_s3_read_grants:
+        '${[for e in var.notebook_s3_read_buckets : { bucket = regex("^([^/]+)/?(.*)$", e)[0], prefix = regex("^([^/]+)/?(.*)$", e)[1] }]}',
     });
   });
 
@@ -352,7 +364,8 @@ describe("modules", () => {
       source: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
       version: "5.60.0",
       role_name: "${module.eks.cluster_name}-jupyterhub-single-user-sa",
-      role_policy_arns: { policy: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
+      // AmazonS3ReadOnlyAccess under the blueprint's key, only with notebook_s3_read_all (test/security.test.ts)
+      role_policy_arns: '${{ for k, v in { policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } : k => v if var.notebook_s3_read_all }}',
       oidc_providers: {
         main: {
           provider_arn: "${module.eks.oidc_provider_arn}",

@@ -16,10 +16,11 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { StackContext, defineLocal } from "./context";
-import { countWhen, firstInstance } from "./count";
+import { addressOf, countWhen, firstInstance } from "./count";
+import { S3_READ_ONLY_POLICY_ARN, departmentStatements, policyDocument, s3ReadGrantStatements } from "./s3-access";
 
+export { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
 export const COGNITO_MODE = 'var.jupyter_hub_auth_mechanism == "cognito"';
-export const S3_READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 
 /** The password policy of the user pool (the blueprint asked for 6 characters and nothing else). */
 export const COGNITO_PASSWORD_POLICY = {
@@ -75,8 +76,8 @@ export interface CognitoResources {
  * cognito.tf: in cognito mode, a user pool with its hosted-UI domain and an OAuth client for
  * the hub (administrators create the users unless `cognito_allow_self_signup`), a pre-token
  * Lambda that tags users with their department and the permission for Cognito to call it, an
- * identity pool whose authenticated role reads S3 under the department's prefix, and a test
- * bucket.
+ * identity pool whose authenticated role reads S3 under the department's prefix (and what
+ * `notebook_s3_read_buckets` grants), and the department bucket.
  */
 export function addCognito(stack: TerraformStack, { platform, vars, locals }: StackContext): CognitoResources {
   const count = countWhen(COGNITO_MODE);
@@ -222,26 +223,16 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
     }),
   });
 
+  // Each user reads <department>/ of the department bucket (the stack's own unless the team names
+  // one), plus what notebook_s3_read_buckets grants every notebook. The blueprint's statement
+  // allowed s3:List* on every bucket when the listed prefix equalled the department, which with
+  // AmazonS3ReadOnlyAccess beside it restricted nothing.
+  const departmentBucket = `var.cognito_department_bucket != "" ? var.cognito_department_bucket : ${firstInstanceExpression(bucket, "id")}`;
   new IamRolePolicy(stack, "s3_cognito_engineering_policy", {
     count,
     name: "s3_cognito_engineering_policy",
     role: firstInstance(engineeringRole, "id"),
-    // `$${...}` keeps the IAM policy variable literal: Terraform would read `${...}` as its own.
-    policy: JSON.stringify(
-      {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["s3:List*"],
-            Resource: "*",
-            Condition: { StringEquals: { "s3:prefix": "$${aws:PrincipalTag/department}" } },
-          },
-        ],
-      },
-      null,
-      2,
-    ),
+    policy: policyDocument(`concat(${departmentStatements(departmentBucket)}, ${s3ReadGrantStatements()})`),
   });
 
   new CognitoIdentityPoolProviderPrincipalTag(stack, "example", {
@@ -252,19 +243,16 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
     principalTags: { department: "department" },
   });
 
-  // The blueprint's aws_iam_policy_attachment is exclusive account-wide: it detached
-  // AmazonS3ReadOnlyAccess from every other role (the notebooks' IRSA role among them).
+  // Account-wide read access only on request (notebook_s3_read_all). The blueprint's
+  // aws_iam_policy_attachment of the same name is exclusive account-wide (it detached
+  // AmazonS3ReadOnlyAccess from every other role, the notebooks' among them); left out of the
+  // configuration, an adopted one is destroyed, which detaches the policy from
+  // EngineeringTeamRole, the one role in its state.
   new IamRolePolicyAttachment(stack, "s3_readonly_policy_attachment", {
-    count,
+    count: countWhen(`${COGNITO_MODE} && var.notebook_s3_read_all`),
     role: firstInstance(engineeringRole, "name"),
     policyArn: S3_READ_ONLY_POLICY_ARN,
   });
-  stack.addOverride("removed", [
-    {
-      from: "aws_iam_policy_attachment.s3_readonly_policy_attachment",
-      lifecycle: { destroy: false },
-    },
-  ]);
 
   new CognitoIdentityPoolRolesAttachment(stack, "identity_pool_roles", {
     count,
@@ -273,4 +261,9 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   });
 
   return { pool, client, identityPool, customDomain: cognitoCustomDomain.asString };
+}
+
+/** `<address>[0].<attribute>` as bare HCL, for use inside a larger expression. */
+function firstInstanceExpression(element: S3Bucket, attribute: string): string {
+  return `${addressOf(element)}[0].${attribute}`;
 }
