@@ -4,7 +4,12 @@ import { PLATFORM_SETS } from "../versions";
 import { substitute } from "./helpers/template";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 import { exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
-import { COGNITO_AUTH_STATE_HOOK } from "../helm/jupyterhub";
+import {
+  COGNITO_HUB_COMMAND,
+  COGNITO_HUB_CONFIG,
+  HUB_PYTHON_PACKAGES,
+  NOTEBOOK_AWS_CREDENTIAL_PROCESS,
+} from "../helm/jupyterhub";
 
 // The blueprint platform set: z2jh 3.2.1 with the blueprint's values (the `current` set adds two settings, below).
 const json = synthStack({ platform: PLATFORM_SETS.blueprint });
@@ -31,6 +36,19 @@ const singleuserCommon = {
   uid: 0,
   fsGid: 0,
   cmd: null,
+};
+// Cognito mode: the AWS SDKs ask the hub for credentials; the service account's role stays out of the notebook.
+const singleuserCognito = {
+  ...singleuserCommon,
+  extraEnv: { ...singleuserCommon.extraEnv, AWS_CONFIG_FILE: "/etc/jupyterhub-aws/config" },
+  extraFiles: {
+    "aws-config": {
+      mountPath: "/etc/jupyterhub-aws/config",
+      stringData: "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = <<var.region>>\n",
+    },
+    "aws-credential-process": { mountPath: "/etc/jupyterhub-aws/credential_process.py", stringData: NOTEBOOK_AWS_CREDENTIAL_PROCESS },
+  },
+  extraAnnotations: { "eks.amazonaws.com/skip-containers": "notebook" },
 };
 const rest = {
   scheduling: {
@@ -93,13 +111,17 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     ]);
   });
 
-  it("cognito: Cognito OAuth with users let in, the secret from a Kubernetes secret, a correct SECRET_HASH", () => {
+  it("cognito: Cognito OAuth with the pool's users let in, the secret from a Kubernetes secret, credentials from the hub", () => {
     const { singleuser, hub, ...top } = valuesOf("cognito");
     const { profileList, ...single } = singleuser;
     const cognito = "https://<<local.cognito_custom_domain>>.auth.<<local.region>>.amazoncognito.com/oauth2";
     expect(hub).toEqual({
       ...hubDb,
-      command: ["sh", "-c", "pip install boto3 && jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py"],
+      command: [
+        "sh",
+        "-c",
+        "pip install --no-cache-dir --no-deps boto3==1.43.107 botocore==1.43.107 s3transfer==0.19.2 jmespath==1.1.0 && exec jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py",
+      ],
       config: {
         GenericOAuthenticator: {
           oauth_callback_url: "https://<<var.jupyterhub_domain>>/hub/oauth_callback",
@@ -113,7 +135,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
           userdata_method: "POST",
           allow_all: true,
         },
-        JupyterHub: { authenticator_class: "generic-oauth" },
+        // cognito_config.py sets the authenticator class (its GenericOAuthenticator subclass).
       },
       extraEnv: {
         OAUTH_CLIENT_ID: "<<try(aws_cognito_user_pool_client.user_pool_client[0].id, '')>>",
@@ -124,11 +146,14 @@ describe("JupyterHub values, one rendering per auth mode", () => {
       },
       extraConfig: {
         "jupyterhub_config.py": "c.KubeSpawner.start_timeout = 1200\nc.Authenticator.enable_auth_state = True",
-        "cognito_config.py": COGNITO_AUTH_STATE_HOOK,
+        "cognito_config.py": COGNITO_HUB_CONFIG,
       },
     });
     expect(top).toEqual({ proxy: { https: { enabled: true, type: "offload" }, service: { annotations } }, ...rest });
-    expect(single).toEqual(singleuserCommon);
+    expect(single).toEqual(singleuserCognito);
+    // No AWS key in any pod spec: the hub no longer copies credentials into the notebook's environment.
+    expect(COGNITO_HUB_CONFIG).not.toContain("spawner.environment");
+    expect(COGNITO_HUB_CONFIG).not.toContain("auth_state_hook");
     expect(profileList).toEqual(renderProfileList(notebookProfiles, "cognito"));
     // As in the blueprint: no Elyra profile in cognito mode.
     expect(profileList.map((p: { display_name: string }) => p.display_name)).not.toContain("Elyra (CPU)");
@@ -269,7 +294,10 @@ describe("JupyterHub values rendered by terraform", () => {
       COGNITO_USER_POOL_ID: "eu-west-1_Pool1",
       COGNITO_IDENTITY_POOL_ID: "eu-west-1:0000-1111",
     });
-    expect(v.hub.extraConfig["cognito_config.py"]).toBe(COGNITO_AUTH_STATE_HOOK);
+    expect(v.hub.extraConfig["cognito_config.py"]).toBe(COGNITO_HUB_CONFIG);
+    expect(v.singleuser.extraFiles["aws-config"].stringData).toBe(
+      "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = eu-west-1\n",
+    );
     expect(v.proxy.service.annotations).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:eu-west-1:111122223333:certificate/abc",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
@@ -298,5 +326,14 @@ describe("JupyterHub values rendered by terraform", () => {
     });
     expect(JSON.stringify(v)).not.toContain("do-not-leak-42");
     expect(v.proxy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
+  });
+});
+
+describe("the hub's dependencies", () => {
+  it("the hub's Python packages are pinned exactly (boto3 with the botocore, s3transfer and jmespath it needs)", () => {
+    for (const pin of HUB_PYTHON_PACKAGES) expect(pin).toMatch(/^[a-z0-9]+==[0-9]+\.[0-9]+\.[0-9]+$/);
+    const versions = Object.fromEntries(HUB_PYTHON_PACKAGES.map((p) => p.split("==")));
+    expect(versions.boto3).toBe(versions.botocore);
+    expect(COGNITO_HUB_COMMAND[2]).toContain(`--no-deps ${HUB_PYTHON_PACKAGES.join(" ")} && exec jupyterhub`);
   });
 });
