@@ -247,6 +247,46 @@ export function notebookAwsConfig(region: string): string {
   return `[default]\ncredential_process = python3 ${NOTEBOOK_AWS_DIR}/credential_process.py\nregion = ${region}\n`;
 }
 
+/**
+ * The notebook user of the images the profiles use (Jupyter Docker Stacks and images built on
+ * them): jovyan, uid 1000, primary group users (100).
+ */
+export const NOTEBOOK_UID = 1000;
+export const NOTEBOOK_GID = 100;
+
+/**
+ * Prepares the notebook's volumes before it starts, as root with only CAP_CHOWN: kubelet creates
+ * a missing subPath directory (home/<user> on the first start, shared/) owned by root, which the
+ * notebook (uid 1000, no sudo) could not write; this hands both directories, not their contents,
+ * to the notebook user. It uses the image z2jh already runs in every notebook pod to block the
+ * instance metadata service (singleuser.networkTools, Alpine with BusyBox), at the chart's version.
+ * KubeSpawner expands {username} in init containers as in the home volume's subPath.
+ */
+function prepareVolumesContainer(chartVersion: string): Record<string, unknown> {
+  return {
+    name: "prepare-volumes",
+    image: `quay.io/jupyterhub/k8s-network-tools:${chartVersion}`,
+    command: ["chown", `${NOTEBOOK_UID}:${NOTEBOOK_GID}`, "/volumes/home", "/volumes/shared"],
+    securityContext: {
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+    },
+    volumeMounts: [
+      { name: "home", mountPath: "/volumes/home", subPath: HOME_SUBPATH },
+      { name: SHARED_VOLUME, mountPath: "/volumes/shared", subPath: SHARED_SUBPATH },
+    ],
+  };
+}
+
+/** Each user's home on the EFS file system, and the one directory all notebooks share. */
+export const HOME_SUBPATH = "home/{username}";
+export const SHARED_SUBPATH = "shared";
+export const SHARED_MOUNT_PATH = "/home/shared";
+const SHARED_VOLUME = "jupyterhub-shared";
+
 function loadBalancerAnnotations(lb: LoadBalancerSettings): Record<string, string> {
   return {
     "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": lb.sslCertArn,
@@ -279,8 +319,10 @@ function hubValues(p: JupyterHubValuesParams): Record<string, unknown> {
 
 function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
   const db = { pvc: { storage: "50Gi", storageClassName: "gp3" } };
+  // The notebook's group (z2jh has no singleuser value for KubeSpawner.gid).
+  const spawner = { KubeSpawner: { gid: NOTEBOOK_GID } };
   if (p.mode === "dummy") {
-    return { db, authenticatePrometheus: false };
+    return { db, authenticatePrometheus: false, config: spawner };
   }
   const { oauth } = p;
   const authenticator: Record<string, unknown> = {
@@ -308,6 +350,7 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
         },
         // No JupyterHub.authenticator_class here: cognito_config.py sets it to its subclass
         // of GenericOAuthenticator, which serves the notebooks' credentials endpoint.
+        ...spawner,
       },
       // The client secret reaches the hub from a Kubernetes secret: OAuthenticator reads
       // OAUTH_CLIENT_SECRET, and so does the auth state hook.
@@ -336,6 +379,7 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
         allow_all: true,
       },
       JupyterHub: { authenticator_class: "generic-oauth" },
+      ...spawner,
     },
     extraEnv: { OAUTH_CLIENT_SECRET: secretEnv(oauth.clientSecret) },
   };
@@ -353,40 +397,34 @@ function proxyValues(p: JupyterHubValuesParams): Record<string, unknown> {
 }
 
 /**
- * The notebooks. In cognito mode the AWS SDKs take credentials from the hub on demand; the pod
- * identity webhook is told to leave the notebook container alone so that the service account's
- * IAM role does not take precedence over them (its variables come first in the SDKs' credential
- * chain).
+ * The notebooks: each sees its own home (home/<user> on EFS) and the shared directory (shared/
+ * on EFS, never the file system's root, which holds every user's home), and runs as the image's
+ * user without sudo; a profile may opt in to sudo (profiles/types.ts, `sudo`). In cognito mode
+ * the AWS SDKs take credentials from the hub on demand; the pod identity webhook is told to
+ * leave the notebook container alone so that the service account's IAM role does not take
+ * precedence over them (its variables come first in the SDKs' credential chain).
  */
 function singleuserValues(p: JupyterHubValuesParams): Record<string, unknown> {
+  const chartVersion = p.chartVersion ?? BLUEPRINT_CHART_VERSION;
   const values: Record<string, unknown> = {
     startTimeout: SINGLE_USER_START_TIMEOUT,
     profileList: renderProfileList(p.profiles, p.mode),
     storage: {
       type: "static",
-      static: { pvcName: "efs-persist", subPath: "home/{username}" },
-      extraVolumes: [{ name: "jupyterhub-shared", persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
-      extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", readOnly: false }],
+      static: { pvcName: "efs-persist", subPath: HOME_SUBPATH },
+      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
+      extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false }],
     },
+    initContainers: [prepareVolumesContainer(chartVersion)],
     serviceAccountName: p.singleUserServiceAccountName,
-    allowPrivilegeEscalation: true,
-    // Lets the notebook user (jovyan, group 100) read the service account token.
-    extraPodConfig: { securityContext: { fsGroup: 100 } },
-    // The notebook image's start script needs root to fix the permissions of the volumes.
-    extraEnv: {
-      GRANT_SUDO: "yes",
-      NOTEBOOK_ARGS: "--allow-root",
-      CHOWN_HOME: "yes",
-      CHOWN_HOME_OPTS: "-R",
-      CHOWN_EXTRA: "/home/shared",
-    },
-    uid: 0,
-    fsGid: 0,
+    allowPrivilegeEscalation: false,
+    uid: NOTEBOOK_UID,
+    fsGid: NOTEBOOK_GID,
     cmd: null,
   };
   if (p.mode === "cognito") {
     Object.assign(values, {
-      extraEnv: { ...(values.extraEnv as Record<string, string>), AWS_CONFIG_FILE: `${NOTEBOOK_AWS_DIR}/config` },
+      extraEnv: { AWS_CONFIG_FILE: `${NOTEBOOK_AWS_DIR}/config` },
       extraFiles: {
         "aws-config": { mountPath: `${NOTEBOOK_AWS_DIR}/config`, stringData: notebookAwsConfig(p.cognito.region) },
         "aws-credential-process": {

@@ -3,44 +3,56 @@ import { synthStack } from "./helpers/synth";
 import { PLATFORM_SETS } from "../versions";
 import { substitute } from "./helpers/template";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
-import { exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
+import { NotebookProfile, exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
 import {
   COGNITO_HUB_COMMAND,
   COGNITO_HUB_CONFIG,
   HUB_PYTHON_PACKAGES,
   NOTEBOOK_AWS_CREDENTIAL_PROCESS,
+  jupyterHubValues,
 } from "../helm/jupyterhub";
 
 // The blueprint platform set: z2jh 3.2.1 with the blueprint's values (the `current` set adds two settings, below).
 const json = synthStack({ platform: PLATFORM_SETS.blueprint });
 const valuesOf = (mode: string, j = json) => parseYaml(substitute(j.locals.jupyterhub_values[mode]));
 
+// Every mode: the home and shared/ subPaths of EFS (never its root), the image's user, no sudo.
 const singleuserCommon = {
   startTimeout: 1200,
   storage: {
     type: "static",
     static: { pvcName: "efs-persist", subPath: "home/{username}" },
     extraVolumes: [{ name: "jupyterhub-shared", persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
-    extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", readOnly: false }],
+    extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false }],
   },
+  initContainers: [
+    {
+      name: "prepare-volumes",
+      image: "quay.io/jupyterhub/k8s-network-tools:3.2.1",
+      command: ["chown", "1000:100", "/volumes/home", "/volumes/shared"],
+      securityContext: {
+        runAsUser: 0,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+      },
+      volumeMounts: [
+        { name: "home", mountPath: "/volumes/home", subPath: "home/{username}" },
+        { name: "jupyterhub-shared", mountPath: "/volumes/shared", subPath: "shared" },
+      ],
+    },
+  ],
   serviceAccountName: "<<kubernetes_service_account_v1.jupyterhub_single_user_sa.metadata[0].name>>",
-  allowPrivilegeEscalation: true,
-  extraPodConfig: { securityContext: { fsGroup: 100 } },
-  extraEnv: {
-    GRANT_SUDO: "yes",
-    NOTEBOOK_ARGS: "--allow-root",
-    CHOWN_HOME: "yes",
-    CHOWN_HOME_OPTS: "-R",
-    CHOWN_EXTRA: "/home/shared",
-  },
-  uid: 0,
-  fsGid: 0,
+  allowPrivilegeEscalation: false,
+  uid: 1000,
+  fsGid: 100,
   cmd: null,
 };
 // Cognito mode: the AWS SDKs ask the hub for credentials; the service account's role stays out of the notebook.
 const singleuserCognito = {
   ...singleuserCommon,
-  extraEnv: { ...singleuserCommon.extraEnv, AWS_CONFIG_FILE: "/etc/jupyterhub-aws/config" },
+  extraEnv: { AWS_CONFIG_FILE: "/etc/jupyterhub-aws/config" },
   extraFiles: {
     "aws-config": {
       mountPath: "/etc/jupyterhub-aws/config",
@@ -50,6 +62,8 @@ const singleuserCognito = {
   },
   extraAnnotations: { "eks.amazonaws.com/skip-containers": "notebook" },
 };
+/** The notebooks' group, set where z2jh has no value for it. */
+const spawnerConfig = { KubeSpawner: { gid: 100 } };
 const rest = {
   scheduling: {
     userScheduler: { enabled: true },
@@ -94,7 +108,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     const { singleuser, ...top } = valuesOf("dummy");
     const { profileList, ...single } = singleuser;
     expect(top).toEqual({
-      hub: hubDb,
+      hub: { ...hubDb, config: spawnerConfig },
       proxy: { https: { enabled: false, type: "offload" }, service: { type: "ClusterIP" } },
       ...rest,
     });
@@ -136,6 +150,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
           allow_all: true,
         },
         // cognito_config.py sets the authenticator class (its GenericOAuthenticator subclass).
+        ...spawnerConfig,
       },
       extraEnv: {
         OAUTH_CLIENT_ID: "<<try(aws_cognito_user_pool_client.user_pool_client[0].id, '')>>",
@@ -177,6 +192,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
           allow_all: true,
         },
         JupyterHub: { authenticator_class: "generic-oauth" },
+        ...spawnerConfig,
       },
       extraEnv: { OAUTH_CLIENT_SECRET: clientSecretEnv },
     });
@@ -329,7 +345,51 @@ describe("JupyterHub values rendered by terraform", () => {
   });
 });
 
-describe("the hub's dependencies", () => {
+describe("the notebook pod: own home, shared/ only, the image's user, no sudo (blueprint defect 12)", () => {
+  const modes = ["dummy", "cognito", "oauth"] as const;
+
+  it.each(modes)("%s: the shared volume is the shared/ directory of EFS, never the root that holds every home", (mode) => {
+    const { storage } = valuesOf(mode).singleuser;
+    expect(storage.static.subPath).toBe("home/{username}");
+    expect(storage.extraVolumeMounts).toEqual([{ name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false }]);
+    // Every mount of either EFS claim, the init step's included, has a subPath.
+    const su = valuesOf(mode).singleuser;
+    for (const m of [...su.storage.extraVolumeMounts, ...su.initContainers.flatMap((c: any) => c.volumeMounts)]) {
+      expect(m.subPath, JSON.stringify(m)).toMatch(/^(home\/\{username\}|shared)$/);
+    }
+  });
+
+  it.each(modes)("%s: uid 1000, gid 100, no privilege escalation, no sudo, no root arguments", (mode) => {
+    const v = valuesOf(mode);
+    expect(v.singleuser).toMatchObject({ uid: 1000, fsGid: 100, allowPrivilegeEscalation: false });
+    expect(v.hub.config.KubeSpawner.gid).toBe(100);
+    expect(v.singleuser.extraPodConfig).toBeUndefined();
+    const text = JSON.stringify(v.singleuser);
+    for (const needle of ["GRANT_SUDO", "--allow-root", "CHOWN_HOME", "CHOWN_EXTRA"]) expect(text).not.toContain(needle);
+    for (const profile of v.singleuser.profileList) expect(profile.kubespawner_override.uid, profile.display_name).toBeUndefined();
+  });
+
+  it("current set: the init step uses the network-tools image of its chart, 4.4.0", () => {
+    const cur = synthStack({ platform: PLATFORM_SETS.current });
+    expect(valuesOf("dummy", cur).singleuser.initContainers[0].image).toBe("quay.io/jupyterhub/k8s-network-tools:4.4.0");
+  });
+
+  it("a profile opts in to sudo: root start, privilege escalation, GRANT_SUDO for that profile only", () => {
+    const withSudo: NotebookProfile = { ...exampleProfile, displayName: "Admin tools (sudo)", sudo: true };
+    const v = parseYaml(
+      substitute(
+        JSON.stringify(
+          jupyterHubValues({ mode: "dummy", profiles: [...notebookProfiles, withSudo], singleUserServiceAccountName: "sa" }),
+        ),
+      ),
+    );
+    const rendered = v.singleuser.profileList.find((p: { display_name: string }) => p.display_name === "Admin tools (sudo)");
+    expect(rendered.kubespawner_override).toMatchObject({ uid: 0, gid: 0, allow_privilege_escalation: true, environment: { GRANT_SUDO: "yes" } });
+    expect(v.singleuser.profileList.filter((p: any) => p.kubespawner_override.uid !== undefined)).toHaveLength(1);
+    // Global settings stay closed.
+    expect(v.singleuser).toMatchObject({ uid: 1000, allowPrivilegeEscalation: false });
+  });
+
   it("the hub's Python packages are pinned exactly (boto3 with the botocore, s3transfer and jmespath it needs)", () => {
     for (const pin of HUB_PYTHON_PACKAGES) expect(pin).toMatch(/^[a-z0-9]+==[0-9]+\.[0-9]+\.[0-9]+$/);
     const versions = Object.fromEntries(HUB_PYTHON_PACKAGES.map((p) => p.split("==")));
