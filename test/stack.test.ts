@@ -223,7 +223,7 @@ describe("versions.tf and providers", () => {
     expect(dynamo.terraform.required_version).toBe(">= 1.9.0");
   });
 
-  it("outputs configure_kubectl, and the cluster's identity for the lifecycle scripts", () => {
+  it("outputs configure_kubectl, the cluster's identity for the lifecycle scripts, and the user pool to invite users to", () => {
     expect(plain(json.output)).toEqual({
       configure_kubectl: {
         description:
@@ -236,6 +236,11 @@ describe("versions.tf and providers", () => {
         value: "${module.eks.cluster_arn}",
       },
       region: { description: "AWS region of the deployment.", value: "${local.region}" },
+      cognito_user_pool_id: {
+        description:
+          "Cognito mode: id of the user pool; invite users with aws cognito-idp admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other modes.",
+        value: '${try(aws_cognito_user_pool.pool[0].id, "")}',
+      },
     });
   });
 });
