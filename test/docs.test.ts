@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { EKS_KUBERNETES_VERSIONS, FACTS_CHECKED, PLATFORM_SETS } from "../versions";
+import { SECURITY_VARIABLES } from "../variables";
+import { synthStack } from "./helpers/synth";
 
 const ROOT = resolve(__dirname, "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -66,5 +68,44 @@ describe("documentation", () => {
     for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
       expect(text, `${file}: EKS ${v.version}`).toContain(`| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`);
     }
+  });
+});
+
+describe("security documentation", () => {
+  const json = synthStack();
+
+  it("docs/security.md and docs/security.zh-CN.md are in step: same commands, every security setting, the check date", () => {
+    const english = read("docs/security.md");
+    const chinese = read("docs/security.zh-CN.md");
+    expect(codeBlocks(english).length).toBeGreaterThan(0);
+    expect(codeBlocks(chinese)).toEqual(codeBlocks(english));
+    for (const text of [english, chinese]) {
+      expect(text).toContain(FACTS_CHECKED);
+      for (const name of Object.keys(SECURITY_VARIABLES)) expect(text, name).toContain(`\`${name}\``);
+    }
+  });
+
+  it("the invitation command uses an output the stack has, in both READMEs and the security pages", () => {
+    expect(json.output.cognito_user_pool_id).toBeDefined();
+    for (const file of ["README.md", "README.zh-CN.md", "docs/security.md", "docs/security.zh-CN.md"]) {
+      const code = codeBlocks(read(file)).join("\n");
+      expect(code, file).toContain("output -raw cognito_user_pool_id");
+      expect(code, file).toContain("aws cognito-idp admin-create-user --user-pool-id");
+    }
+  });
+
+  it("docs/differences.md numbers its rows 1, 2, 3, ... with four cells each", () => {
+    const rows = read("docs/differences.md")
+      .split("\n")
+      .filter((line) => /^\| [0-9]+ \|/.test(line));
+    expect(rows.map((r) => Number(r.split("|")[1]))).toEqual(rows.map((_, i) => i + 1));
+    for (const row of rows) expect(row.split(" | ").length, row.slice(0, 40)).toBe(4);
+    expect(rows.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("docs/variables.md lists every variable of the stack and every check block", () => {
+    const text = read("docs/variables.md");
+    for (const name of Object.keys(json.variable)) expect(text, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, "m"));
+    for (const name of Object.keys(json.check ?? {})) expect(text, name).toContain(`\`check.${name}\``);
   });
 });
