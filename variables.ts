@@ -341,7 +341,8 @@ function nameRules(): TerraformVariableValidationConfig[] {
  * us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, us-isof-south-1,
  * eusc-de-east-1. The stack cannot serve them: it names AWS managed policies by arn:aws: ARNs
  * (SSM_MANAGED_INSTANCE_CORE in stacks/jupyterhub/eks.ts, NOTEBOOK_POLICY_ARN in jupyterhub.ts,
- * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts), which are
+ * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts) and builds S3 ARNs as
+ * arn:aws:s3::: (stacks/jupyterhub/s3-access.ts), which are
  * arn:aws-us-gov:, arn:aws-cn:, ... there, and it reads an ECR Public token through the `ecr`
  * provider fixed to us-east-1 (providers.ts), a commercial region.
  */
@@ -374,8 +375,9 @@ function regionRules(): TerraformVariableValidationConfig[] {
       `!${matches(REGION_PATTERN, "var.region")} || try(${partition} == "aws", false)`,
       `region must be in the commercial AWS partition (aws); region "\${var.region}" is in the \${try(${partition}, "?")} ` +
         "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
-        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AmazonS3ReadOnlyAccess for the notebooks and the Cognito " +
-        "role, AWSLambdaBasicExecutionRole for the Cognito trigger), which have another prefix there, and it reads " +
+        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AWSLambdaBasicExecutionRole for the Cognito trigger, " +
+        "AmazonS3ReadOnlyAccess with notebook_s3_read_all) and S3 grants by arn:aws:s3::: ARNs, which have another " +
+        "prefix there, and it reads " +
         "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial region that credentials of " +
         "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO (*-iso*-*) and European Sovereign " +
         "Cloud (eusc-*) regions are therefore refused. Example: -var 'region=us-west-2'.",
