@@ -2,8 +2,11 @@
  * The Terraform input variables of the stack.
  *
  * The thirteen variables of the HCL blueprint keep their names, types, defaults and
- * sensitivity, so existing `*.tfvars` files and `TF_VAR_*` settings keep working. One
- * variable is added (`jupyterhub_load_balancer_scheme`). Every variable carries validation
+ * sensitivity, so existing `*.tfvars` files and `TF_VAR_*` settings keep working. Seven
+ * variables are added: `jupyterhub_load_balancer_scheme`, and the security settings
+ * (SECURITY_VARIABLES: Cognito sign-up and MFA, S3 grants, the EKS API's public CIDRs), each
+ * defaulting to the safe choice except where adoption needs the blueprint's value
+ * (`cluster_endpoint_public_access_cidrs`, which warns). Every variable carries validation
  * rules that the blueprint does not have; they only reject values that would fail later
  * (at plan, at apply, or in the running platform), and they never change a plan for
  * values they accept. Values that work but are risky get a warning instead: `check`
@@ -35,6 +38,26 @@ export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];
 export const LOAD_BALANCER_SCHEMES = ["internal", "internet-facing"] as const;
 export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
 
+/** `aws_cognito_user_pool.mfa_configuration` values (Amazon Cognito API, SetUserPoolMfaConfig). */
+export const COGNITO_MFA_MODES = ["OFF", "OPTIONAL", "ON"] as const;
+
+/** The variables this project adds for issue 11 ("secure by default"), with their defaults. */
+export const SECURITY_VARIABLES = {
+  cognito_allow_self_signup: false,
+  cognito_mfa: "OPTIONAL",
+  notebook_s3_read_buckets: [] as string[],
+  cognito_department_bucket: "",
+  notebook_s3_read_all: false,
+  cluster_endpoint_public_access_cidrs: ["0.0.0.0/0"],
+} as const;
+
+/**
+ * Amazon EKS service quota "Public endpoint access CIDR ranges per cluster": 40, not adjustable
+ * (Amazon EKS User Guide, "View and manage Amazon EKS and Fargate service quotas",
+ * https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html, checked 2026-11-27).
+ */
+export const EKS_PUBLIC_ACCESS_CIDRS_MAX = 40;
+
 
 /**
  * The longest `name` every derived AWS name accepts. The tightest is the EBS CSI driver
@@ -43,7 +66,9 @@ export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
  * 26-character unique suffix to a prefix, so the prefix may hold 38: 38 - 16 = 22.
  * The other derived names allow more: Karpenter node role prefix "karpenter-<name>-"
  * (27), EKS cluster role prefix "<name>-cluster-" (29), notebook role
- * "<name>-jupyterhub-single-user-sa" (35), EKS itself (100).
+ * "<name>-jupyterhub-single-user-sa" (35), EKS itself (100), and outside the `blueprint` set
+ * the Cognito roles "<name>-cognito-engineering" and "<name>-cognito-pretoken" and the Lambda
+ * function "<name>-pretoken-trigger" (64 each, stacks/jupyterhub/cognito.ts).
  */
 export const NAME_MAX_LENGTH = 22;
 
@@ -150,6 +175,12 @@ export interface BlueprintVariables {
   oauthJupyterClientSecret: TerraformVariable;
   oauthUsernameKey: TerraformVariable;
   jupyterhubLoadBalancerScheme: TerraformVariable;
+  cognitoAllowSelfSignup: TerraformVariable;
+  cognitoMfa: TerraformVariable;
+  notebookS3ReadBuckets: TerraformVariable;
+  cognitoDepartmentBucket: TerraformVariable;
+  notebookS3ReadAll: TerraformVariable;
+  clusterEndpointPublicAccessCidrs: TerraformVariable;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -310,7 +341,8 @@ function nameRules(): TerraformVariableValidationConfig[] {
  * us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, us-isof-south-1,
  * eusc-de-east-1. The stack cannot serve them: it names AWS managed policies by arn:aws: ARNs
  * (SSM_MANAGED_INSTANCE_CORE in stacks/jupyterhub/eks.ts, NOTEBOOK_POLICY_ARN in jupyterhub.ts,
- * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts), which are
+ * S3_READ_ONLY_POLICY_ARN and AWSLambdaBasicExecutionRole in cognito.ts) and builds S3 ARNs as
+ * arn:aws:s3::: (stacks/jupyterhub/s3-access.ts), which are
  * arn:aws-us-gov:, arn:aws-cn:, ... there, and it reads an ECR Public token through the `ecr`
  * provider fixed to us-east-1 (providers.ts), a commercial region.
  */
@@ -343,8 +375,9 @@ function regionRules(): TerraformVariableValidationConfig[] {
       `!${matches(REGION_PATTERN, "var.region")} || try(${partition} == "aws", false)`,
       `region must be in the commercial AWS partition (aws); region "\${var.region}" is in the \${try(${partition}, "?")} ` +
         "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
-        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AmazonS3ReadOnlyAccess for the notebooks and the Cognito " +
-        "role, AWSLambdaBasicExecutionRole for the Cognito trigger), which have another prefix there, and it reads " +
+        "ARNs (AmazonSSMManagedInstanceCore for the nodes, AWSLambdaBasicExecutionRole for the Cognito trigger, " +
+        "AmazonS3ReadOnlyAccess with notebook_s3_read_all) and S3 grants by arn:aws:s3::: ARNs, which have another " +
+        "prefix there, and it reads " +
         "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial region that credentials of " +
         "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO (*-iso*-*) and European Sovereign " +
         "Cloud (eusc-*) regions are therefore refused. Example: -var 'region=us-west-2'.",
@@ -448,7 +481,49 @@ interface ValueCheck {
 }
 
 function valueChecks(): ValueCheck[] {
-  return [...vpcCidrChecks(), ...secondaryCidrChecks(), ...certificateChecks(), ...oauthDomainChecks()];
+  return [
+    ...vpcCidrChecks(),
+    ...secondaryCidrChecks(),
+    ...certificateChecks(),
+    ...oauthDomainChecks(),
+    ...securityChecks(),
+  ];
+}
+
+/** Warnings on the security settings: what works but leaves the platform open. */
+function securityChecks(): ValueCheck[] {
+  const cidrs = "var.cluster_endpoint_public_access_cidrs";
+  return [
+    {
+      name: "cluster_endpoint_public_access_cidrs_open",
+      condition: `try(!contains(${cidrs}, "0.0.0.0/0"), true)`,
+      message:
+        "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public endpoint accepts connections " +
+        "from the whole internet (the blueprint's setting, kept as the default so that adopting a deployment changes " +
+        "nothing). Every request still needs valid AWS credentials mapped in the cluster, but the endpoint is open to " +
+        "scans and to any stolen credential. List the networks that run terraform, kubectl and the lifecycle " +
+        "scripts; the nodes use the private endpoint. Example: -var 'cluster_endpoint_public_access_cidrs=[\"203.0.113.0/24\"]'.",
+    },
+    {
+      name: "cognito_allow_self_signup_public",
+      condition:
+        `!${modeIn(["cognito"])} || try(!(var.cognito_allow_self_signup && var.jupyterhub_load_balancer_scheme == "internet-facing"), true)`,
+      message:
+        "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is internet-facing: anyone on the " +
+        "internet can create an account on the Cognito sign-in page and start a notebook, with the notebooks' AWS " +
+        "permissions and the cluster's compute. Keep sign-up to administrators and invite users (aws cognito-idp " +
+        "admin-create-user, see docs/security.md). Example: -var 'cognito_allow_self_signup=false'.",
+    },
+    {
+      name: "notebook_s3_read_all",
+      condition: "try(!var.notebook_s3_read_all, true)",
+      message:
+        "notebook_s3_read_all is true: every notebook (and in cognito mode every Cognito user) can list and read " +
+        "every S3 bucket of the account through AmazonS3ReadOnlyAccess, including buckets that hold Terraform " +
+        "states, logs and other teams' files; grant what notebooks need instead. " +
+        "Example: -var 'notebook_s3_read_buckets=[\"acme-datasets\"]' with notebook_s3_read_all = false.",
+    },
+  ];
 }
 
 /**
@@ -829,6 +904,98 @@ function loadBalancerSchemeRules(): TerraformVariableValidationConfig[] {
   ];
 }
 
+// ---------------------------------------------------------------------------------------
+// Security settings (issue 11): Cognito sign-up and MFA, S3 grants, the EKS API's public CIDRs
+// ---------------------------------------------------------------------------------------
+
+/** A bool variable given as `null` (in a tfvars file) would fail deep inside a count expression. */
+function notNullRule(variable: string, example: string): TerraformVariableValidationConfig {
+  return rule(
+    `var.${variable} != null`,
+    `${variable} must be true or false, not null: the stack uses it in count and policy expressions, where ` +
+      `null fails with an error that names neither the variable nor the fix. Example: -var '${variable}=${example}'.`,
+  );
+}
+
+/**
+ * An S3 bucket name followed by an optional key prefix: "bucket" or "bucket/prefix/". The bucket
+ * part allows what S3 ever allowed (legacy us-east-1 names: capitals, underscores, up to 255
+ * characters); the prefix is taken literally, so IAM wildcards (* and ?) are refused: in a policy
+ * resource they would widen the grant.
+ */
+export const S3_READ_ENTRY_PATTERN = "^[A-Za-z0-9._-]{3,255}(/[^*?]*)?$";
+/** An S3 bucket name as S3 creates them today: 3-63 lowercase letters, digits, dots and hyphens. */
+export const S3_BUCKET_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+
+function cognitoMfaRules(): TerraformVariableValidationConfig[] {
+  return [
+    rule(
+      `!${modeIn(["cognito"])} || try(contains(${strList(COGNITO_MFA_MODES)}, var.cognito_mfa), false)`,
+      `cognito_mfa must be one of ${COGNITO_MFA_MODES.map((m) => `"${m}"`).join(", ")} (in capitals, as Cognito spells ` +
+        "them): OPTIONAL lets each user add an authenticator app (TOTP), ON requires one from every user, OFF turns " +
+        "multi-factor sign-in off. Example: -var 'cognito_mfa=ON'. (Checked only when jupyter_hub_auth_mechanism is " +
+        "\"cognito\", the only mode that uses it.)",
+    ),
+  ];
+}
+
+function notebookS3ReadBucketsRules(): TerraformVariableValidationConfig[] {
+  const v = "var.notebook_s3_read_buckets";
+  return [
+    rule(
+      `try(alltrue([for e in ${v} : !startswith(lower(e), "s3://") && !startswith(e, "arn:")]), false)`,
+      "notebook_s3_read_buckets entries are a bucket name, optionally followed by a key prefix, written " +
+        "bucket or bucket/prefix/: not an s3:// URL and not an ARN (the stack builds the ARNs). " +
+        "Example: -var 'notebook_s3_read_buckets=[\"acme-datasets\", \"acme-shared/team-a/\"]'.",
+    ),
+    rule(
+      `try(alltrue([for e in ${v} : startswith(lower(e), "s3://") || startswith(e, "arn:") || ${matches(S3_READ_ENTRY_PATTERN, "e")}]), false)`,
+      "notebook_s3_read_buckets entries must be bucket or bucket/prefix: a bucket name of 3 to 255 letters, " +
+        "digits, dots, hyphens or underscores, then optionally a slash and a key prefix without * or ? (IAM would " +
+        "read them as wildcards and widen the grant; the prefix is matched literally, so end it with a slash to " +
+        "stop team-a/ from matching team-ab/). Example: [\"acme-datasets\", \"acme-shared/team-a/\"].",
+    ),
+  ];
+}
+
+function cognitoDepartmentBucketRules(): TerraformVariableValidationConfig[] {
+  const v = "var.cognito_department_bucket";
+  return [
+    rule(
+      `!${modeIn(["cognito"])} || try(${v} == "" || ${matches(S3_BUCKET_PATTERN, v)}, false)`,
+      "cognito_department_bucket must be empty (the stack's own bucket, aws_s3_bucket.jupyterhub_bucket, which " +
+        "holds the engineering/ and legal/ prefixes) or the name of a bucket: 3 to 63 lowercase letters, digits, " +
+        "dots and hyphens, starting and ending with a letter or digit, no s3:// and no path (each user reads " +
+        "<department>/ in it). Example: -var 'cognito_department_bucket=acme-departments'. (Checked only when " +
+        "jupyter_hub_auth_mechanism is \"cognito\", the only mode that uses it.)",
+    ),
+  ];
+}
+
+function publicAccessCidrsRules(): TerraformVariableValidationConfig[] {
+  const v = "var.cluster_endpoint_public_access_cidrs";
+  return [
+    rule(
+      `try(length(${v}) > 0, false)`,
+      "cluster_endpoint_public_access_cidrs must list at least one CIDR block: EKS reads an empty list as " +
+        "0.0.0.0/0, the whole internet. List the networks that run terraform, kubectl and the lifecycle " +
+        "scripts. Example: -var 'cluster_endpoint_public_access_cidrs=[\"203.0.113.0/24\"]'.",
+    ),
+    rule(
+      `try(alltrue([for c in ${v} : ${isIpv4Cidr("c")} && ${isCanonical("c")}]), false)`,
+      "cluster_endpoint_public_access_cidrs must hold IPv4 CIDR blocks in network form, a.b.c.d/n with no host " +
+        "bits set (a single address is a.b.c.d/32); EKS adds no IPv6 block to an IPv4 cluster. " +
+        "Example: [\"203.0.113.0/24\", \"198.51.100.7/32\"].",
+    ),
+    rule(
+      `try(length(${v}) <= ${EKS_PUBLIC_ACCESS_CIDRS_MAX}, false)`,
+      `cluster_endpoint_public_access_cidrs can list at most ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks; it lists ` +
+        `\${try(length(${v}), "?")}. That is the Amazon EKS quota "Public endpoint access CIDR ranges per cluster", ` +
+        "which cannot be raised: merge neighbouring blocks. Example: [\"203.0.113.0/24\"].",
+    ),
+  ];
+}
+
 /**
  * Declares every input variable directly under `stack`, so each Terraform name is exactly
  * the blueprint's (`var.name`, `var.vpc_cidr`, ...).
@@ -977,6 +1144,60 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     validation: loadBalancerSchemeRules(),
   });
 
+  const cognitoAllowSelfSignup = new TerraformVariable(stack, "cognito_allow_self_signup", {
+    type: "bool",
+    default: SECURITY_VARIABLES.cognito_allow_self_signup,
+    description:
+      "Cognito mode: let anyone who reaches the hosted sign-in page create an account (true), or only " +
+      "administrators (false, the default: aws cognito-idp admin-create-user). With an internet-facing hub and " +
+      "true, anyone on the internet can sign up and start a notebook.",
+    validation: [notNullRule("cognito_allow_self_signup", "true")],
+  });
+  const cognitoMfa = new TerraformVariable(stack, "cognito_mfa", {
+    type: "string",
+    default: SECURITY_VARIABLES.cognito_mfa,
+    description:
+      "Cognito mode: multi-factor sign-in with an authenticator app (TOTP). OPTIONAL (default): each user may " +
+      "add one; ON: every user must; OFF: none.",
+    validation: cognitoMfaRules(),
+  });
+  const notebookS3ReadBuckets = new TerraformVariable(stack, "notebook_s3_read_buckets", {
+    type: "list(string)",
+    default: SECURITY_VARIABLES.notebook_s3_read_buckets,
+    description:
+      "S3 locations every notebook may read, each \"bucket\" or \"bucket/prefix/\" (for example " +
+      "[\"acme-datasets\", \"acme-shared/team-a/\"]); granted to the notebooks' IAM role and, in cognito mode, to " +
+      "the Cognito users' role. Default: none.",
+    validation: notebookS3ReadBucketsRules(),
+  });
+  const cognitoDepartmentBucket = new TerraformVariable(stack, "cognito_department_bucket", {
+    type: "string",
+    default: SECURITY_VARIABLES.cognito_department_bucket,
+    description:
+      "Cognito mode: bucket in which each user may read the prefix named by their department claim " +
+      "(<department>/). Empty (default): the stack's own bucket jupyterhub-test-bucket-*, which holds engineering/ " +
+      "and legal/.",
+    validation: cognitoDepartmentBucketRules(),
+  });
+  const notebookS3ReadAll = new TerraformVariable(stack, "notebook_s3_read_all", {
+    type: "bool",
+    default: SECURITY_VARIABLES.notebook_s3_read_all,
+    description:
+      "Restore the blueprint's account-wide S3 read access (the AWS managed policy AmazonS3ReadOnlyAccess) for the " +
+      "notebooks' IAM role and the Cognito users' role. Default false: notebooks read only what " +
+      "notebook_s3_read_buckets and cognito_department_bucket grant. A plan with true warns.",
+    validation: [notNullRule("notebook_s3_read_all", "true")],
+  });
+  const clusterEndpointPublicAccessCidrs = new TerraformVariable(stack, "cluster_endpoint_public_access_cidrs", {
+    type: "list(string)",
+    default: SECURITY_VARIABLES.cluster_endpoint_public_access_cidrs,
+    description:
+      "IPv4 CIDR blocks that may reach the EKS API's public endpoint (terraform, kubectl and the lifecycle scripts " +
+      "run from them; nodes use the private endpoint). Default [\"0.0.0.0/0\"], the blueprint's, with a warning: " +
+      `narrow it, for example ["203.0.113.0/24"]; at most ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks.`,
+    validation: publicAccessCidrsRules(),
+  });
+
   return {
     name,
     region,
@@ -992,5 +1213,11 @@ export function declareVariables(stack: TerraformStack, platform: PlatformSet): 
     oauthJupyterClientSecret,
     oauthUsernameKey,
     jupyterhubLoadBalancerScheme,
+    cognitoAllowSelfSignup,
+    cognitoMfa,
+    notebookS3ReadBuckets,
+    cognitoDepartmentBucket,
+    notebookS3ReadAll,
+    clusterEndpointPublicAccessCidrs,
   };
 }

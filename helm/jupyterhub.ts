@@ -87,18 +87,51 @@ export type JupyterHubValuesParams =
     });
 
 /**
- * Runs in the hub: trades the user's Cognito refresh token for an id token, then for AWS
- * credentials of the identity pool, and hands them to the notebook as environment variables.
- * Settings come from the hub's environment (see `hub.extraEnv`), never from the source text.
+ * The Python packages the hub installs when it starts in cognito mode (the hub image has no
+ * boto3), pinned exactly and installed with --no-deps: boto3 and botocore 1.43.107, s3transfer
+ * 0.19.2 and jmespath 1.1.0, the versions boto3 1.43.107 requires (its wheel metadata); botocore's
+ * other dependencies, python-dateutil and urllib3, are part of the hub image (z2jh
+ * images/hub/requirements.txt at 3.2.1 and 4.4.0). boto3 1.43.107 needs Python 3.10 or later;
+ * the hub images run 3.11 (3.2.1) and 3.12 (4.4.0). Versions taken 2026-11-27 from the PyPI
+ * mirror this project was built with (the newest there; its wheels are dated 2026-10-01);
+ * pypi.org itself was not reachable to confirm the upload date. Change them together.
+ */
+export const HUB_PYTHON_PACKAGES = ["boto3==1.43.107", "botocore==1.43.107", "s3transfer==0.19.2", "jmespath==1.1.0"] as const;
+
+/** The hub's command in cognito mode: the pinned packages, then JupyterHub as PID 1 (exec). */
+export const COGNITO_HUB_COMMAND = [
+  "sh",
+  "-c",
+  `pip install --no-cache-dir --no-deps ${HUB_PYTHON_PACKAGES.join(" ")} && exec jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py`,
+] as const;
+
+/** Where notebooks ask the hub for AWS credentials: `<JUPYTERHUB_API_URL>/aws-credentials`. */
+export const AWS_CREDENTIALS_API_PATH = "/aws-credentials";
+
+/**
+ * Hub configuration of cognito mode (runs in the hub). Nothing is handed to a notebook at spawn
+ * any more: a notebook asks the hub for AWS credentials whenever its SDK needs some
+ * (NOTEBOOK_AWS_CREDENTIAL_PROCESS), with its own JupyterHub API token. For each request the hub
+ * trades the user's Cognito refresh token (kept encrypted in the auth state) for an id token,
+ * then for temporary credentials of the identity pool. The three Cognito calls are unsigned
+ * (smithy.api#noAuth in botocore's models), so the hub needs no AWS credentials of its own.
  * SECRET_HASH is what Cognito expects: base64(HMAC-SHA256(client secret, user + client id)),
  * where the user of a REFRESH_TOKEN_AUTH call is the `sub` when email is the username.
+ * The endpoint is registered through the authenticator (Authenticator.get_handlers), the
+ * supported way; JupyterHub.extra_handlers is deprecated since JupyterHub 3.1.
  */
-export const COGNITO_AUTH_STATE_HOOK = `import base64
+export const COGNITO_HUB_CONFIG = `import asyncio
+import base64
 import hashlib
 import hmac
+import json
 import os
 
 import boto3
+from jupyterhub.apihandlers import APIHandler
+from jupyterhub.user import User
+from oauthenticator.generic import GenericOAuthenticator
+from tornado import web
 
 
 def _secret_hash(user, client_id, client_secret):
@@ -106,10 +139,8 @@ def _secret_hash(user, client_id, client_secret):
     return base64.b64encode(digest).decode("ascii")
 
 
-def auth_state_hook(spawner, auth_state):
-    if not auth_state:
-        spawner.log.warning("No auth state for %s: the notebook gets no Cognito credentials", spawner.user.name)
-        return
+def cognito_credentials(auth_state):
+    """Temporary AWS credentials of the identity pool for the user of auth_state, fetched now."""
     region = os.environ["COGNITO_REGION"]
     user_pool_id = os.environ["COGNITO_USER_POOL_ID"]
     identity_pool_id = os.environ["COGNITO_IDENTITY_POOL_ID"]
@@ -128,13 +159,133 @@ def auth_state_hook(spawner, auth_state):
     logins = {f"cognito-idp.{region}.amazonaws.com/{user_pool_id}": tokens["AuthenticationResult"]["IdToken"]}
     identity = boto3.client("cognito-identity", region_name=region)
     identity_id = identity.get_id(IdentityPoolId=identity_pool_id, Logins=logins)["IdentityId"]
-    credentials = identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)["Credentials"]
-    spawner.environment["AWS_ACCESS_KEY_ID"] = credentials["AccessKeyId"]
-    spawner.environment["AWS_SECRET_ACCESS_KEY"] = credentials["SecretKey"]
-    spawner.environment["AWS_SESSION_TOKEN"] = credentials["SessionToken"]
+    return identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)["Credentials"]
 
 
-c.Spawner.auth_state_hook = auth_state_hook`;
+class AwsCredentialsHandler(APIHandler):
+    """GET /hub/api${AWS_CREDENTIALS_API_PATH}: the caller's own credentials, in the AWS SDKs' credential_process format."""
+
+    async def get(self):
+        user = self.current_user
+        if not isinstance(user, User):
+            raise web.HTTPError(403, "AWS credentials are handed out to a user's own token only")
+        auth_state = await user.get_auth_state()
+        if not auth_state or not auth_state.get("refresh_token"):
+            raise web.HTTPError(409, "No Cognito sign-in on record for %s: log out of JupyterHub and sign in again" % user.name)
+        try:
+            credentials = await asyncio.get_running_loop().run_in_executor(None, cognito_credentials, auth_state)
+        except Exception:
+            self.log.warning("Cognito refused credentials for %s", user.name, exc_info=True)
+            raise web.HTTPError(502, "Cognito did not issue credentials: if this persists, log out of JupyterHub and sign in again")
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.write(
+            json.dumps(
+                {
+                    "Version": 1,
+                    "AccessKeyId": credentials["AccessKeyId"],
+                    "SecretAccessKey": credentials["SecretKey"],
+                    "SessionToken": credentials["SessionToken"],
+                    "Expiration": credentials["Expiration"].isoformat(),
+                }
+            )
+        )
+
+
+class CognitoOAuthenticator(GenericOAuthenticator):
+    """GenericOAuthenticator (configured by hub.config.GenericOAuthenticator) serving the credentials endpoint."""
+
+    def get_handlers(self, app):
+        return super().get_handlers(app) + [(r"/api${AWS_CREDENTIALS_API_PATH}", AwsCredentialsHandler)]
+
+
+c.JupyterHub.authenticator_class = CognitoOAuthenticator`;
+
+/** Where the notebook's AWS configuration is mounted (cognito mode). */
+export const NOTEBOOK_AWS_DIR = "/etc/jupyterhub-aws";
+
+/**
+ * Runs in the notebook as the AWS SDKs' and CLI's credential_process: asks the hub for fresh
+ * credentials each time the SDK needs some (about every 45 minutes for the identity pool's
+ * one-hour credentials). It authenticates with the notebook's own JupyterHub API token, which
+ * KubeSpawner puts into the notebook's environment; no AWS key is ever in the pod spec.
+ */
+export const NOTEBOOK_AWS_CREDENTIAL_PROCESS = `"""AWS credential_process for JupyterHub notebooks: fresh Cognito credentials from the hub."""
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+
+
+def main():
+    try:
+        url = os.environ["JUPYTERHUB_API_URL"].rstrip("/") + "${AWS_CREDENTIALS_API_PATH}"
+        token = os.environ["JUPYTERHUB_API_TOKEN"]
+    except KeyError as missing:
+        sys.exit("jupyterhub-aws: %s is not set: run this inside a JupyterHub notebook" % missing.args[0])
+    request = urllib.request.Request(url, headers={"Authorization": "token " + token})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        sys.exit("jupyterhub-aws: the hub answered %s: %s" % (error.code, error.read().decode("utf-8", "replace")[:500]))
+    except (urllib.error.URLError, OSError) as error:
+        sys.exit("jupyterhub-aws: cannot reach the hub at %s: %s" % (url, getattr(error, "reason", error)))
+    credentials = json.loads(body)
+    if credentials.get("Version") != 1:
+        sys.exit("jupyterhub-aws: unexpected answer from the hub")
+    sys.stdout.write(json.dumps(credentials))
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+/** The notebook's AWS config file (cognito mode): credentials from the hub, the deployment's region. */
+export function notebookAwsConfig(region: string): string {
+  return `[default]\ncredential_process = python3 ${NOTEBOOK_AWS_DIR}/credential_process.py\nregion = ${region}\n`;
+}
+
+/**
+ * The notebook user of the images the profiles use (Jupyter Docker Stacks and images built on
+ * them): jovyan, uid 1000, primary group users (100).
+ */
+export const NOTEBOOK_UID = 1000;
+export const NOTEBOOK_GID = 100;
+
+/**
+ * Prepares the notebook's volumes before it starts, as root with only CAP_CHOWN: kubelet creates
+ * a missing subPath directory (home/<user> on the first start, shared/) owned by root, which the
+ * notebook (uid 1000, no sudo) could not write; this hands both directories, not their contents,
+ * to the notebook user. It uses the image z2jh already runs in every notebook pod to block the
+ * instance metadata service (singleuser.networkTools, Alpine with BusyBox), at the chart's version.
+ * KubeSpawner expands {username} in init containers as in the home volume's subPath.
+ */
+function prepareVolumesContainer(chartVersion: string): Record<string, unknown> {
+  return {
+    name: "prepare-volumes",
+    image: `quay.io/jupyterhub/k8s-network-tools:${chartVersion}`,
+    command: ["chown", `${NOTEBOOK_UID}:${NOTEBOOK_GID}`, "/volumes/home", "/volumes/shared"],
+    securityContext: {
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+    },
+    volumeMounts: [
+      { name: "home", mountPath: "/volumes/home", subPath: HOME_SUBPATH },
+      { name: SHARED_VOLUME, mountPath: "/volumes/shared", subPath: SHARED_SUBPATH },
+    ],
+  };
+}
+
+/** Each user's home on the EFS file system, and the one directory all notebooks share. */
+export const HOME_SUBPATH = "home/{username}";
+export const SHARED_SUBPATH = "shared";
+export const SHARED_MOUNT_PATH = "/home/shared";
+const SHARED_VOLUME = "jupyterhub-shared";
 
 function loadBalancerAnnotations(lb: LoadBalancerSettings): Record<string, string> {
   return {
@@ -168,8 +319,10 @@ function hubValues(p: JupyterHubValuesParams): Record<string, unknown> {
 
 function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
   const db = { pvc: { storage: "50Gi", storageClassName: "gp3" } };
+  // The notebook's group (z2jh has no singleuser value for KubeSpawner.gid).
+  const spawner = { KubeSpawner: { gid: NOTEBOOK_GID } };
   if (p.mode === "dummy") {
-    return { db, authenticatePrometheus: false };
+    return { db, authenticatePrometheus: false, config: spawner };
   }
   const { oauth } = p;
   const authenticator: Record<string, unknown> = {
@@ -183,7 +336,7 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
     return {
       db,
       authenticatePrometheus: false,
-      command: ["sh", "-c", "pip install boto3 && jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py"],
+      command: [...COGNITO_HUB_COMMAND],
       config: {
         GenericOAuthenticator: {
           ...authenticator,
@@ -191,10 +344,13 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
           username_key: "username",
           login_service: "AWS Cognito",
           userdata_method: "POST",
-          // Every user of the pool may log in (OAuthenticator 16 admits nobody by default).
+          // Every user of the pool may log in (OAuthenticator 16 admits nobody by default);
+          // the pool itself admits only the users administrators create.
           allow_all: true,
         },
-        JupyterHub: { authenticator_class: "generic-oauth" },
+        // No JupyterHub.authenticator_class here: cognito_config.py sets it to its subclass
+        // of GenericOAuthenticator, which serves the notebooks' credentials endpoint.
+        ...spawner,
       },
       // The client secret reaches the hub from a Kubernetes secret: OAuthenticator reads
       // OAUTH_CLIENT_SECRET, and so does the auth state hook.
@@ -207,7 +363,7 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
       },
       extraConfig: {
         "jupyterhub_config.py": `c.KubeSpawner.start_timeout = ${SINGLE_USER_START_TIMEOUT}\nc.Authenticator.enable_auth_state = True`,
-        "cognito_config.py": COGNITO_AUTH_STATE_HOOK,
+        "cognito_config.py": COGNITO_HUB_CONFIG,
       },
     };
   }
@@ -225,6 +381,7 @@ function hubValuesFor3(p: JupyterHubValuesParams): Record<string, unknown> {
         allow_all: true,
       },
       JupyterHub: { authenticator_class: "generic-oauth" },
+      ...spawner,
     },
     extraEnv: { OAUTH_CLIENT_SECRET: secretEnv(oauth.clientSecret) },
   };
@@ -241,36 +398,54 @@ function proxyValues(p: JupyterHubValuesParams): Record<string, unknown> {
   };
 }
 
+/**
+ * The notebooks: each sees its own home (home/<user> on EFS) and the shared directory (shared/
+ * on EFS, never the file system's root, which holds every user's home), and runs as the image's
+ * user without sudo; a profile may opt in to sudo (profiles/types.ts, `sudo`). In cognito mode
+ * the AWS SDKs take credentials from the hub on demand; the pod identity webhook is told to
+ * leave the notebook container alone so that the service account's IAM role does not take
+ * precedence over them (its variables come first in the SDKs' credential chain).
+ */
+function singleuserValues(p: JupyterHubValuesParams): Record<string, unknown> {
+  const chartVersion = p.chartVersion ?? BLUEPRINT_CHART_VERSION;
+  const values: Record<string, unknown> = {
+    startTimeout: SINGLE_USER_START_TIMEOUT,
+    profileList: renderProfileList(p.profiles, p.mode),
+    storage: {
+      type: "static",
+      static: { pvcName: "efs-persist", subPath: HOME_SUBPATH },
+      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
+      extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false }],
+    },
+    initContainers: [prepareVolumesContainer(chartVersion)],
+    serviceAccountName: p.singleUserServiceAccountName,
+    allowPrivilegeEscalation: false,
+    uid: NOTEBOOK_UID,
+    fsGid: NOTEBOOK_GID,
+    cmd: null,
+  };
+  if (p.mode === "cognito") {
+    Object.assign(values, {
+      extraEnv: { AWS_CONFIG_FILE: `${NOTEBOOK_AWS_DIR}/config` },
+      extraFiles: {
+        "aws-config": { mountPath: `${NOTEBOOK_AWS_DIR}/config`, stringData: notebookAwsConfig(p.cognito.region) },
+        "aws-credential-process": {
+          mountPath: `${NOTEBOOK_AWS_DIR}/credential_process.py`,
+          stringData: NOTEBOOK_AWS_CREDENTIAL_PROCESS,
+        },
+      },
+      extraAnnotations: { "eks.amazonaws.com/skip-containers": "notebook" },
+    });
+  }
+  return values;
+}
+
 /** The values of the JupyterHub release for one auth mode. */
 export function jupyterHubValues(p: JupyterHubValuesParams): Record<string, unknown> {
   return {
     hub: hubValues(p),
     proxy: proxyValues(p),
-    singleuser: {
-      startTimeout: SINGLE_USER_START_TIMEOUT,
-      profileList: renderProfileList(p.profiles, p.mode),
-      storage: {
-        type: "static",
-        static: { pvcName: "efs-persist", subPath: "home/{username}" },
-        extraVolumes: [{ name: "jupyterhub-shared", persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
-        extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", readOnly: false }],
-      },
-      serviceAccountName: p.singleUserServiceAccountName,
-      allowPrivilegeEscalation: true,
-      // Lets the notebook user (jovyan, group 100) read the service account token.
-      extraPodConfig: { securityContext: { fsGroup: 100 } },
-      // The notebook image's start script needs root to fix the permissions of the volumes.
-      extraEnv: {
-        GRANT_SUDO: "yes",
-        NOTEBOOK_ARGS: "--allow-root",
-        CHOWN_HOME: "yes",
-        CHOWN_HOME_OPTS: "-R",
-        CHOWN_EXTRA: "/home/shared",
-      },
-      uid: 0,
-      fsGid: 0,
-      cmd: null,
-    },
+    singleuser: singleuserValues(p),
     scheduling: {
       userScheduler: { enabled: true },
       podPriority: { enabled: true },

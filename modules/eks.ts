@@ -46,6 +46,8 @@ export interface EksInputs {
   readonly cluster_name: string;
   readonly cluster_version: string;
   readonly cluster_endpoint_public_access: boolean;
+  /** Not passed by the blueprint (the module's default is ["0.0.0.0/0"]). */
+  readonly cluster_endpoint_public_access_cidrs?: string[];
   readonly vpc_id: string;
   readonly subnet_ids: string[];
   readonly manage_aws_auth_configmap: boolean;

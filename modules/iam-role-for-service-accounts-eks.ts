@@ -27,4 +27,8 @@ export class IrsaModule extends RegistryModule<IrsaInputs> {
   get iamRoleArn(): string {
     return this.getString("iam_role_arn");
   }
+
+  get iamRoleName(): string {
+    return this.getString("iam_role_name");
+  }
 }

@@ -61,8 +61,22 @@ function renderOverride(profile: NotebookProfile, mode: AuthMode): Plain {
     out.extra_resource_guarantees = { ...profile.extraResourceGuarantees };
   }
   if (profile.cmd?.placement === "kubespawner_override") out.cmd = profile.cmd.value;
+  if (profile.sudo) Object.assign(out, SUDO_OVERRIDE);
   return out;
 }
+
+/**
+ * The KubeSpawner settings of a profile with `sudo`: start as root (uid and gid 0) with
+ * privilege escalation, and GRANT_SUDO for the Jupyter Docker Stacks start script, which grants
+ * the image's user passwordless sudo and then runs the notebook as that user. KubeSpawner merges
+ * an `environment` override into the global environment instead of replacing it.
+ */
+export const SUDO_OVERRIDE = {
+  uid: 0,
+  gid: 0,
+  allow_privilege_escalation: true,
+  environment: { GRANT_SUDO: "yes" },
+} as const;
 
 function renderProfile(profile: NotebookProfile, mode: AuthMode): Plain {
   const out: Plain = { display_name: profile.displayName };

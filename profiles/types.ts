@@ -118,6 +118,14 @@ interface ProfileCommon {
   /** `kubespawner_override.extra_resource_guarantees`. */
   readonly extraResourceGuarantees?: Readonly<Partial<Record<DeviceResource, number>>>;
   readonly cmd?: NotebookCommand;
+  /**
+   * Lets the notebook user run `sudo` (off by default). The notebook then starts as root, which
+   * the Jupyter Docker Stacks start script needs to grant sudo before it drops to the image's
+   * user, with privilege escalation allowed. Root in the container can do more than the notebook
+   * user (install system packages, change files of its home that the user could not), not more
+   * than the pod's mounts and capabilities allow: offer it only to people you trust with that.
+   */
+  readonly sudo?: boolean;
 }
 
 /** A profile with one image (`kubespawner_override.image`). */

@@ -217,8 +217,10 @@ export interface ModuleReport {
 export interface Report {
   mode?: AuthMode;
   platform?: string;
-  /** Root resource instances a plan destroys. */
+  /** Root resource instances a plan destroys that no row of docs/differences.md names. */
   destroyed: { address: string; why: string }[];
+  /** Root resource instances a plan destroys on purpose: a row of docs/differences.md names them. */
+  destroyedAsDocumented: { address: string; rows: number[] }[];
   /** Instances a `removed` block forgets without destroying them. */
   forgotten: string[];
   /** Root instances whose key changes shape (Terraform moves them: x ↔ x[0]). */
@@ -250,12 +252,22 @@ export function stateMode(state: State, stack: Json): AuthMode {
   return notDummy ? "oauth" : "dummy";
 }
 
-export function analyze(state: State, stack: Json, platform?: string): Report {
+/** The rows of docs/differences.md by address (empty when the file cannot be read). */
+function documentedRows(): Map<string, number[]> {
+  try {
+    return differenceRows(fs.readFileSync(DIFFERENCES, "utf8"));
+  } catch {
+    return new Map();
+  }
+}
+
+export function analyze(state: State, stack: Json, platform?: string, documented: Map<string, number[]> = documentedRows()): Report {
   const mode = stateMode(state, stack);
   const report: Report = {
     mode,
     platform,
     destroyed: [],
+    destroyedAsDocumented: [],
     forgotten: [],
     moved: [],
     added: [],
@@ -358,6 +370,18 @@ export function analyze(state: State, stack: Json, platform?: string): Report {
     );
   }
   if (!platform) report.warnings.push(`no ${SETTINGS_FILE} beside the stack: its platform set is unknown`);
+  // A destroy that a row of docs/differences.md names is one of the documented fixes (the
+  // unused token secret, the exclusive S3 attachment): reported, but not a reason to stop.
+  // Only resources the configuration no longer declares at all: a count that drops to 0 (the
+  // karpenter-crd release in the blueprint set) is never waved through.
+  report.destroyed = report.destroyed.filter((d) => {
+    if (d.why !== "not declared by the stack") return true;
+    const base = d.address.replace(/\[[^\]]*\]$/, "");
+    const rows = documented.get(base) ?? documented.get(base.split(".")[0]!);
+    if (!rows?.length) return true;
+    report.destroyedAsDocumented.push({ address: d.address, rows });
+    return false;
+  });
   return report;
 }
 
@@ -383,6 +407,10 @@ export function render(report: Report, rows: Map<string, number[]>): string {
   section(
     "DESTROYED by a plan:",
     report.destroyed.map((d) => `${d.address}: ${d.why}${cite(d.address, rows)}`),
+  );
+  section(
+    "Destroyed as documented (the fixes of the rows named):",
+    report.destroyedAsDocumented.map((d) => `${d.address}  (${DIFFERENCES_LINK} row${d.rows.length > 1 ? "s" : ""} ${d.rows.join(", ")})`),
   );
   section(
     "Forgotten, not destroyed (a removed block with destroy = false):",
@@ -413,7 +441,8 @@ export function render(report: Report, rows: Map<string, number[]>): string {
   section("Warnings:", report.warnings);
   out.push("");
   if (report.destroyed.length === 0) {
-    out.push(`check-state: safe: a plan destroys nothing the state holds (${report.added.length} root resource instance${report.added.length === 1 ? "" : "s"} added)`);
+    const documentedPart = report.destroyedAsDocumented.length ? `${report.destroyedAsDocumented.length} destroyed as documented, ` : "";
+    out.push(`check-state: safe: a plan destroys nothing the state holds but what docs/differences.md documents (${documentedPart}${report.added.length} root resource instance${report.added.length === 1 ? "" : "s"} added)`);
   } else {
     out.push(`check-state: NOT safe: a plan would destroy ${report.destroyed.map((d) => d.address).join(", ")}`);
   }
@@ -463,7 +492,7 @@ export function checkState(argv: readonly string[]): number {
   } catch {
     // The report stands without the citations.
   }
-  const report = analyze(state, stack, platform);
+  const report = analyze(state, stack, platform, rows);
   console.log(
     `check-state: ${options.stateFile} (state serial ${state.serial}, Terraform ${state.terraformVersion}) ` +
       `against ${path.relative(process.cwd(), options.stackDir) || "."} (platform ${platform ?? "unknown"})`,

@@ -39,7 +39,9 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe("the fixture states", () => {
   it("use the blueprint's real root addresses (and the old exclusive attachment), nothing invented", () => {
-    const known = new Set([...addresses(stack), "aws_iam_policy_attachment.s3_readonly_policy_attachment"]);
+    // Besides the stack's: the old exclusive attachment and the unused token secret, both
+    // left out of the configuration on purpose (docs/differences.md rows 2 and 32).
+    const known = new Set([...addresses(stack), "aws_iam_policy_attachment.s3_readonly_policy_attachment", "kubernetes_secret_v1.jupyterhub_single_user"]);
     for (const name of ["blueprint-dummy.json", "blueprint-cognito.json"]) {
       for (const r of state(name).resources.filter((r) => !r.module)) {
         expect(known.has(`${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`), `${name}: ${r.type}.${r.name}`).toBe(true);
@@ -49,13 +51,15 @@ describe("the fixture states", () => {
 });
 
 describe("analyze", () => {
-  it("dummy mode: nothing destroyed, nothing added, every module call kept", () => {
+  it("dummy mode: only the documented destroy, the new opt-in S3 grants, every module call kept", () => {
     const report = analyze(state("blueprint-dummy.json"), stack, "blueprint");
     expect(report.mode).toBe("dummy");
     expect(report.destroyed).toEqual([]);
-    expect(report.added).toEqual([]);
+    expect(report.destroyedAsDocumented).toEqual([{ address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] }]);
+    // Counted by new variables (0 by default): listed with their count, which check-state cannot evaluate.
+    expect(report.added.map((a) => a.address)).toEqual(["aws_iam_role_policy.notebook_s3_read[0]", "aws_iam_role_policy_attachment.s3_readonly_policy_attachment[0]"]);
     expect(report.forgotten).toEqual([]);
-    expect(report.kept).toBe(12);
+    expect(report.kept).toBe(11);
     expect(report.modules.map((m) => [m.call, m.declared])).toEqual(
       ["ebs_csi_driver_irsa", "efs_config", "eks", "eks_blueprints_addons", "eks_data_addons", "jupyterhub_single_user_irsa", "vpc"].map((n) => [`module.${n}`, true]),
     );
@@ -67,18 +71,23 @@ describe("analyze", () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it("cognito mode: the exclusive attachment is forgotten, its replacement and the client secret added", () => {
+  it("cognito mode: the exclusive attachment and the token secret destroyed as documented, the permission and client secret added", () => {
     const report = analyze(state("blueprint-cognito.json"), stack, "blueprint");
     expect(report.mode).toBe("cognito");
     expect(report.destroyed).toEqual([]);
-    expect(report.forgotten).toEqual(["aws_iam_policy_attachment.s3_readonly_policy_attachment[0]"]);
-    expect(report.added).toEqual([
-      { address: "aws_iam_role_policy_attachment.s3_readonly_policy_attachment[0]", count: "count: cognito mode = 1" },
+    expect(report.destroyedAsDocumented).toEqual([
+      { address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] },
+      { address: "aws_iam_policy_attachment.s3_readonly_policy_attachment[0]", rows: [2] },
+    ]);
+    expect(report.forgotten).toEqual([]);
+    expect(report.added.filter((a) => !a.count.startsWith("count \"")).map((a) => a)).toEqual([
+      { address: "aws_lambda_permission.pretoken_trigger[0]", count: "count: cognito mode = 1" },
       { address: "kubernetes_secret_v1.jupyterhub_oauth_client[0]", count: "count: not dummy mode = 1" },
     ]);
     const text = render(report, rows);
-    expect(text).toContain("aws_iam_role_policy_attachment.s3_readonly_policy_attachment[0] (count: cognito mode = 1)  (docs/differences.md row 2)");
-    expect(text).toContain("aws_iam_policy_attachment.s3_readonly_policy_attachment[0]  (docs/differences.md row 2)");
+    expect(text).toContain("  aws_iam_policy_attachment.s3_readonly_policy_attachment[0]  (docs/differences.md row 2)");
+    expect(text).toContain("Destroyed as documented (the fixes of the rows named):");
+    expect(text).toMatch(/aws_lambda_permission\.pretoken_trigger\[0\] .*row 27\)/);
     expect(text).toMatch(/kubernetes_secret_v1\.jupyterhub_oauth_client\[0\] .*row 8\)/);
   });
 

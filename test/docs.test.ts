@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { EKS_KUBERNETES_VERSIONS, FACTS_CHECKED, PLATFORM_SETS } from "../versions";
+import { SECURITY_VARIABLES } from "../variables";
+import { synthStack } from "./helpers/synth";
 
 const ROOT = resolve(__dirname, "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -17,16 +19,11 @@ function codeBlocks(markdown: string): string[] {
 }
 
 describe("documentation", () => {
-  // Files another branch adds: a link to one may land before the file does. Each entry is
-  // accepted only while the file is missing; remove it once the file is merged.
-  const pending = new Set(["docs/security.md"]);
-
   it.each(docs)("%s links only to files that exist", (file) => {
     const text = read(file);
     for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
       if (/^[a-z]+:/.test(target)) continue;
       const path = join(ROOT, dirname(file), target);
-      if (pending.has(relative(ROOT, path)) && !existsSync(path)) continue;
       expect(existsSync(path), `${file} -> ${target}`).toBe(true);
     }
   });
@@ -41,7 +38,7 @@ describe("documentation", () => {
     // The guide's steps are a list: its code blocks are indented.
     const blocks = (file: string) => [...read(file).matchAll(/^( *)```[a-z]*\n([\s\S]*?)^\1```$/gm)].map((m) => m[2]);
     const english = blocks("docs/adoption.md");
-    expect(english.length).toBe(4);
+    expect(english.length).toBe(5);
     expect(blocks("docs/adoption.zh-CN.md")).toEqual(english);
   });
 
@@ -83,5 +80,44 @@ describe("documentation", () => {
     for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
       expect(text, `${file}: EKS ${v.version}`).toContain(`| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`);
     }
+  });
+});
+
+describe("security documentation", () => {
+  const json = synthStack();
+
+  it("docs/security.md and docs/security.zh-CN.md are in step: same commands, every security setting, the check date", () => {
+    const english = read("docs/security.md");
+    const chinese = read("docs/security.zh-CN.md");
+    expect(codeBlocks(english).length).toBeGreaterThan(0);
+    expect(codeBlocks(chinese)).toEqual(codeBlocks(english));
+    for (const text of [english, chinese]) {
+      expect(text).toContain(FACTS_CHECKED);
+      for (const name of Object.keys(SECURITY_VARIABLES)) expect(text, name).toContain(`\`${name}\``);
+    }
+  });
+
+  it("the invitation command uses an output the stack has, in both READMEs and the security pages", () => {
+    expect(json.output.cognito_user_pool_id).toBeDefined();
+    for (const file of ["README.md", "README.zh-CN.md", "docs/security.md", "docs/security.zh-CN.md"]) {
+      const code = codeBlocks(read(file)).join("\n");
+      expect(code, file).toContain("output -raw cognito_user_pool_id");
+      expect(code, file).toContain("aws cognito-idp admin-create-user --user-pool-id");
+    }
+  });
+
+  it("docs/differences.md numbers its rows 1, 2, 3, ... with four cells each", () => {
+    const rows = read("docs/differences.md")
+      .split("\n")
+      .filter((line) => /^\| [0-9]+ \|/.test(line));
+    expect(rows.map((r) => Number(r.split("|")[1]))).toEqual(rows.map((_, i) => i + 1));
+    for (const row of rows) expect(row.split(" | ").length, row.slice(0, 40)).toBe(4);
+    expect(rows.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("docs/variables.md lists every variable of the stack and every check block", () => {
+    const text = read("docs/variables.md");
+    for (const name of Object.keys(json.variable)) expect(text, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, "m"));
+    for (const name of Object.keys(json.check ?? {})) expect(text, name).toContain(`\`check.${name}\``);
   });
 });

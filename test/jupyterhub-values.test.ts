@@ -3,35 +3,67 @@ import { synthStack } from "./helpers/synth";
 import { PLATFORM_SETS } from "../versions";
 import { substitute } from "./helpers/template";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
-import { exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
-import { COGNITO_AUTH_STATE_HOOK } from "../helm/jupyterhub";
+import { NotebookProfile, exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
+import {
+  COGNITO_HUB_COMMAND,
+  COGNITO_HUB_CONFIG,
+  HUB_PYTHON_PACKAGES,
+  NOTEBOOK_AWS_CREDENTIAL_PROCESS,
+  jupyterHubValues,
+} from "../helm/jupyterhub";
 
 // The blueprint platform set: z2jh 3.2.1 with the blueprint's values (the `current` set adds two settings, below).
 const json = synthStack({ platform: PLATFORM_SETS.blueprint });
 const valuesOf = (mode: string, j = json) => parseYaml(substitute(j.locals.jupyterhub_values[mode]));
 
+// Every mode: the home and shared/ subPaths of EFS (never its root), the image's user, no sudo.
 const singleuserCommon = {
   startTimeout: 1200,
   storage: {
     type: "static",
     static: { pvcName: "efs-persist", subPath: "home/{username}" },
     extraVolumes: [{ name: "jupyterhub-shared", persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
-    extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", readOnly: false }],
+    extraVolumeMounts: [{ name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false }],
   },
+  initContainers: [
+    {
+      name: "prepare-volumes",
+      image: "quay.io/jupyterhub/k8s-network-tools:3.2.1",
+      command: ["chown", "1000:100", "/volumes/home", "/volumes/shared"],
+      securityContext: {
+        runAsUser: 0,
+        runAsGroup: 0,
+        runAsNonRoot: false,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"], add: ["CHOWN"] },
+      },
+      volumeMounts: [
+        { name: "home", mountPath: "/volumes/home", subPath: "home/{username}" },
+        { name: "jupyterhub-shared", mountPath: "/volumes/shared", subPath: "shared" },
+      ],
+    },
+  ],
   serviceAccountName: "<<kubernetes_service_account_v1.jupyterhub_single_user_sa.metadata[0].name>>",
-  allowPrivilegeEscalation: true,
-  extraPodConfig: { securityContext: { fsGroup: 100 } },
-  extraEnv: {
-    GRANT_SUDO: "yes",
-    NOTEBOOK_ARGS: "--allow-root",
-    CHOWN_HOME: "yes",
-    CHOWN_HOME_OPTS: "-R",
-    CHOWN_EXTRA: "/home/shared",
-  },
-  uid: 0,
-  fsGid: 0,
+  allowPrivilegeEscalation: false,
+  uid: 1000,
+  fsGid: 100,
   cmd: null,
 };
+// Cognito mode: the AWS SDKs ask the hub for credentials; the service account's role stays out of the notebook.
+const singleuserCognito = {
+  ...singleuserCommon,
+  extraEnv: { AWS_CONFIG_FILE: "/etc/jupyterhub-aws/config" },
+  extraFiles: {
+    "aws-config": {
+      mountPath: "/etc/jupyterhub-aws/config",
+      stringData: "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = <<var.region>>\n",
+    },
+    "aws-credential-process": { mountPath: "/etc/jupyterhub-aws/credential_process.py", stringData: NOTEBOOK_AWS_CREDENTIAL_PROCESS },
+  },
+  extraAnnotations: { "eks.amazonaws.com/skip-containers": "notebook" },
+};
+/** The notebooks' group, set where z2jh has no value for it. */
+const spawnerConfig = { KubeSpawner: { gid: 100 } };
 const rest = {
   scheduling: {
     userScheduler: { enabled: true },
@@ -76,7 +108,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     const { singleuser, ...top } = valuesOf("dummy");
     const { profileList, ...single } = singleuser;
     expect(top).toEqual({
-      hub: hubDb,
+      hub: { ...hubDb, config: spawnerConfig },
       proxy: { https: { enabled: false, type: "offload" }, service: { type: "ClusterIP" } },
       ...rest,
     });
@@ -93,13 +125,17 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     ]);
   });
 
-  it("cognito: Cognito OAuth with users let in, the secret from a Kubernetes secret, a correct SECRET_HASH", () => {
+  it("cognito: Cognito OAuth with the pool's users let in, the secret from a Kubernetes secret, credentials from the hub", () => {
     const { singleuser, hub, ...top } = valuesOf("cognito");
     const { profileList, ...single } = singleuser;
     const cognito = "https://<<local.cognito_custom_domain>>.auth.<<local.region>>.amazoncognito.com/oauth2";
     expect(hub).toEqual({
       ...hubDb,
-      command: ["sh", "-c", "pip install boto3 && jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py"],
+      command: [
+        "sh",
+        "-c",
+        "pip install --no-cache-dir --no-deps boto3==1.43.107 botocore==1.43.107 s3transfer==0.19.2 jmespath==1.1.0 && exec jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py",
+      ],
       config: {
         GenericOAuthenticator: {
           oauth_callback_url: "https://<<var.jupyterhub_domain>>/hub/oauth_callback",
@@ -113,7 +149,8 @@ describe("JupyterHub values, one rendering per auth mode", () => {
           userdata_method: "POST",
           allow_all: true,
         },
-        JupyterHub: { authenticator_class: "generic-oauth" },
+        // cognito_config.py sets the authenticator class (its GenericOAuthenticator subclass).
+        ...spawnerConfig,
       },
       extraEnv: {
         OAUTH_CLIENT_ID: "<<try(aws_cognito_user_pool_client.user_pool_client[0].id, '')>>",
@@ -124,11 +161,14 @@ describe("JupyterHub values, one rendering per auth mode", () => {
       },
       extraConfig: {
         "jupyterhub_config.py": "c.KubeSpawner.start_timeout = 1200\nc.Authenticator.enable_auth_state = True",
-        "cognito_config.py": COGNITO_AUTH_STATE_HOOK,
+        "cognito_config.py": COGNITO_HUB_CONFIG,
       },
     });
     expect(top).toEqual({ proxy: { https: { enabled: true, type: "offload" }, service: { annotations } }, ...rest });
-    expect(single).toEqual(singleuserCommon);
+    expect(single).toEqual(singleuserCognito);
+    // No AWS key in any pod spec: the hub no longer copies credentials into the notebook's environment.
+    expect(COGNITO_HUB_CONFIG).not.toContain("spawner.environment");
+    expect(COGNITO_HUB_CONFIG).not.toContain("auth_state_hook");
     expect(profileList).toEqual(renderProfileList(notebookProfiles, "cognito"));
     // As in the blueprint: no Elyra profile in cognito mode.
     expect(profileList.map((p: { display_name: string }) => p.display_name)).not.toContain("Elyra (CPU)");
@@ -152,6 +192,7 @@ describe("JupyterHub values, one rendering per auth mode", () => {
           allow_all: true,
         },
         JupyterHub: { authenticator_class: "generic-oauth" },
+        ...spawnerConfig,
       },
       extraEnv: { OAUTH_CLIENT_SECRET: clientSecretEnv },
     });
@@ -269,7 +310,10 @@ describe("JupyterHub values rendered by terraform", () => {
       COGNITO_USER_POOL_ID: "eu-west-1_Pool1",
       COGNITO_IDENTITY_POOL_ID: "eu-west-1:0000-1111",
     });
-    expect(v.hub.extraConfig["cognito_config.py"]).toBe(COGNITO_AUTH_STATE_HOOK);
+    expect(v.hub.extraConfig["cognito_config.py"]).toBe(COGNITO_HUB_CONFIG);
+    expect(v.singleuser.extraFiles["aws-config"].stringData).toBe(
+      "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = eu-west-1\n",
+    );
     expect(v.proxy.service.annotations).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:eu-west-1:111122223333:certificate/abc",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
@@ -298,5 +342,58 @@ describe("JupyterHub values rendered by terraform", () => {
     });
     expect(JSON.stringify(v)).not.toContain("do-not-leak-42");
     expect(v.proxy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
+  });
+});
+
+describe("the notebook pod: own home, shared/ only, the image's user, no sudo (blueprint defect 12)", () => {
+  const modes = ["dummy", "cognito", "oauth"] as const;
+
+  it.each(modes)("%s: the shared volume is the shared/ directory of EFS, never the root that holds every home", (mode) => {
+    const { storage } = valuesOf(mode).singleuser;
+    expect(storage.static.subPath).toBe("home/{username}");
+    expect(storage.extraVolumeMounts).toEqual([{ name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false }]);
+    // Every mount of either EFS claim, the init step's included, has a subPath.
+    const su = valuesOf(mode).singleuser;
+    for (const m of [...su.storage.extraVolumeMounts, ...su.initContainers.flatMap((c: any) => c.volumeMounts)]) {
+      expect(m.subPath, JSON.stringify(m)).toMatch(/^(home\/\{username\}|shared)$/);
+    }
+  });
+
+  it.each(modes)("%s: uid 1000, gid 100, no privilege escalation, no sudo, no root arguments", (mode) => {
+    const v = valuesOf(mode);
+    expect(v.singleuser).toMatchObject({ uid: 1000, fsGid: 100, allowPrivilegeEscalation: false });
+    expect(v.hub.config.KubeSpawner.gid).toBe(100);
+    expect(v.singleuser.extraPodConfig).toBeUndefined();
+    const text = JSON.stringify(v.singleuser);
+    for (const needle of ["GRANT_SUDO", "--allow-root", "CHOWN_HOME", "CHOWN_EXTRA"]) expect(text).not.toContain(needle);
+    for (const profile of v.singleuser.profileList) expect(profile.kubespawner_override.uid, profile.display_name).toBeUndefined();
+  });
+
+  it("current set: the init step uses the network-tools image of its chart, 4.4.0", () => {
+    const cur = synthStack({ platform: PLATFORM_SETS.current });
+    expect(valuesOf("dummy", cur).singleuser.initContainers[0].image).toBe("quay.io/jupyterhub/k8s-network-tools:4.4.0");
+  });
+
+  it("a profile opts in to sudo: root start, privilege escalation, GRANT_SUDO for that profile only", () => {
+    const withSudo: NotebookProfile = { ...exampleProfile, displayName: "Admin tools (sudo)", sudo: true };
+    const v = parseYaml(
+      substitute(
+        JSON.stringify(
+          jupyterHubValues({ mode: "dummy", profiles: [...notebookProfiles, withSudo], singleUserServiceAccountName: "sa" }),
+        ),
+      ),
+    );
+    const rendered = v.singleuser.profileList.find((p: { display_name: string }) => p.display_name === "Admin tools (sudo)");
+    expect(rendered.kubespawner_override).toMatchObject({ uid: 0, gid: 0, allow_privilege_escalation: true, environment: { GRANT_SUDO: "yes" } });
+    expect(v.singleuser.profileList.filter((p: any) => p.kubespawner_override.uid !== undefined)).toHaveLength(1);
+    // Global settings stay closed.
+    expect(v.singleuser).toMatchObject({ uid: 1000, allowPrivilegeEscalation: false });
+  });
+
+  it("the hub's Python packages are pinned exactly (boto3 with the botocore, s3transfer and jmespath it needs)", () => {
+    for (const pin of HUB_PYTHON_PACKAGES) expect(pin).toMatch(/^[a-z0-9]+==[0-9]+\.[0-9]+\.[0-9]+$/);
+    const versions = Object.fromEntries(HUB_PYTHON_PACKAGES.map((p) => p.split("==")));
+    expect(versions.boto3).toBe(versions.botocore);
+    expect(COGNITO_HUB_COMMAND[2]).toContain(`--no-deps ${HUB_PYTHON_PACKAGES.join(" ")} && exec jupyterhub`);
   });
 });

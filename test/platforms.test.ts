@@ -327,8 +327,11 @@ describe("chart and controller versions per set", () => {
       expected.hub.config = {
         ...(bp.hub.config ?? {}),
         ...(mode === "dummy" ? { Authenticator: { allow_all: true } } : {}),
-        KubeSpawner: { slug_scheme: "escape" },
+        KubeSpawner: { ...(bp.hub.config?.KubeSpawner ?? {}), slug_scheme: "escape" },
       };
+      // The notebooks' init step runs the network-tools image of the set's chart.
+      expected.singleuser.initContainers[0].image = "quay.io/jupyterhub/k8s-network-tools:4.4.0";
+      expect(bp.singleuser.initContainers[0].image, mode).toBe("quay.io/jupyterhub/k8s-network-tools:3.2.1");
       expect(cur, mode).toEqual(expected);
     }
   });

@@ -33,8 +33,8 @@ const data = (type: string, name: string) => plain(json.data[type]?.[name]);
 const mod = (name: string) => plain(json.module[name]);
 
 describe("addresses", () => {
-  it("are exactly the blueprint's, plus the two documented additions", () => {
-    expect(addresses(json)).toEqual(
+  it("are exactly the blueprint's but the unused token secret, plus the documented additions", () => {
+   expect(addresses(json)).toEqual(
       [
         // versions.tf / main.tf
         "data.aws_availability_zones.available",
@@ -58,7 +58,7 @@ describe("addresses", () => {
         "kubernetes_namespace.jupyterhub",
         "module.jupyterhub_single_user_irsa",
         "kubernetes_service_account_v1.jupyterhub_single_user_sa",
-        "kubernetes_secret_v1.jupyterhub_single_user",
+        // (kubernetes_secret_v1.jupyterhub_single_user, the unused token secret, is gone: differences.md)
         "aws_efs_file_system.efs",
         "aws_efs_mount_target.efs_mt_1",
         "aws_efs_mount_target.efs_mt_2",
@@ -83,11 +83,14 @@ describe("addresses", () => {
         "aws_cognito_identity_pool_provider_principal_tag.example",
         "aws_iam_role_policy_attachment.s3_readonly_policy_attachment",
         "aws_cognito_identity_pool_roles_attachment.identity_pool_roles",
-        // addition: the OAuth client secret for the hub (docs/differences.md)
+        // additions (docs/differences.md): the OAuth client secret for the hub, Cognito's
+        // permission to call the pre-token trigger, the notebooks' S3 grants
         "kubernetes_secret_v1.jupyterhub_oauth_client",
         // addition: Karpenter's CRDs as a release of their own; count 0 in this set (docs/upgrading.md)
         "helm_release.karpenter_crd",
-      ].sort(),
+        "aws_lambda_permission.pretoken_trigger",
+        "aws_iam_role_policy.notebook_s3_read",
+     ].sort(),
     );
   });
 
@@ -106,14 +109,21 @@ describe("addresses", () => {
       ["aws_iam_role", "cognito_authenticated_engineering_role"],
       ["aws_iam_role_policy", "s3_cognito_engineering_policy"],
       ["aws_cognito_identity_pool_provider_principal_tag", "example"],
-      ["aws_iam_role_policy_attachment", "s3_readonly_policy_attachment"],
       ["aws_cognito_identity_pool_roles_attachment", "identity_pool_roles"],
+      ["aws_lambda_permission", "pretoken_trigger"],
     ];
     const counted = new Set<string>();
     for (const [type, name] of cognitoCounted) {
       expect(resource(type, name).count, `${type}.${name}`).toBe(COGNITO);
       counted.add(`${type}.${name}`);
     }
+    // Account-wide S3 read access only on request; the notebooks' grants only when there are some.
+    expect(resource("aws_iam_role_policy_attachment", "s3_readonly_policy_attachment").count).toBe(
+      '${var.jupyter_hub_auth_mechanism == "cognito" && var.notebook_s3_read_all ? 1 : 0}',
+    );
+    expect(resource("aws_iam_role_policy", "notebook_s3_read").count).toBe("${length(var.notebook_s3_read_buckets) > 0 ? 1 : 0}");
+    counted.add("aws_iam_role_policy_attachment.s3_readonly_policy_attachment");
+    counted.add("aws_iam_role_policy.notebook_s3_read");
     expect(data("aws_acm_certificate", "issued").count).toBe(NOT_DUMMY);
     expect(resource("kubernetes_secret_v1", "jupyterhub_oauth_client").count).toBe(NOT_DUMMY);
     counted.add("kubernetes_secret_v1.jupyterhub_oauth_client");
@@ -143,18 +153,21 @@ describe("addresses", () => {
       ),
       "data.aws_acm_certificate.issued",
     ];
-    expect(countedAddresses.length).toBe(18);
-    for (const address of countedAddresses) {
+    expect(countedAddresses.length).toBe(20);
+   for (const address of countedAddresses) {
       // `address.attr` is invalid once count is set (depends_on names the bare address, fine).
       const bare = new RegExp(`${address.replace(/\./g, "\\.")}\\.`, "g");
       expect(text.match(bare), address).toBeNull();
     }
   });
 
-  it("forget the blueprint's exclusive policy attachment instead of destroying it", () => {
-    expect(json.removed).toEqual([
-      { from: "aws_iam_policy_attachment.s3_readonly_policy_attachment", lifecycle: { destroy: false } },
-    ]);
+  it("leave the blueprint's exclusive policy attachment and token secret out, with no removed block, so an adopted state destroys them", () => {
+    // Destroying aws_iam_policy_attachment.s3_readonly_policy_attachment detaches
+    // AmazonS3ReadOnlyAccess from EngineeringTeamRole, the one role in its state; a
+    // removed { destroy = false } block would leave it attached, unmanaged.
+    expect(json.removed).toBeUndefined();
+    expect(json.resource.aws_iam_policy_attachment).toBeUndefined();
+    expect(json.resource.kubernetes_secret_v1.jupyterhub_single_user).toBeUndefined();
   });
 });
 
@@ -195,6 +208,8 @@ describe("versions.tf and providers", () => {
       secondary_ip_range_private_subnets:
         "${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}",
       cognito_custom_domain: "${var.cognito_custom_domain}",
+      notebook_s3_read_grants:
+        '${[for e in var.notebook_s3_read_buckets : { bucket = regex("^([^/]+)/?(.*)$", e)[0], prefix = regex("^([^/]+)/?(.*)$", e)[1] }]}',
     });
   });
 
@@ -213,7 +228,7 @@ describe("versions.tf and providers", () => {
     expect(dynamo.terraform.required_version).toBe(">= 1.9.0");
   });
 
-  it("outputs configure_kubectl, and the cluster's identity for the lifecycle scripts", () => {
+  it("outputs configure_kubectl, the cluster's identity for the lifecycle scripts, and the user pool to invite users to", () => {
     expect(plain(json.output)).toEqual({
       configure_kubectl: {
         description:
@@ -226,6 +241,11 @@ describe("versions.tf and providers", () => {
         value: "${module.eks.cluster_arn}",
       },
       region: { description: "AWS region of the deployment.", value: "${local.region}" },
+      cognito_user_pool_id: {
+        description:
+          "Cognito mode: id of the user pool; invite users with aws cognito-idp admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other modes.",
+        value: '${try(aws_cognito_user_pool.pool[0].id, "")}',
+      },
     });
   });
 });
@@ -274,6 +294,7 @@ describe("modules", () => {
       cluster_name: "${local.name}",
       cluster_version: "${var.eks_cluster_version}",
       cluster_endpoint_public_access: true,
+      cluster_endpoint_public_access_cidrs: "${var.cluster_endpoint_public_access_cidrs}",
       vpc_id: "${module.vpc.vpc_id}",
       subnet_ids: secondarySubnets,
       manage_aws_auth_configmap: true,
@@ -353,7 +374,8 @@ describe("modules", () => {
       source: "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
       version: "5.60.0",
       role_name: "${module.eks.cluster_name}-jupyterhub-single-user-sa",
-      role_policy_arns: { policy: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
+      // AmazonS3ReadOnlyAccess under the blueprint's key, only with notebook_s3_read_all (test/security.test.ts)
+      role_policy_arns: '${{ for k, v in { policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } : k => v if var.notebook_s3_read_all }}',
       oidc_providers: {
         main: {
           provider_arn: "${module.eks.oidc_provider_arn}",
@@ -571,7 +593,7 @@ describe("resources", () => {
     expect(data("aws_ecrpublic_authorization_token", "token")).toEqual({ provider: "aws.ecr" });
   });
 
-  it("jupyterhub.tf: namespace, service account, token secret", () => {
+  it("jupyterhub.tf: namespace and service account (the unused token secret is gone)", () => {
     expect(resource("kubernetes_namespace", "jupyterhub")).toEqual({ metadata: { name: "jupyterhub" } });
     expect(resource("kubernetes_service_account_v1", "jupyterhub_single_user_sa")).toEqual({
       metadata: {
@@ -581,17 +603,8 @@ describe("resources", () => {
       },
       automount_service_account_token: true,
     });
-    expect(resource("kubernetes_secret_v1", "jupyterhub_single_user")).toEqual({
-      metadata: {
-        name: "${module.eks.cluster_name}-jupyterhub-single-user-secret",
-        namespace: "${kubernetes_namespace.jupyterhub.metadata[0].name}",
-        annotations: {
-          "kubernetes.io/service-account.name": "${kubernetes_service_account_v1.jupyterhub_single_user_sa.metadata[0].name}",
-          "kubernetes.io/service-account.namespace": "${kubernetes_namespace.jupyterhub.metadata[0].name}",
-        },
-      },
-      type: "kubernetes.io/service-account-token",
-    });
+    expect(Object.keys(json.resource.kubernetes_secret_v1)).toEqual(["jupyterhub_oauth_client"]);
+    expect(JSON.stringify(json)).not.toContain("kubernetes.io/service-account-token");
   });
 
   it("EFS: encrypted, NFS only from the secondary range, one mount target per AZ in the 100. subnets", () => {

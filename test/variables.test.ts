@@ -6,6 +6,9 @@ import { PLATFORM_SETS } from "../versions";
 import {
   AUTH_MECHANISMS,
   AuthMechanism,
+  COGNITO_MFA_MODES,
+  EKS_PUBLIC_ACCESS_CIDRS_MAX,
+  SECURITY_VARIABLES,
   BlueprintVariables,
   FIRST_SECONDARY_CIDR_MAX_PREFIX,
   FIRST_SECONDARY_SUBNET,
@@ -61,7 +64,7 @@ function synthChecks(): Record<string, SynthCheck> {
 
 /** The variables an expression reads. */
 function readsOf(hcl: string): Set<string> {
-  return new Set([...hcl.matchAll(/var\.([a-z_]+)/g)].map((m) => m[1]));
+  return new Set([...hcl.matchAll(/var\.([a-z0-9_]+)/g)].map((m) => m[1]));
 }
 
 const CHECKS = synthChecks();
@@ -74,7 +77,7 @@ const CHECK_READS: Record<string, string[]> = Object.fromEntries(
   }),
 );
 
-// The blueprint's thirteen variables (name, type, default, sensitive) plus our addition.
+// The blueprint's thirteen variables (name, type, default, sensitive) plus our additions.
 const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
   name: { type: "string", default: "jupyterhub-on-eks", sensitive: false, key: "name" },
   region: { type: "string", default: "us-west-2", sensitive: false, key: "region" },
@@ -91,12 +94,24 @@ const EXPECTED: Record<string, { type: string; default: unknown; sensitive: bool
   oauth_jupyter_client_secret: { type: "string", default: "", sensitive: true, key: "oauthJupyterClientSecret" },
   oauth_username_key: { type: "string", default: "", sensitive: false, key: "oauthUsernameKey" },
   jupyterhub_load_balancer_scheme: { type: "string", default: "internal", sensitive: false, key: "jupyterhubLoadBalancerScheme" },
+  // Issue 11, secure by default: closed unless opened, but for the EKS API (adoption keeps it, with a warning).
+  cognito_allow_self_signup: { type: "bool", default: false, sensitive: false, key: "cognitoAllowSelfSignup" },
+  cognito_mfa: { type: "string", default: "OPTIONAL", sensitive: false, key: "cognitoMfa" },
+  notebook_s3_read_buckets: { type: "list(string)", default: [], sensitive: false, key: "notebookS3ReadBuckets" },
+  cognito_department_bucket: { type: "string", default: "", sensitive: false, key: "cognitoDepartmentBucket" },
+  notebook_s3_read_all: { type: "bool", default: false, sensitive: false, key: "notebookS3ReadAll" },
+  cluster_endpoint_public_access_cidrs: {
+    type: "list(string)",
+    default: ["0.0.0.0/0"],
+    sensitive: false,
+    key: "clusterEndpointPublicAccessCidrs",
+  },
 };
 
 describe("declareVariables: synthesized variable blocks", () => {
   const { vars, variables, json } = synth();
 
-  it("declares exactly the blueprint's thirteen variables plus jupyterhub_load_balancer_scheme, and nothing else", () => {
+  it("declares exactly the blueprint's thirteen variables plus jupyterhub_load_balancer_scheme and the six security settings", () => {
     expect(Object.keys(variables).sort()).toEqual(Object.keys(EXPECTED).sort());
     expect(Object.keys(json)).toEqual(["variable"]);
   });
@@ -143,7 +158,7 @@ describe("declareVariables: synthesized variable blocks", () => {
   it("makes every rule read only its own variable and the auth mode", () => {
     for (const [name, v] of Object.entries(variables)) {
       for (const rule of v.validation ?? []) {
-        const read = new Set([...(rule.condition + rule.error_message).matchAll(/var\.([a-z_]+)/g)].map((m) => m[1]));
+        const read = new Set([...(rule.condition + rule.error_message).matchAll(/var\.([a-z0-9_]+)/g)].map((m) => m[1]));
         read.delete(name);
         read.delete("jupyter_hub_auth_mechanism");
         expect([...read], `${name}: ${rule.condition}`).toEqual([]);
@@ -160,6 +175,9 @@ describe("declareVariables: synthesized variable blocks", () => {
   it("exports the allowed values and the Terraform version the rules need", () => {
     expect(AUTH_MECHANISMS).toEqual(["dummy", "cognito", "oauth"]);
     expect(LOAD_BALANCER_SCHEMES).toEqual(["internal", "internet-facing"]);
+    expect(COGNITO_MFA_MODES).toEqual(["OFF", "OPTIONAL", "ON"]);
+    expect(EKS_PUBLIC_ACCESS_CIDRS_MAX).toBe(40);
+    expect(Object.fromEntries(Object.keys(SECURITY_VARIABLES).map((k) => [k, EXPECTED[k].default]))).toEqual(SECURITY_VARIABLES);
     expect(REQUIRED_TERRAFORM_VERSION).toBe(">= 1.9.0");
     // 38 (IAM role name prefix limit) - 16 (length of "-ebs-csi-driver-").
     expect(NAME_MAX_LENGTH).toBe(38 - "-ebs-csi-driver-".length);
@@ -169,7 +187,10 @@ describe("declareVariables: synthesized variable blocks", () => {
 
 // The value checks: warnings at plan time, for values that work but are discouraged.
 const EXPECTED_CHECKS = [
+  "cluster_endpoint_public_access_cidrs_open",
+  "cognito_allow_self_signup_public",
   "jupyterhub_domain_certificate",
+  "notebook_s3_read_all",
   "oauth_domain_plain_http",
   "secondary_cidr_blocks_public_range",
   "secondary_cidr_blocks_quota",
@@ -340,13 +361,21 @@ function expectRejected(outcome: CaseOutcome, expected: [variable: string, fragm
   }
 }
 
+/**
+ * The default cluster_endpoint_public_access_cidrs (0.0.0.0/0) warns in every plan; the cases
+ * start from a narrowed list so that a warning belongs to the case that causes it. The case
+ * "the defaults, untouched" plans the true defaults.
+ */
+const NARROW_API: Vars = { cluster_endpoint_public_access_cidrs: ["203.0.113.0/24"] };
 const COGNITO: Vars = {
+  ...NARROW_API,
   jupyter_hub_auth_mechanism: "cognito",
   cognito_custom_domain: "acme-jupyterhub",
   acm_certificate_domain: "*.example.com",
   jupyterhub_domain: "hub.example.com",
 };
 const OAUTH: Vars = {
+  ...NARROW_API,
   jupyter_hub_auth_mechanism: "oauth",
   acm_certificate_domain: "*.example.com",
   jupyterhub_domain: "hub.example.com",
@@ -356,7 +385,7 @@ const OAUTH: Vars = {
   oauth_username_key: "preferred_username",
 };
 
-const BASES: Record<AuthMechanism, Vars> = { dummy: {}, cognito: COGNITO, oauth: OAUTH };
+const BASES: Record<AuthMechanism, Vars> = { dummy: NARROW_API, cognito: COGNITO, oauth: OAUTH };
 
 /** `n` non-overlapping secondary blocks: 100.64.0.0/16, then /24s of 100.65.0.0/16. */
 function secondaryBlocks(n: number): string[] {
@@ -376,7 +405,7 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   // --- defaults and complete configurations ------------------------------------------------
-  "the defaults (dummy mode)": { vars: {} },
+  "the defaults (dummy mode; EKS API narrowed, see NARROW_API)": { vars: {} },
   "a complete cognito configuration": { mode: "cognito", vars: {} },
   "a complete oauth configuration, internet-facing": { mode: "oauth", vars: { jupyterhub_load_balancer_scheme: "internet-facing" } },
 
@@ -784,6 +813,118 @@ const CASES: Record<string, Case> = {
     vars: { jupyterhub_load_balancer_scheme: "Internet-Facing" },
     errors: [["jupyterhub_load_balancer_scheme", "-var 'jupyterhub_load_balancer_scheme=internet-facing'"]],
   },
+  // --- 11. security settings (issue 11) ------------------------------------------------------------
+  "the default EKS API CIDRs (0.0.0.0/0) warn": {
+    vars: { cluster_endpoint_public_access_cidrs: ["0.0.0.0/0"] },
+    warnings: [
+      [
+        "cluster_endpoint_public_access_cidrs_open",
+        "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public endpoint accepts connections from the whole internet",
+      ],
+    ],
+  },
+  "EKS API open to 0.0.0.0/0 among other blocks": {
+    vars: { cluster_endpoint_public_access_cidrs: ["203.0.113.0/24", "0.0.0.0/0"] },
+    warnings: [["cluster_endpoint_public_access_cidrs_open", "the nodes use the private endpoint"]],
+  },
+  "EKS API open to two addresses": { vars: { cluster_endpoint_public_access_cidrs: ["198.51.100.7/32", "203.0.113.9/32"] } },
+  [`EKS API open to ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks`]: {
+    vars: { cluster_endpoint_public_access_cidrs: Array.from({ length: EKS_PUBLIC_ACCESS_CIDRS_MAX }, (_, i) => `203.0.113.${i}/32`) },
+  },
+  [`EKS API open to ${EKS_PUBLIC_ACCESS_CIDRS_MAX + 1} blocks`]: {
+    vars: { cluster_endpoint_public_access_cidrs: Array.from({ length: EKS_PUBLIC_ACCESS_CIDRS_MAX + 1 }, (_, i) => `203.0.113.${i}/32`) },
+    errors: [["cluster_endpoint_public_access_cidrs", "can list at most 40 blocks; it lists 41. That is the Amazon EKS quota"]],
+  },
+  "EKS API CIDRs empty (EKS would read 0.0.0.0/0)": {
+    vars: { cluster_endpoint_public_access_cidrs: [] },
+    errors: [["cluster_endpoint_public_access_cidrs", "must list at least one CIDR block: EKS reads an empty list as 0.0.0.0/0"]],
+  },
+  "EKS API CIDR as a bare address": {
+    vars: { cluster_endpoint_public_access_cidrs: ["203.0.113.7"] },
+    errors: [["cluster_endpoint_public_access_cidrs", "a single address is a.b.c.d/32"]],
+  },
+  "EKS API CIDR with host bits set": {
+    vars: { cluster_endpoint_public_access_cidrs: ["203.0.113.7/24"] },
+    errors: [["cluster_endpoint_public_access_cidrs", "network form"]],
+  },
+  "EKS API CIDR in IPv6": {
+    vars: { cluster_endpoint_public_access_cidrs: ["::/0"] },
+    errors: [["cluster_endpoint_public_access_cidrs", "EKS adds no IPv6 block to an IPv4 cluster"]],
+  },
+  "cognito self sign-up behind an internal load balancer": { mode: "cognito", vars: { cognito_allow_self_signup: "true" } },
+  "cognito self sign-up on the internet": {
+    mode: "cognito",
+    vars: { cognito_allow_self_signup: "true", jupyterhub_load_balancer_scheme: "internet-facing" },
+    warnings: [
+      [
+        "cognito_allow_self_signup_public",
+        "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is internet-facing: anyone on the internet can create an account",
+      ],
+    ],
+  },
+  "administrators-only sign-up on the internet (the default)": {
+    mode: "cognito",
+    vars: { cognito_allow_self_signup: "false", jupyterhub_load_balancer_scheme: "internet-facing" },
+  },
+  "self sign-up on the internet in oauth mode (unused, no warning)": {
+    mode: "oauth",
+    vars: { cognito_allow_self_signup: "true", jupyterhub_load_balancer_scheme: "internet-facing" },
+  },
+  ...Object.fromEntries(
+    COGNITO_MFA_MODES.map((m): [string, Case] => [`cognito MFA ${m}`, { mode: "cognito", vars: { cognito_mfa: m } }]),
+  ),
+  "cognito MFA in lower case": {
+    mode: "cognito",
+    vars: { cognito_mfa: "optional" },
+    errors: [["cognito_mfa", 'must be one of "OFF", "OPTIONAL", "ON" (in capitals, as Cognito spells them)']],
+  },
+  "cognito MFA REQUIRED (the console's word)": {
+    mode: "cognito",
+    vars: { cognito_mfa: "REQUIRED" },
+    errors: [["cognito_mfa", "-var 'cognito_mfa=ON'"]],
+  },
+  "an invalid MFA setting in dummy mode (unused, not checked)": { vars: { cognito_mfa: "sometimes" } },
+  "notebook S3 reads: a bucket and a prefix": {
+    vars: { notebook_s3_read_buckets: ["acme-datasets", "acme-shared/team-a/"] },
+  },
+  "notebook S3 reads: a legacy bucket name with capitals": { vars: { notebook_s3_read_buckets: ["Legacy_Bucket.2017"] } },
+  "notebook S3 reads: an s3:// URL": {
+    vars: { notebook_s3_read_buckets: ["s3://acme-datasets"] },
+    errors: [["notebook_s3_read_buckets", "not an s3:// URL and not an ARN"]],
+  },
+  "notebook S3 reads: an ARN": {
+    vars: { notebook_s3_read_buckets: ["arn:aws:s3:::acme-datasets"] },
+    errors: [["notebook_s3_read_buckets", "the stack builds the ARNs"]],
+  },
+  "notebook S3 reads: a wildcard in the prefix": {
+    vars: { notebook_s3_read_buckets: ["acme-shared/team-*"] },
+    errors: [["notebook_s3_read_buckets", "without * or ? (IAM would read them as wildcards and widen the grant"]],
+  },
+  "notebook S3 reads: a two-letter bucket": {
+    vars: { notebook_s3_read_buckets: ["ab"] },
+    errors: [["notebook_s3_read_buckets", "a bucket name of 3 to 255"]],
+  },
+  "notebook S3 reads: a leading slash": {
+    vars: { notebook_s3_read_buckets: ["/acme-datasets"] },
+    errors: [["notebook_s3_read_buckets", "Example: [\"acme-datasets\", \"acme-shared/team-a/\"]"]],
+  },
+  "department bucket named": { mode: "cognito", vars: { cognito_department_bucket: "acme-departments" } },
+  "department bucket as a URL": {
+    mode: "cognito",
+    vars: { cognito_department_bucket: "s3://acme-departments" },
+    errors: [["cognito_department_bucket", "no s3:// and no path"]],
+  },
+  "department bucket with a prefix": {
+    mode: "cognito",
+    vars: { cognito_department_bucket: "acme-departments/engineering" },
+    errors: [["cognito_department_bucket", "each user reads <department>/ in it"]],
+  },
+  "department bucket in dummy mode (unused, not checked)": { vars: { cognito_department_bucket: "Not A Bucket" } },
+  "account-wide S3 read access restored": {
+    vars: { notebook_s3_read_all: "true" },
+    warnings: [["notebook_s3_read_all", "notebook_s3_read_all is true: every notebook (and in cognito mode every Cognito user) can list and read every S3 bucket"]],
+  },
+  "account-wide S3 read access off (the default)": { vars: { notebook_s3_read_all: "false" } },
 };
 
 interface Batch {
@@ -940,6 +1081,32 @@ describe("validation rules, run by terraform plan", () => {
       expect(result.code).toBe(1);
       expect(errors.map((e) => [variableOf(e), e.detail.split(". ")[0]])).toEqual([
         ["name", "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens (pattern ^[a-z][a-z0-9-]*$)"],
+      ]);
+    } finally {
+      removeTerraformDir(tfvarsDir);
+    }
+  });
+});
+
+describe("the security settings' bool variables", () => {
+  it("refuse null, which only a *.tfvars file can give (the command line has no null for a bool)", async () => {
+    const tfvarsDir = makeTerraformDir({
+      "main.tf.json": readFileSync(join(dir, "main.tf.json"), "utf8"),
+      "terraform.tfvars": [
+        ...Object.entries(COGNITO).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
+        "cognito_allow_self_signup = null",
+        "notebook_s3_read_all = null",
+        "",
+      ].join("\n"),
+    });
+    try {
+      const result = await runTerraform(["plan", "-input=false", "-lock=false", "-json"], { cwd: tfvarsDir });
+      const diagnostics = parseDiagnostics(result.stdout);
+      expect(result.code).toBe(1);
+      expect(diagnostics.filter((d) => d.severity === "warning")).toEqual([]);
+      expect(diagnostics.filter((d) => d.severity === "error").map((e) => [variableOf(e), e.detail.split(": ")[0]]).sort()).toEqual([
+        ["cognito_allow_self_signup", "cognito_allow_self_signup must be true or false, not null"],
+        ["notebook_s3_read_all", "notebook_s3_read_all must be true or false, not null"],
       ]);
     } finally {
       removeTerraformDir(tfvarsDir);

@@ -1,10 +1,11 @@
-import { Fn, TerraformStack } from "cdktf";
+import { Fn, TerraformStack, Token } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
@@ -15,10 +16,38 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { StackContext, defineLocal } from "./context";
-import { countWhen, firstInstance } from "./count";
+import { addressOf, countWhen, firstInstance } from "./count";
+import { S3_READ_ONLY_POLICY_ARN, departmentStatements, policyDocument, s3ReadGrantStatements } from "./s3-access";
 
+export { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
 export const COGNITO_MODE = 'var.jupyter_hub_auth_mechanism == "cognito"';
-export const S3_READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+
+/** The password policy of the user pool (the blueprint asked for 6 characters and nothing else). */
+export const COGNITO_PASSWORD_POLICY = {
+  minimumLength: 12,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+} as const;
+
+/**
+ * Names that must be unique in the account (IAM roles) or the region (Lambda functions). The
+ * blueprint fixed them, so a second deployment in the same account collides. The `blueprint`
+ * set keeps them (renaming an IAM role or a function replaces it); every other set prefixes
+ * them with the stack's name and ignores later changes of the name, so that a blueprint
+ * deployment upgraded to another set keeps its roles and function instead of replacing them.
+ */
+export const BLUEPRINT_GLOBAL_NAMES = {
+  lambdaRole: "iam_for_lambda",
+  function: "pretoken-trigger-function",
+  engineeringRole: "EngineeringTeamRole",
+} as const;
+export const PREFIXED_NAME_SUFFIXES = {
+  lambdaRole: "cognito-pretoken",
+  function: "pretoken-trigger",
+  engineeringRole: "cognito-engineering",
+} as const;
 /** nodejs18.x, the blueprint's runtime, can no longer be used to create or update functions. */
 export const PRE_TOKEN_LAMBDA_RUNTIME = "nodejs22.x";
 
@@ -52,12 +81,18 @@ export interface CognitoResources {
 
 /**
  * cognito.tf: in cognito mode, a user pool with its hosted-UI domain and an OAuth client for
- * the hub, a pre-token Lambda that tags users with their department, an identity pool whose
- * authenticated role reads S3 under the department's prefix, and a test bucket.
+ * the hub (administrators create the users unless `cognito_allow_self_signup`), a pre-token
+ * Lambda that tags users with their department and the permission for Cognito to call it, an
+ * identity pool whose authenticated role reads S3 under the department's prefix (and what
+ * `notebook_s3_read_buckets` grants), and the department bucket.
  */
-export function addCognito(stack: TerraformStack, { vars }: StackContext): CognitoResources {
+export function addCognito(stack: TerraformStack, { platform, vars, locals }: StackContext): CognitoResources {
   const count = countWhen(COGNITO_MODE);
   const cognitoCustomDomain = defineLocal(stack, "cognito_custom_domain", vars.cognitoCustomDomain.stringValue);
+  const keepBlueprintNames = platform.name === "blueprint";
+  const globalName = (key: keyof typeof BLUEPRINT_GLOBAL_NAMES): string =>
+    keepBlueprintNames ? BLUEPRINT_GLOBAL_NAMES[key] : `${locals.name.asString}-${PREFIXED_NAME_SUFFIXES[key]}`;
+  const keepName = (attribute: string) => (keepBlueprintNames ? {} : { lifecycle: { ignoreChanges: [attribute] } });
 
   const assumeRole = new DataAwsIamPolicyDocument(stack, "assume_role", {
     statement: [
@@ -74,8 +109,9 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
 
   const lambdaRole = new IamRole(stack, "iam_for_lambda", {
     count,
-    name: "iam_for_lambda",
+    name: globalName("lambdaRole"),
     assumeRolePolicy: assumeRole.json,
+    ...keepName("name"),
   });
   new IamRolePolicyAttachment(stack, "lambda_policy_attachment", {
     count,
@@ -92,12 +128,13 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
 
   const preTokenTrigger = new LambdaFunction(stack, "pretoken_trigger", {
     count,
-    functionName: "pretoken-trigger-function",
+    functionName: globalName("function"),
     filename: lambdaArchive.outputPath,
     sourceCodeHash: lambdaArchive.outputBase64Sha256,
     runtime: PRE_TOKEN_LAMBDA_RUNTIME,
     handler: "index.handler",
     role: firstInstance(lambdaRole, "arn"),
+    ...keepName("function_name"),
   });
 
   const pool = new CognitoUserPool(stack, "pool", {
@@ -105,9 +142,30 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
     name: "jupyterhub-userpool",
     usernameAttributes: ["email"],
     autoVerifiedAttributes: ["email"],
-    passwordPolicy: { minimumLength: 6 },
+    // Only administrators create users (aws cognito-idp admin-create-user) unless the team opens sign-up.
+    adminCreateUserConfig: { allowAdminCreateUserOnly: Token.asAny("${!var.cognito_allow_self_signup}") },
+    passwordPolicy: { ...COGNITO_PASSWORD_POLICY },
+    mfaConfiguration: vars.cognitoMfa.stringValue,
     lambdaConfig: { preTokenGeneration: firstInstance(preTokenTrigger, "arn") },
   });
+  // Authenticator apps (TOTP) whenever MFA is not OFF. A block with MFA OFF would differ from
+  // what Cognito reports back on every plan, so it is left out then.
+  pool.addOverride("dynamic.software_token_mfa_configuration", {
+    for_each: '${var.cognito_mfa == "OFF" ? [] : [true]}',
+    content: { enabled: true },
+  });
+
+  // Cognito calls the trigger with its own service principal, which needs this resource policy
+  // statement; without it every sign-in fails with AccessDeniedException (blueprint defect 10).
+  const invokePermission = new LambdaPermission(stack, "pretoken_trigger_permission", {
+    count,
+    statementId: "AllowCognitoUserPoolInvoke",
+    action: "lambda:InvokeFunction",
+    functionName: firstInstance(preTokenTrigger, "function_name"),
+    principal: "cognito-idp.amazonaws.com",
+    sourceArn: firstInstance(pool, "arn"),
+  });
+  invokePermission.overrideLogicalId("pretoken_trigger");
 
   const domain = new CognitoUserPoolDomain(stack, "domain", {
     count,
@@ -154,7 +212,8 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
 
   const engineeringRole = new IamRole(stack, "cognito_authenticated_engineering_role", {
     count,
-    name: "EngineeringTeamRole",
+    name: globalName("engineeringRole"),
+    ...keepName("name"),
     assumeRolePolicy: Fn.jsonencode({
       Version: "2012-10-17",
       Statement: [
@@ -171,26 +230,16 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
     }),
   });
 
+  // Each user reads <department>/ of the department bucket (the stack's own unless the team names
+  // one), plus what notebook_s3_read_buckets grants every notebook. The blueprint's statement
+  // allowed s3:List* on every bucket when the listed prefix equalled the department, which with
+  // AmazonS3ReadOnlyAccess beside it restricted nothing.
+  const departmentBucket = `var.cognito_department_bucket != "" ? var.cognito_department_bucket : ${firstInstanceExpression(bucket, "id")}`;
   new IamRolePolicy(stack, "s3_cognito_engineering_policy", {
     count,
     name: "s3_cognito_engineering_policy",
     role: firstInstance(engineeringRole, "id"),
-    // `$${...}` keeps the IAM policy variable literal: Terraform would read `${...}` as its own.
-    policy: JSON.stringify(
-      {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: ["s3:List*"],
-            Resource: "*",
-            Condition: { StringEquals: { "s3:prefix": "$${aws:PrincipalTag/department}" } },
-          },
-        ],
-      },
-      null,
-      2,
-    ),
+    policy: policyDocument(`concat(${departmentStatements(departmentBucket)}, ${s3ReadGrantStatements()})`),
   });
 
   new CognitoIdentityPoolProviderPrincipalTag(stack, "example", {
@@ -201,19 +250,16 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
     principalTags: { department: "department" },
   });
 
-  // The blueprint's aws_iam_policy_attachment is exclusive account-wide: it detached
-  // AmazonS3ReadOnlyAccess from every other role (the notebooks' IRSA role among them).
+  // Account-wide read access only on request (notebook_s3_read_all). The blueprint's
+  // aws_iam_policy_attachment of the same name is exclusive account-wide (it detached
+  // AmazonS3ReadOnlyAccess from every other role, the notebooks' among them); left out of the
+  // configuration, an adopted one is destroyed, which detaches the policy from
+  // EngineeringTeamRole, the one role in its state.
   new IamRolePolicyAttachment(stack, "s3_readonly_policy_attachment", {
-    count,
+    count: countWhen(`${COGNITO_MODE} && var.notebook_s3_read_all`),
     role: firstInstance(engineeringRole, "name"),
     policyArn: S3_READ_ONLY_POLICY_ARN,
   });
-  stack.addOverride("removed", [
-    {
-      from: "aws_iam_policy_attachment.s3_readonly_policy_attachment",
-      lifecycle: { destroy: false },
-    },
-  ]);
 
   new CognitoIdentityPoolRolesAttachment(stack, "identity_pool_roles", {
     count,
@@ -222,4 +268,9 @@ export function addCognito(stack: TerraformStack, { vars }: StackContext): Cogni
   });
 
   return { pool, client, identityPool, customDomain: cognitoCustomDomain.asString };
+}
+
+/** `<address>[0].<attribute>` as bare HCL, for use inside a larger expression. */
+function firstInstanceExpression(element: S3Bucket, attribute: string): string {
+  return `${addressOf(element)}[0].${attribute}`;
 }

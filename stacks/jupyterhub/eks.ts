@@ -20,8 +20,10 @@ export function addEks(stack: TerraformStack, { platform, vars, locals }: StackC
   return new EksModule(stack, "eks", platform.modules.eks, {
     cluster_name: locals.name.asString,
     cluster_version: vars.eksClusterVersion.stringValue,
-    // Public API endpoint, as in the blueprint: meant for sandbox accounts.
+    // Public API endpoint, as in the blueprint, open to the CIDRs the team lists (default
+    // 0.0.0.0/0 with a warning: check.cluster_endpoint_public_access_cidrs_open).
     cluster_endpoint_public_access: true,
+    cluster_endpoint_public_access_cidrs: vars.clusterEndpointPublicAccessCidrs.listValue,
     vpc_id: deps.vpc.vpcId,
     subnet_ids: secondaryRangeSubnets,
     manage_aws_auth_configmap: true,

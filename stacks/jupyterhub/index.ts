@@ -77,7 +77,7 @@ export class JupyterHubStack extends TerraformStack {
     const hub = addJupyterHub(this, ctx, eks, vpc);
     const cognito = addCognito(this, ctx);
     addDataAddons(this, ctx, { eks, vpc, clusterAddons, hub, cognito, profiles: config.profiles });
-    addOutputs(this, ctx, eks);
+    addOutputs(this, ctx, eks, cognito);
     if (backend.type === "s3" && backend.useLockfile) {
       this.addOverride("terraform.required_version", S3_LOCKFILE_TERRAFORM_VERSION);
     }

@@ -1,20 +1,29 @@
-import { TerraformStack } from "cdktf";
+import { TerraformStack, Token } from "cdktf";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Namespace } from "@cdktf/provider-kubernetes/lib/namespace";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { EksModule } from "../../modules/eks";
 import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { VpcModule } from "../../modules/vpc";
 import { efsReleaseValuesYaml } from "../../helm/efs-release";
-import { StackContext, tagsOf } from "./context";
+import { StackContext, defineLocal, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
+import { countWhen } from "./count";
+import {
+  S3_READ_GRANTS_EXPRESSION,
+  S3_READ_GRANTS_LOCAL,
+  S3_READ_ONLY_POLICY_ARN,
+  policyDocument,
+  s3ReadGrantStatements,
+} from "./s3-access";
 
 export const JUPYTERHUB_NAMESPACE = "jupyterhub";
-export const NOTEBOOK_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+/** The policy the blueprint attached to the notebooks' role; now only with notebook_s3_read_all. */
+export const NOTEBOOK_POLICY_ARN = S3_READ_ONLY_POLICY_ARN;
 
 export interface JupyterHubResources {
   readonly namespace: Namespace;
@@ -23,9 +32,11 @@ export interface JupyterHubResources {
 }
 
 /**
- * jupyterhub.tf: the namespace, the notebooks' IRSA role, service account and token secret,
- * the encrypted EFS file system behind the home and shared volumes, and the local `efs`
- * chart installed twice (PV + PVC `efs-persist` and `efs-persist-shared`).
+ * jupyterhub.tf: the namespace, the notebooks' IRSA role (reading only the S3 locations the
+ * team grants) and service account, the encrypted EFS file system behind the home and shared
+ * volumes, and the local `efs` chart installed twice (PV + PVC `efs-persist` and
+ * `efs-persist-shared`). The blueprint's long-lived token secret for the service account is
+ * gone: nothing read it, and pods get short-lived projected tokens.
  */
 export function addJupyterHub(
   stack: TerraformStack,
@@ -39,9 +50,13 @@ export function addJupyterHub(
   // (the blueprint trusts `jupyterhub-single-user`, an account nobody creates).
   const serviceAccountName = `${eks.clusterName}-jupyterhub-single-user`;
 
+  // The blueprint attached AmazonS3ReadOnlyAccess (every bucket of the account); now only when
+  // notebook_s3_read_all is true. The map key stays "policy", the blueprint's.
   const irsa = new IrsaModule(stack, "jupyterhub_single_user_irsa", platform.modules.iamRoleForServiceAccountsEks, {
     role_name: `${eks.clusterName}-jupyterhub-single-user-sa`,
-    role_policy_arns: { policy: NOTEBOOK_POLICY_ARN },
+    role_policy_arns: Token.asStringMap(
+      `\${{ for k, v in { policy = "${NOTEBOOK_POLICY_ARN}" } : k => v if var.notebook_s3_read_all }}`,
+    ),
     oidc_providers: {
       main: {
         provider_arn: eks.oidcProviderArn,
@@ -59,16 +74,13 @@ export function addJupyterHub(
     automountServiceAccountToken: true,
   });
 
-  new SecretV1(stack, "jupyterhub_single_user", {
-    metadata: {
-      name: `${eks.clusterName}-jupyterhub-single-user-secret`,
-      namespace: namespaceName,
-      annotations: {
-        "kubernetes.io/service-account.name": singleUserServiceAccount.metadata.name,
-        "kubernetes.io/service-account.namespace": namespaceName,
-      },
-    },
-    type: "kubernetes.io/service-account-token",
+  // What every notebook may read: notebook_s3_read_buckets, none by default.
+  defineLocal(stack, S3_READ_GRANTS_LOCAL, S3_READ_GRANTS_EXPRESSION);
+  new IamRolePolicy(stack, "notebook_s3_read", {
+    count: countWhen("length(var.notebook_s3_read_buckets) > 0"),
+    name: "notebook-s3-read",
+    role: irsa.iamRoleName,
+    policy: policyDocument(s3ReadGrantStatements()),
   });
 
   const efs = new EfsFileSystem(stack, "efs", { encrypted: true, tags: tagsOf(locals) });

@@ -1,14 +1,18 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { StackContext } from "./context";
 import { EksModule } from "../../modules/eks";
+import { CognitoResources } from "./cognito";
+import { firstInstanceOrEmpty } from "./count";
 
 /**
  * outputs.tf: the blueprint's `configure_kubectl`, and the cluster's identity for the
  * lifecycle scripts. cleanup.sh reads `cluster_arn` (name, region and account in one value)
  * from the state with `terraform output -json`, so it never acts on a guessed cluster; a
  * state written by the blueprint has only `configure_kubectl`, which the scripts read then.
+ * In cognito mode, the user pool's id, which inviting a user takes (only administrators create
+ * users by default); empty in the other modes.
  */
-export function addOutputs(stack: TerraformStack, { vars, locals }: StackContext, eks: EksModule): void {
+export function addOutputs(stack: TerraformStack, { vars, locals }: StackContext, eks: EksModule, cognito: CognitoResources): void {
   new TerraformOutput(stack, "configure_kubectl", {
     description:
       "Configure kubectl: make sure you're logged in with the correct AWS profile and run the following command to update your kubeconfig",
@@ -28,4 +32,9 @@ export function addOutputs(stack: TerraformStack, { vars, locals }: StackContext
     value: locals.region.asString,
   });
   region.overrideLogicalId("region");
+  new TerraformOutput(stack, "cognito_user_pool_id", {
+    description:
+      "Cognito mode: id of the user pool; invite users with aws cognito-idp admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other modes.",
+    value: firstInstanceOrEmpty(cognito.pool, "id"),
+  });
 }
