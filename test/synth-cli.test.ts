@@ -6,7 +6,7 @@ import { STACK_DIR } from "../config";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
 const ROOT = resolve(__dirname, "..");
-const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm"];
+const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm", "review"];
 
 /** A copy of the project's sources in a fresh directory, sharing node_modules. */
 function checkout(prefix: string): string {
@@ -21,9 +21,9 @@ function synth(dir: string, env: Record<string, string> = {}): string {
   return synthRun(dir, env).json;
 }
 
-function synthRun(dir: string, env: Record<string, string> = {}): { json: string; stderr: string } {
+function synthRun(dir: string, env: Record<string, string> = {}, args: string[] = []): { json: string; stderr: string } {
   const command = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.synth as string;
-  const result = spawnSync("sh", ["-c", command], {
+  const result = spawnSync("sh", ["-c", `${command} "$@"`, "synth", ...args], {
     cwd: dir,
     env: {
       PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
@@ -145,6 +145,26 @@ describe("npm run synth", () => {
     expect(current.module.eks_data_addons.version).toBe("1.38.0");
     expect(Object.keys(blueprint.module).sort()).toEqual(Object.keys(current.module).sort());
     synth(a); // leave the default behind for the other cases
+  });
+
+  it("writes the review rendering with --hcl, removes a stale cdk.tf, and refuses cdktf's own --hcl", () => {
+    writeFileSync(join(a, STACK_DIR, "cdk.tf"), "# left by cdktf synth --hcl\n");
+    const { stderr } = synthRun(a, {}, ["--hcl"]);
+    expect(existsSync(join(a, STACK_DIR, "cdk.tf"))).toBe(false);
+    expect(readFileSync(join(a, STACK_DIR, "review", "main.tf"), "utf8")).toMatch(/^# Review rendering[^\n]*\n\n[\s\S]*\nterraform \{\n  backend "local" \{\n/);
+    expect(stderr).toContain(`synth: removed stale ${STACK_DIR}/cdk.tf\n`);
+    expect(stderr).toContain(`synth: wrote ${STACK_DIR}/review/main.tf`);
+    // Without --hcl the rendering goes: it would no longer match cdk.tf.json.
+    expect(synthRun(a).stderr).toContain(`synth: removed stale ${STACK_DIR}/review/\n`);
+    expect(existsSync(join(a, STACK_DIR, "review"))).toBe(false);
+    let failure: { status: number; stderr: Buffer } | undefined;
+    try {
+      synthRun(a, { SYNTH_HCL_OUTPUT: "true" });
+    } catch (error) {
+      failure = error as { status: number; stderr: Buffer };
+    }
+    expect(failure?.status).toBe(2);
+    expect(failure?.stderr.toString()).toMatch(/^synth: .*run `npm run synth -- --hcl`.*\n$/);
   });
 
   it("gives the same file as `cdktf synth`", () => {
