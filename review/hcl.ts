@@ -106,6 +106,17 @@ function toBody(path: string, object: JsonObject, meta = true): Body {
   const items: (Attribute | Block)[] = [];
   for (const [name, value] of Object.entries(object)) {
     if (name === "//") continue;
+    if (name === "dynamic" && isObject(value)) {
+      // dynamic "label" { for_each = ...; content { ... } }: the content is the named block's body.
+      for (const [label, spec] of Object.entries(value)) {
+        if (!isObject(spec) || !isObject(spec.content)) throw new Error(`${path}.dynamic.${label}: expected for_each and content`);
+        const { content, ...args } = spec;
+        const body: (Attribute | Block)[] = Object.entries(args).map(([k, v]) => ({ kind: "attribute", name: k, value: toValue(v) }));
+        body.push({ kind: "block", type: "content", labels: [], body: toBody(`${path}.${label}`, content, false) });
+        items.push({ kind: "block", type: "dynamic", labels: [label], body });
+      }
+      continue;
+    }
     if (blocks.has(name)) {
       for (const body of Array.isArray(value) ? value : [value]) {
         if (!isObject(body)) throw new Error(`${path}.${name}: a block must be an object, got ${JSON.stringify(body)}`);
@@ -447,6 +458,10 @@ export function unclassified(config: object): string[] {
       if (name === "//") continue;
       const first = Array.isArray(value) ? value[0] : value;
       if (!isObject(first)) continue;
+      if (name === "dynamic") {
+        for (const [label, spec] of Object.entries(first)) if (isObject(spec) && isObject(spec.content)) visit(`${path}.${label}`, spec.content);
+        continue;
+      }
       const block = [...BLOCKS["*"], ...(BLOCKS[path] ?? [])].includes(name);
       const attribute = (ATTRIBUTE_OBJECTS[path] ?? []).some((n) => n === "*" || n === name);
       if (block) visit(`${path}.${name}`, first);
