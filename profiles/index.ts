@@ -3,7 +3,7 @@
  * the renderers that turn them into helm values, and the checks that keep them consistent.
  */
 export * from "./types";
-export { notebookProfiles, gpuJupyterImage, neuronTolerations, nvidiaGpuToleration, userNodeToleration } from "./notebooks";
+export { notebookProfiles, SHIPPED_PROFILE_NAMES, shippedProfiles, gpuJupyterImage, neuronTolerations, nvidiaGpuToleration, userNodeToleration } from "./notebooks";
 export { nodePools, managedNodeGroups } from "./node-pools";
 export { blueprintMigProfile } from "./blueprint-mig";
 export { exampleProfile } from "./examples";

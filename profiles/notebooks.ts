@@ -36,6 +36,25 @@ const neuronImages = {
   tensorflow: "public.ecr.aws/data-on-eks/tensorflow-neuronx:latest",
 } as const;
 
+/**
+ * The profiles this project ships: the blueprint's, without its MIG profile (docs/profiles.md).
+ * Tests check these are present with the blueprint's values; profiles a team appends to
+ * `notebookProfiles` are theirs and keep the tests green.
+ */
+export const SHIPPED_PROFILE_NAMES: readonly string[] = [
+  "Elyra (CPU)",
+  "Data Engineering (CPU)",
+  "Trainium (trn1)",
+  "Inferentia (inf2)",
+  "Data Science (GPU + Time-Slicing - G5)",
+  "Data Science (GPU - P4d.24xlarge)",
+];
+
+/** The shipped profiles of a catalog (see SHIPPED_PROFILE_NAMES), in the catalog's order. */
+export function shippedProfiles(profiles: readonly NotebookProfile[]): NotebookProfile[] {
+  return profiles.filter((p) => SHIPPED_PROFILE_NAMES.includes(p.displayName));
+}
+
 export const notebookProfiles: readonly NotebookProfile[] = [
   {
     displayName: "Elyra (CPU)",

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { Difference, compare, hclSide, normalizeExpr, readIndex, report, rowsFor, stackSide, templateCall } from "../scripts/compare";
 import { synthStack } from "./helpers/synth";
 import { PLATFORM_SETS } from "../versions";
+import { notebookProfiles, shippedProfiles } from "../profiles";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "compare.ts");
@@ -15,7 +16,7 @@ const TSX = require.resolve("tsx/cjs");
 const BLUEPRINT = path.join(__dirname, "fixtures", "blueprint");
 const DIFFERENCES = fs.readFileSync(path.join(ROOT, "docs", "differences.md"), "utf8");
 const index = readIndex(DIFFERENCES);
-const stack = stackSide(synthStack({ platform: PLATFORM_SETS.blueprint }));
+const stack = stackSide(synthStack({ platform: PLATFORM_SETS.blueprint, profiles: shippedProfiles(notebookProfiles) }));
 
 let tmp = "";
 let stackDir = "";
@@ -42,7 +43,7 @@ beforeAll(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "compare-test-")));
   stackDir = path.join(tmp, "stack");
   fs.mkdirSync(stackDir);
-  fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(synthStack({ platform: PLATFORM_SETS.blueprint })));
+  fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(synthStack({ platform: PLATFORM_SETS.blueprint, profiles: shippedProfiles(notebookProfiles) })));
   fs.writeFileSync(path.join(stackDir, "settings.json"), JSON.stringify({ platform: "blueprint" }));
   fork = path.join(tmp, "fork");
   copyDir(BLUEPRINT, fork);

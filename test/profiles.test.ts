@@ -7,6 +7,8 @@ import {
   managedNodeGroups,
   nodePools,
   notebookProfiles,
+  shippedProfiles,
+  SHIPPED_PROFILE_NAMES,
   renderKarpenterResourcesHelmConfig,
   renderNodePoolValues,
   renderProfileList,
@@ -209,7 +211,10 @@ const BLUEPRINT_MIG_ENTRY = {
   },
 };
 
-const shipped: Catalog = { profiles: notebookProfiles, nodePools, nodeGroups: managedNodeGroups };
+// The shipped profiles: the checks below name them; a team's own profiles are tested by the
+// catalog's validation at synthesis, not by these golden values.
+const shippedCatalog = shippedProfiles(notebookProfiles);
+const shipped: Catalog = { profiles: shippedCatalog, nodePools, nodeGroups: managedNodeGroups };
 
 function profile(displayName: string): NotebookProfile {
   const found = notebookProfiles.find((p) => p.displayName === displayName);
@@ -221,7 +226,7 @@ function profile(displayName: string): NotebookProfile {
 function withProfile(displayName: string, change: (p: NotebookProfile) => NotebookProfile): Catalog {
   return {
     ...shipped,
-    profiles: notebookProfiles.map((p) => (p.displayName === displayName ? change(p) : p)),
+    profiles: shippedCatalog.map((p) => (p.displayName === displayName ? change(p) : p)),
   };
 }
 
@@ -235,16 +240,21 @@ describe("renderProfileList", () => {
     ["dummy", DUMMY_AND_OAUTH_PROFILE_LIST],
     ["oauth", DUMMY_AND_OAUTH_PROFILE_LIST],
     ["cognito", COGNITO_PROFILE_LIST],
-  ] as const)("renders the blueprint's %s profile list, minus the MIG profile", (mode, expected) => {
+  ] as const)("renders every profile of the blueprint's %s list (minus the MIG profile) with its values, in its order", (mode, expected) => {
+    // A subset, not the whole catalog: profiles a team adds (README, "Add a notebook profile")
+    // may come anywhere; the blueprint's own must all be there, unchanged and in their order.
     const rendered = renderProfileList(notebookProfiles, mode);
-    expect(rendered.map((p) => p.display_name)).toEqual(expected.map((p) => p.display_name));
+    const names = rendered.map((p) => p.display_name);
+    const positions = expected.map((entry) => names.indexOf(entry.display_name));
+    expect(positions.filter((i) => i < 0), "missing blueprint profiles").toEqual([]);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expected.forEach((entry, i) => {
-      expect(rendered[i]).toStrictEqual(entry);
+      expect(rendered[positions[i]!]).toStrictEqual(entry);
     });
   });
 
   it("reproduces the blueprint's full list when the MIG profile is put back in its place", () => {
-    const withMig = [...notebookProfiles];
+    const withMig = notebookProfiles.filter((p) => p.displayName !== exampleProfile.displayName);
     withMig.splice(withMig.findIndex((p) => p.displayName === "Data Science (GPU - P4d.24xlarge)"), 0, blueprintMigProfile);
     const expected = [...DUMMY_AND_OAUTH_PROFILE_LIST];
     expected.splice(5, 0, BLUEPRINT_MIG_ENTRY);
@@ -650,14 +660,24 @@ describe("validateCatalog", () => {
 });
 
 describe("adding a profile", () => {
-  const extended: Catalog = { ...shipped, profiles: [...notebookProfiles, exampleProfile] };
+  it("leaves the shipped profiles in the catalog, each once; a team's own come on top", () => {
+    expect(shippedProfiles(notebookProfiles).map((p) => p.displayName)).toEqual(SHIPPED_PROFILE_NAMES);
+    const withOwn = [...notebookProfiles, { ...exampleProfile, displayName: "Team profile" }];
+    expect(shippedProfiles(withOwn).map((p) => p.displayName)).toEqual(SHIPPED_PROFILE_NAMES);
+    expect(validateCatalog({ ...shipped, profiles: withOwn })).toEqual([]);
+  });
+
+  // The shipped catalog without the README's example (a user who followed the README has it
+  // already), then the example appended once.
+  const base = notebookProfiles.filter((p) => p.displayName !== exampleProfile.displayName);
+  const extended: Catalog = { ...shipped, profiles: [...base, exampleProfile] };
 
   it("keeps the catalog valid with one more object", () => {
     expect(validateCatalog(extended)).toEqual([]);
   });
 
   it.each(["dummy", "cognito", "oauth"] as const)("appears at the end of the %s list", (mode) => {
-    const before = renderProfileList(notebookProfiles, mode);
+    const before = renderProfileList(base, mode);
     const after = renderProfileList(extended.profiles, mode);
     expect(after.slice(0, -1)).toStrictEqual(before);
     expect(after[after.length - 1]).toStrictEqual({
