@@ -1,16 +1,15 @@
 // scripts/check-state.ts (npm run check-state): the analysis against the blueprint set's
 // synthesized stack, and the real CLI as a child process for its exit codes.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { analyze, differenceRows, evalCount, parseState, readState, render } from "../scripts/check-state";
 import { addresses, synthStack } from "./helpers/synth";
+import { runNodeCli } from "./helpers/cli";
 import { PLATFORM_SETS } from "../versions";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "check-state.ts");
-const TSX = require.resolve("tsx/cjs");
 const STATES = path.join(__dirname, "fixtures", "states");
 const stack = synthStack({ platform: PLATFORM_SETS.blueprint });
 const rows = differenceRows(fs.readFileSync(path.join(ROOT, "docs", "differences.md"), "utf8"));
@@ -29,13 +28,7 @@ afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--require", TSX, SCRIPT, ...args], { cwd: tmp, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNodeCli(SCRIPT, args, { cwd: tmp });
 
 describe("the fixture states", () => {
   it("use the blueprint's real root addresses (and the old exclusive attachment), nothing invented", () => {

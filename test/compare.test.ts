@@ -1,18 +1,17 @@
 // scripts/compare.ts (npm run compare) against test/fixtures/blueprint, a reduced copy of the
 // blueprint's root module (its .tf files without comments, its helm values files re-serialized
 // from their parsed values), and against a fork drifted from it.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Difference, compare, hclSide, normalizeExpr, readIndex, report, rowsFor, stackSide, templateCall } from "../scripts/compare";
 import { synthStack } from "./helpers/synth";
+import { runNodeCli } from "./helpers/cli";
 import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles, shippedProfiles } from "../profiles";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "compare.ts");
-const TSX = require.resolve("tsx/cjs");
 const BLUEPRINT = path.join(__dirname, "fixtures", "blueprint");
 const DIFFERENCES = fs.readFileSync(path.join(ROOT, "docs", "differences.md"), "utf8");
 const index = readIndex(DIFFERENCES);
@@ -59,13 +58,7 @@ afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--require", TSX, SCRIPT, ...args], { cwd: tmp, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runNodeCli(SCRIPT, args, { cwd: tmp });
 
 describe("docs/differences.md and the blueprint", () => {
   it("every difference compare finds against the blueprint is covered by a row", () => {

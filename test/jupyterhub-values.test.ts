@@ -114,15 +114,10 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     });
     expect(single).toEqual(singleuserCommon);
     expect(profileList).toEqual(renderProfileList(notebookProfiles, "dummy"));
-    // The shipped profiles, in order (a team's own profiles may follow or sit between them).
+    // Every shipped profile is offered in dummy mode, in order (a team's own may follow or sit
+    // between them). The blueprint's MIG profile is not shipped: it could never schedule (docs/profiles.md).
     expect(profileList.map((p: { display_name: string }) => p.display_name).filter((n: string) => SHIPPED_PROFILE_NAMES.includes(n))).toEqual([
-      "Elyra (CPU)",
-      "Data Engineering (CPU)",
-      "Trainium (trn1)",
-      "Inferentia (inf2)",
-      "Data Science (GPU + Time-Slicing - G5)",
-      // "Data Science (GPU + MIG on P4d.24xlarge)" is dropped: it could never schedule (docs/profiles.md)
-      "Data Science (GPU - P4d.24xlarge)",
+      ...SHIPPED_PROFILE_NAMES,
     ]);
   });
 

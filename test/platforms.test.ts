@@ -4,7 +4,7 @@ import { NodePool as KarpenterNodePool } from "@kubernetes-models/karpenter/karp
 import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
 import { substitute } from "./helpers/template";
 import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
-import { makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
+import { eksVersionRuleDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
 import {
   EKS_KUBERNETES_VERSIONS,
   FACTS_CHECKED,
@@ -344,13 +344,7 @@ describe("eks_cluster_version at plan time, by the real terraform", () => {
       ["current", current],
       ["blueprint", blueprint],
     ] as const) {
-      const config = {
-        terraform: { required_version: json.terraform.required_version },
-        variable: { eks_cluster_version: json.variable.eks_cluster_version },
-        // Only the version's check: the value checks read variables this directory does not declare.
-        check: { eks_cluster_version_support: json.check!.eks_cluster_version_support },
-      };
-      dirs[name] = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+      dirs[name] = eksVersionRuleDir(json);
     }
   });
   afterAll(() => {

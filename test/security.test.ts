@@ -1,4 +1,4 @@
-import { synthStack, type TerraformJson } from "./helpers/synth";
+import { synthStack, type TerraformJson, plain } from "./helpers/synth";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 import { PLATFORM_SETS } from "../versions";
 import { BLUEPRINT_GLOBAL_NAMES, COGNITO_PASSWORD_POLICY } from "../stacks/jupyterhub/cognito";
@@ -12,18 +12,6 @@ const blueprint = synthStack({ platform: PLATFORM_SETS.blueprint });
 const current = synthStack({ platform: PLATFORM_SETS.current });
 const COGNITO = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';
 
-/** Strips cdktf's "//" metadata. */
-function plain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(plain) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => k !== "//")
-        .map(([k, v]) => [k, plain(v)]),
-    ) as T;
-  }
-  return value;
-}
 const resource = (json: TerraformJson, type: string, name: string) => plain(json.resource[type]?.[name]);
 
 const COGNITO_VARS = {

@@ -5,7 +5,7 @@ import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import { kubecostValues } from "../helm/kubecost";
 import { metricsServerValues } from "../helm/metrics-server";
 import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
-import { addresses, synthStack } from "./helpers/synth";
+import { addresses, synthStack, plain } from "./helpers/synth";
 import { PLATFORM_SETS } from "../versions";
 
 // The blueprint platform set: the mirror of the HCL blueprint (test/platforms.test.ts covers `current`).
@@ -15,18 +15,6 @@ const parse = (values: string) => parseYaml(substitute(values));
 const COGNITO = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';
 const NOT_DUMMY = '${var.jupyter_hub_auth_mechanism != "dummy" ? 1 : 0}';
 
-/** Strips cdktf's "//" metadata so objects compare with what the blueprint writes. */
-function plain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(plain) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([k]) => k !== "//")
-        .map(([k, v]) => [k, plain(v)]),
-    ) as T;
-  }
-  return value;
-}
 
 const resource = (type: string, name: string) => plain(json.resource[type]?.[name]);
 const data = (type: string, name: string) => plain(json.data[type]?.[name]);

@@ -7,7 +7,7 @@ import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
 import { changedPaths, type ChangedPaths } from "./helpers/json-diff";
 import { substitute } from "./helpers/template";
 import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
-import { makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
+import { eksVersionRuleDir, makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
 import { NOTEBOOK_POOL_BUDGETS } from "../profiles";
 import { PLATFORM_NAMES, PLATFORM_SETS, UPGRADE_PATH, type PlatformName } from "../versions";
 
@@ -307,12 +307,7 @@ describe("eks_cluster_version of each stage at plan time, by the real terraform"
   beforeAll(() => {
     for (const name of stages) {
       const json = synth(name);
-      const config = {
-        terraform: { required_version: json.terraform.required_version },
-        variable: { eks_cluster_version: json.variable.eks_cluster_version },
-        check: { eks_cluster_version_support: json.check!.eks_cluster_version_support },
-      };
-      dirs[name] = makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+      dirs[name] = eksVersionRuleDir(json);
     }
   });
   afterAll(() => {

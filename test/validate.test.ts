@@ -2,17 +2,16 @@
 // process, against the synthesized stack written into a temporary --stack-dir, with the real
 // terraform. Every run gets its own working directory, no TF_VAR_* from the
 // outside, and a TF_CLI_CONFIG_FILE that does not exist (the tool must not need one).
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closest, hclError, referenceRoots, tempModule } from "../scripts/validate";
 import { synthStack } from "./helpers/synth";
+import { runNodeCli } from "./helpers/cli";
 import { locateTerraform } from "./helpers/terraform";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "validate.ts");
-const TSX = require.resolve("tsx/cjs");
 
 interface Run {
   code: number | null;
@@ -55,7 +54,7 @@ function dirWith(files: Record<string, string> = {}): string {
   return dir;
 }
 
-function validate(
+async function validate(
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; stackDir?: string | null; path?: string; ownTmp?: boolean } = {},
 ): Promise<Run> {
@@ -73,13 +72,9 @@ function validate(
     ...options.env,
   });
   const stack = options.stackDir === undefined ? ["--stack-dir", stackDir] : options.stackDir === null ? [] : ["--stack-dir", options.stackDir];
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--require", TSX, SCRIPT, ...stack, ...args], { cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      const leftovers = tmp ? fs.readdirSync(tmp).filter((name) => name.startsWith("jupyterhub-validate-")) : [];
-      resolve({ code, stdout, stderr, leftovers });
-    });
-  });
+  const result = await runNodeCli(SCRIPT, [...stack, ...args], { cwd, env });
+  const leftovers = tmp ? fs.readdirSync(tmp).filter((name) => name.startsWith("jupyterhub-validate-")) : [];
+  return { ...result, leftovers };
 }
 
 function summary(run: Run): string {

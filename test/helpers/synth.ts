@@ -52,3 +52,16 @@ export function addresses(json: TerraformJson): string[] {
   for (const name of Object.keys(json.module ?? {})) out.push(`module.${name}`);
   return out.sort();
 }
+
+/** Strips cdktf's "//" metadata, so objects compare with what the blueprint writes. */
+export function plain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, plain(v)]),
+    ) as T;
+  }
+  return value;
+}

@@ -242,3 +242,17 @@ export function parseDiagnostics(jsonLines: string): TerraformDiagnostic[] {
   }
   return diagnostics;
 }
+
+/**
+ * A directory holding only a stack's `eks_cluster_version` variable and its version check
+ * (the value checks read variables it does not declare), for planning the version rules of a
+ * platform set with the real terraform. Remove it with removeTerraformDir.
+ */
+export function eksVersionRuleDir(json: { terraform: Record<string, unknown>; variable: Record<string, unknown>; check?: Record<string, unknown> }): string {
+  const config = {
+    terraform: { required_version: json.terraform.required_version },
+    variable: { eks_cluster_version: json.variable.eks_cluster_version },
+    check: { eks_cluster_version_support: json.check!.eks_cluster_version_support },
+  };
+  return makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+}
