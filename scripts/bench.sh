@@ -33,3 +33,4 @@ measure "npm run validate" npm run --silent validate -- -var-file="$out_dir/vali
 measure "validate (node directly)" node --require tsx/cjs scripts/validate.ts -var-file="$out_dir/validate.tfvars"
 measure "npm run typecheck" npm run --silent typecheck
 measure "npm test" npm test --silent
+measure "npm run test:e2e" npm run --silent test:e2e
