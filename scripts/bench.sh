@@ -13,11 +13,15 @@ out_dir=".bench"
 mkdir -p "$out_dir"
 
 measure() {
-  local label="$1"; shift
+  local label="$1"
+  shift
   local file="$out_dir/${label// /_}.txt"
   : >"$file"
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -a -o "$file" "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; exit 1; }
+    /usr/bin/time -f "%e %M" -a -o "$file" "$@" >/dev/null 2>&1 || {
+      echo "bench: '$*' failed" >&2
+      exit 1
+    }
   done
   sort -n -k1,1 "$file" | awk -v label="$label" -v n="$runs" '
     { t[NR] = $1; if ($2 > m) m = $2 }

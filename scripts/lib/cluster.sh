@@ -124,4 +124,3 @@ kube_ready() {
   fi
   touch "$LC_STATE/kube.ok"
 }
-

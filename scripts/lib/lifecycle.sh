@@ -220,7 +220,8 @@ lc_parse_args() {
 lc_unknown() {
   case $1 in
   -target* | --target* | -chdir* | --chdir* | -replace* | -state* | -backend-config* | -lock=*)
-    lc_die "$1 is not allowed: $LC_SCRIPT chooses targets, directory, state and locking itself (see --help)" ;;
+    lc_die "$1 is not allowed: $LC_SCRIPT chooses targets, directory, state and locking itself (see --help)"
+    ;;
   -*) lc_die "unknown option: $1 (see $LC_SCRIPT --help for what is accepted)" ;;
   *) lc_die "unexpected argument: $1 ($LC_SCRIPT takes no positional arguments; see --help)" ;;
   esac

@@ -68,7 +68,7 @@ list_network_interfaces() {
   if [[ -f $LC_STATE/lb-descriptions ]]; then mapfile -t descriptions < <(sort -u "$LC_STATE/lb-descriptions"); fi
   if ((${#descriptions[@]} > 0)); then
     out=$(aws_cli ec2 describe-network-interfaces --output text \
-      --filters "Name=description,Values=$(IFS=,; printf '%s' "${descriptions[*]}")" \
+      --filters "Name=description,Values=$(printf '%s\n' "${descriptions[@]}" | paste -s -d ,)" \
       --query 'NetworkInterfaces[].NetworkInterfaceId') || return
     words <<<"$out"
   fi
