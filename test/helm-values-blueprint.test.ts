@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readIndex, rowsFor } from "../scripts/compare";
+import { notebookProfiles, shippedProfiles } from "../profiles";
 import { PLATFORM_SETS } from "../versions";
 import { BLUEPRINT_DIR, RenderedValues, renderValues } from "./helpers/blueprint-values";
 import { synthStack } from "./helpers/synth";
@@ -14,7 +15,8 @@ import { parseAsHelm, parseBoth } from "./helpers/yaml";
 import { HELM_VALUES_DIFFERENCES } from "./helm-values-differences";
 
 const LIST_FILE = "test/helm-values-differences.ts";
-const json = synthStack({ platform: PLATFORM_SETS.blueprint });
+// The shipped profiles only: a team may add its own to the catalog (docs/profiles.md).
+const json = synthStack({ platform: PLATFORM_SETS.blueprint, profiles: shippedProfiles(notebookProfiles) });
 
 /** Where scripts/compare.ts reports each chart's values, for matching paths against the Index of docs/differences.md. */
 const COMPARE_PREFIX: Record<string, string> = {
@@ -108,5 +110,30 @@ describe(`the list of documented differences (${LIST_FILE})`, () => {
         rowsFor({ path: `${COMPARE_PREFIX[d.chart]}.${d.path}`, kind: "changed" }, entries).length > 0;
       expect(covered, `${where}: add the path to the row's line in the Index of docs/differences.md`).toBe(true);
     }
+  });
+});
+
+describe("diffValues (test/helpers/values-diff.ts)", () => {
+  it("reports changed, added and removed paths, whole lists of other lengths, profiles by name and their order", () => {
+    const p = (name: string, cpu = 1) => ({ display_name: name, cpu });
+    const blueprint = { a: { b: 1, gone: true }, list: [1, 2], same: [1], profiles: [p("CPU 1"), p("GPU 2"), p("Old 3")] };
+    const ours = { a: { b: "1", added: null }, list: [1], same: [1], profiles: [p("GPU 2", 2), p("CPU 1")] };
+    expect(diffValues("x", blueprint, ours)).toEqual([
+      { chart: "x", path: "a.b", blueprint: 1, ours: "1" },
+      { chart: "x", path: "a.gone", blueprint: true },
+      { chart: "x", path: "a.added", ours: null },
+      { chart: "x", path: "list", blueprint: [1, 2], ours: [1] },
+      { chart: "x", path: 'profiles["GPU 2"].cpu', blueprint: 1, ours: 2 },
+      { chart: "x", path: 'profiles["Old 3"]', blueprint: p("Old 3") },
+      { chart: "x", path: "profiles[*].display_name", blueprint: ["CPU 1", "GPU 2"], ours: ["GPU 2", "CPU 1"] },
+    ]);
+  });
+
+  it("matches listed differences by value and by which side has the path", () => {
+    const found = [{ chart: "x", path: "a", blueprint: 1, ours: 2 }];
+    expect(checkDifferences(found, [{ ...found[0]!, row: 1 }])).toEqual({ undocumented: [], stale: [] });
+    const wrongValue = { chart: "x", path: "a", blueprint: 1, ours: 3, row: 1 };
+    const wrongSide = { chart: "x", path: "a", ours: 2, row: 1 };
+    for (const listed of [wrongValue, wrongSide]) expect(checkDifferences(found, [listed])).toEqual({ undocumented: found, stale: [listed] });
   });
 });

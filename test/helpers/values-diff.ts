@@ -4,7 +4,8 @@
  *
  * Paths are written as scripts/compare.ts writes them below a values list: `.key` (or
  * `["key"]` for a key that is not an identifier), `[i]` for a list index, and notebook
- * profiles (lists whose every entry has a `display_name`) by name: `profileList["Elyra (CPU)"]`.
+ * profiles (lists whose every entry has a `display_name`) by name: `profileList["Elyra (CPU)"]`,
+ * and their order as `profileList[*].display_name` (the names both sides have, in each side's order).
  * The leading dot is dropped: `hub.config.GenericOAuthenticator.allow_all`.
  *
  * A difference holds the value on each side where it has one: no `blueprint` key means the
@@ -47,6 +48,10 @@ export function diffValues(chart: string, blueprint: unknown, ours: unknown): Va
     if (named(b) && named(o)) {
       const byName = (l: Obj[]) => Object.fromEntries(l.map((e) => [e.display_name as string, e]));
       walk(path, byName(b), byName(o));
+      // The order matters too (the first profile is the default): that of the names on both sides.
+      const names = (l: Obj[], other: Obj[]) =>
+        l.map((e) => e.display_name as string).filter((n) => other.some((x) => x.display_name === n));
+      if (!sameValue(names(b, o), names(o, b))) out.push({ chart, path: `${path}[*].display_name`, blueprint: names(b, o), ours: names(o, b) });
       return;
     }
     if (Array.isArray(b) && Array.isArray(o) && b.length === o.length) {
