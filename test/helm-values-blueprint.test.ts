@@ -99,6 +99,15 @@ describe(`the list of documented differences (${LIST_FILE})`, () => {
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
   });
 
+  it("docs/differences.md names the rows the list uses and the charts that differ", () => {
+    const section = /^## How the helm values are checked\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(markdown)?.[1] ?? "";
+    const sentence = /only the (\w+) values differ\s+\(rows ([\d, and]+)\)/.exec(section.replace(/\n/g, " "));
+    expect(sentence, "the sentence naming the rows of the list").not.toBeNull();
+    const rows = [...new Set(HELM_VALUES_DIFFERENCES.flatMap((d) => [d.row].flat()))].sort((a, b) => a - b);
+    expect(sentence![2]!.split(/, | and /).map(Number)).toEqual(rows);
+    expect([...new Set(HELM_VALUES_DIFFERENCES.map((d) => d.chart.replace(/\{.*\}$/, "")))]).toEqual([sentence![1]!.toLowerCase()]);
+  });
+
   it("names rows of docs/differences.md whose Index covers the path (or that compare cannot see)", () => {
     for (const d of HELM_VALUES_DIFFERENCES) {
       const rows = [d.row].flat();
