@@ -32,7 +32,8 @@ const COMPARE_PREFIX: Record<string, string> = {
   ...Object.fromEntries(
     Object.keys(json.module.eks_data_addons.karpenter_resources_helm_config).map((k) => [
       `karpenter-resources{${k}}`,
-      `module.eks_data_addons.karpenter_resources_helm_config["${k}"].values[0]`,
+      // compare writes a key with hyphens after a dot, as it does any key of letters, digits, _ and -.
+      `module.eks_data_addons.karpenter_resources_helm_config.${k}.values[0]`,
     ]),
   ),
 };
