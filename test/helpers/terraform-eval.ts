@@ -26,8 +26,12 @@ export async function evaluateAll(
   return withTerraformDir({ ...files, "__test_eval.tf": evalFile }, async (cwd) => {
     const input = `base64encode(jsonencode(local.${RESULT_LOCAL}))\n`;
     const result = await runConsole(cwd, input);
-    if (result.code !== 0) throw new Error(`terraform console failed (exit ${result.code}):\n${result.stderr}${result.stdout}`);
-    const b64 = result.stdout.trim().replace(/^"|"$/g, "");
+    // Console may exit 0 after an error in an expression read from stdin: the output tells.
+    const printed = /^"([A-Za-z0-9+/=]*)"$/.exec(result.stdout.trim());
+    if (result.code !== 0 || !printed) {
+      throw new Error(`terraform console failed (exit ${result.code}):\n${result.stderr}${result.stdout}`);
+    }
+    const b64 = printed[1]!;
     return JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as Record<string, unknown>;
   });
 }
