@@ -1,6 +1,6 @@
 // scripts/compare.ts (npm run compare) against test/fixtures/blueprint, a reduced copy of the
-// blueprint's root module (its .tf files without comments, its helm values files re-serialized
-// from their parsed values), and against a fork drifted from it.
+// blueprint's root module (its .tf files without comments, its helm values files byte for byte),
+// and against a fork drifted from it.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -78,7 +78,7 @@ describe("docs/differences.md and the blueprint", () => {
     }
   });
 
-  it("sees formatting as the same values: the helm values files re-serialized in the fixture compare equal", () => {
+  it("sees formatting as the same values: the blueprint's values files, formatted otherwise than ours, compare equal", () => {
     expect(blueprintDiffs.some((d) => d.path.includes("kube_prometheus_stack.values"))).toBe(false);
     expect(blueprintDiffs.some((d) => d.path.includes("aws_for_fluentbit.values"))).toBe(false);
   });
