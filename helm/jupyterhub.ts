@@ -283,6 +283,8 @@ function prepareVolumesContainer(chartVersion: string): Record<string, unknown> 
 
 /** Each user's home on the EFS file system, and the one directory all notebooks share. */
 export const HOME_SUBPATH = "home/{username}";
+/** The claims of the EFS volumes (the local `efs` chart, installed twice by jupyterhub.tf): home directories and shared. */
+export const EFS_CLAIMS = { home: "efs-persist", shared: "efs-persist-shared" } as const;
 export const SHARED_SUBPATH = "shared";
 export const SHARED_MOUNT_PATH = "/home/shared";
 const SHARED_VOLUME = "jupyterhub-shared";
@@ -413,8 +415,8 @@ function singleuserValues(p: JupyterHubValuesParams): Record<string, unknown> {
     profileList: renderProfileList(p.profiles, p.mode),
     storage: {
       type: "static",
-      static: { pvcName: "efs-persist", subPath: HOME_SUBPATH },
-      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
+      static: { pvcName: EFS_CLAIMS.home, subPath: HOME_SUBPATH },
+      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: EFS_CLAIMS.shared } }],
       extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false }],
     },
     initContainers: [prepareVolumesContainer(chartVersion)],

@@ -10,6 +10,7 @@ import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { VpcModule } from "../../modules/vpc";
 import { efsReleaseValuesYaml } from "../../helm/efs-release";
+import { EFS_CLAIMS } from "../../helm/jupyterhub";
 import { StackContext, defineLocal, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
 import { S3_READ_GRANTS_LOCAL, S3_READ_ONLY_POLICY_ARN } from "./s3-access";
@@ -127,8 +128,8 @@ export function addJupyterHub(
       cluster_version: eks.clusterVersion,
       oidc_provider_arn: eks.oidcProviderArn,
       helm_releases: {
-        efs: efsRelease("efs", "A Helm chart for storage configurations", "efs-persist"),
-        "efs-shared": efsRelease("efs-shared", "A Helm chart for shared storage configurations", "efs-persist-shared"),
+        efs: efsRelease("efs", "A Helm chart for storage configurations", EFS_CLAIMS.home),
+        "efs-shared": efsRelease("efs-shared", "A Helm chart for shared storage configurations", EFS_CLAIMS.shared),
       },
     },
     { dependsOn: [namespace] },
