@@ -13,6 +13,7 @@ import { kubecostValues } from "../helm/kubecost";
 import { metricsServerValues } from "../helm/metrics-server";
 import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import { escapeTerraformTemplate, toHelmValues, toYaml } from "../helm/render";
+import { LOCAL_CHARTS } from "../versions";
 
 /**
  * Parses rendered values the way both YAML 1.2 tools and Helm's YAML 1.1
@@ -566,7 +567,7 @@ describe("local efs chart (helm/efs)", () => {
 
   it("Chart.yaml declares the chart", () => {
     const chart = parse(read("Chart.yaml")) as Record<string, unknown>;
-    expect(chart).toMatchObject({ apiVersion: "v2", name: "efs", version: "0.0.1", appVersion: "0.0.1" });
+    expect(chart).toMatchObject({ apiVersion: "v2", name: "efs", version: LOCAL_CHARTS.efs.version, appVersion: LOCAL_CHARTS.efs.version });
     expect(Object.keys(chart).sort()).toStrictEqual(["apiVersion", "appVersion", "description", "name", "version"]);
     expect(typeof chart.description).toBe("string");
   });

@@ -11,6 +11,7 @@ import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { VpcModule } from "../../modules/vpc";
 import { efsReleaseValuesYaml } from "../../helm/efs-release";
 import { EFS_CLAIMS } from "../../helm/jupyterhub";
+import { LOCAL_CHARTS } from "../../versions";
 import { StackContext, defineLocal, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
 import { S3_READ_GRANTS_LOCAL, S3_READ_ONLY_POLICY_ARN } from "./s3-access";
@@ -115,7 +116,7 @@ export function addJupyterHub(
     namespace: JUPYTERHUB_NAMESPACE,
     create_namespace: false,
     chart: chart.chartPath,
-    chart_version: "0.0.1",
+    chart_version: LOCAL_CHARTS.efs.version,
     values: [efsReleaseValuesYaml({ name: volumeName, dnsName: efs.dnsName })],
   });
   new EksBlueprintsAddonsModule(
