@@ -29,12 +29,8 @@ export const SETTINGS_FILE = "settings.json";
 /** The project root: the directory of this file. */
 export const PROJECT_ROOT = __dirname;
 
-/**
- * Terraform's S3-native state locking (`use_lockfile`) is generally available from 1.11
- * (developer.hashicorp.com/terraform/language/v1.11.x/upgrade-guides, "S3 Native State
- * Locking", checked 2026-11-27); 1.10 had it as an experiment. A stack that uses it says so.
- */
-export const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.11.0";
+/** The Terraform version S3-native state locking needs (versions.ts). */
+export { S3_LOCKFILE_TERRAFORM_VERSION } from "./versions";
 
 export interface LocalBackendSettings {
   readonly type: "local";

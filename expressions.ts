@@ -12,6 +12,8 @@
  * In Terraform JSON a bare string is a literal; `${...}` makes it an expression.
  */
 
+import { IResolvable, IResolveContext, Lazy, Token } from "cdktf";
+
 /** An HCL quoted string literal: JSON escaping is valid HCL, and template openers are escaped. */
 export function hclString(value: string): string {
   return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
@@ -25,4 +27,187 @@ export function hclStringList(values: readonly string[]): string {
 /** Wraps HCL source so Terraform JSON evaluates it instead of reading a literal. */
 export function hclExpression(source: string): string {
   return "${" + source + "}";
+}
+
+// Stack expressions
+//
+// HCL source text here is built around typed references: `vars.x.stringValue`,
+// `locals.x.asString`, `propertyAccess(resource, ...)`, `Fn.try(...)` tokens, written with the
+// `hcl` template tag. cdktf writes each such token as its bare address (`var.x`,
+// `aws_x.y[0].id`) inside the expression, so no address is typed here either. An `hcl`
+// expression embedded in another is written without its own `${...}`.
+//
+// Why these have no typed form (cdktf 0.21): `for` expressions with an `if` clause or two
+// variables, `path.module`, a `dynamic` block's `for_each`, a map literal inside `lookup`, and
+// conditions: `Op.*` and `conditional` parenthesize every operand (`(a == b) ? 1 : 0`), which
+// would change the synthesized bytes of an adopted blueprint, and `Op.*` renders the literals
+// "" and 0 as `undefined`. A plain string `"${... ${token} ...}"` is no way out either: cdktf
+// ends the expression at the first `}` (a map literal's, say) and writes later tokens as
+// `${ ... }` again.
+
+/** An HCL expression: literal source text, with the interpolated tokens written as bare references. */
+class HclExpression implements IResolvable {
+  readonly creationStack: string[] = [];
+  constructor(
+    private readonly literals: readonly string[],
+    private readonly values: readonly unknown[],
+  ) {}
+
+  resolve(context: IResolveContext): string {
+    const outer = context.suppressBraces;
+    let text = this.literals[0];
+    this.values.forEach((value, i) => {
+      context.suppressBraces = true;
+      const resolved = context.resolve(value);
+      text += (typeof resolved === "string" ? resolved : String(resolved)) + this.literals[i + 1];
+    });
+    context.suppressBraces = outer;
+    return outer ? text : hclExpression(text);
+  }
+
+  toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
+ * hcl`<source>`: an HCL expression as a string token. The template's literal text is HCL
+ * source, taken as is (`\${g.bucket}` is an HCL template interpolation); each `${value}` is a
+ * typed reference or another hcl expression, written bare.
+ */
+export function hcl(literals: TemplateStringsArray, ...values: unknown[]): string {
+  return Token.asString(new HclExpression(literals.raw.map(unescapeRaw), values));
+}
+
+/** The template's raw text with only `\$`, `\\` and `` \` `` unescaped (so `\n` stays HCL's `\n`). */
+function unescapeRaw(raw: string): string {
+  return raw.replace(/\\([$`\\])/g, "$1");
+}
+
+/**
+ * The index `n` for `propertyAccess`: a plain number is written `.0` (legacy attribute syntax),
+ * a number token `[0]`, the blueprint's form.
+ */
+export function indexToken(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`indexToken(${n}): the index must be a whole number >= 0`);
+  return Token.asNumber(Lazy.numberValue({ produce: () => n }));
+}
+
+/** `<reference> == "<literal>"`. */
+export function equalsValue(reference: string, literal: string): string {
+  return hcl`${reference} == ${rawHcl(hclString(literal))}`;
+}
+
+/** `<reference> != "<literal>"`. */
+export function notEqualsValue(reference: string, literal: string): string {
+  return hcl`${reference} != ${rawHcl(hclString(literal))}`;
+}
+
+/** Synth-time HCL source (literals from the program, never addresses) as a value for `hcl`. */
+function rawHcl(source: string): IResolvable {
+  return { creationStack: [], resolve: () => source };
+}
+
+/** `<a> && <b>`. */
+export function both(a: string, b: string): string {
+  return hcl`${a} && ${b}`;
+}
+
+/** `length(<list>) > 0`. */
+export function nonEmpty(list: string): string {
+  return hcl`length(${list}) > 0`;
+}
+
+/** `<condition> ? <whenTrue> : <whenFalse>`. */
+export function choose(condition: string, whenTrue: string, whenFalse: string): string {
+  return hcl`${condition} ? ${whenTrue} : ${whenFalse}`;
+}
+
+/** `count = <condition> ? 1 : 0`: a resource that exists only when the condition holds. */
+export function countWhen(condition: string): number {
+  return Token.asNumber(hcl`${condition} ? 1 : 0`);
+}
+
+/** `element(<list>, 0)`. */
+export function firstElement(list: string): string {
+  return hcl`element(${list}, 0)`;
+}
+
+/** `${path.module}/<relative>`: a file inside the synthesized stack directory. */
+export function inModuleDirectory(relative: string): string {
+  return `\${path.module}/${relative}`;
+}
+
+/**
+ * `[for k, v in <azs> : cidrsubnet(<cidr>, <newbits>, k + <offset>)]`: one subnet CIDR per AZ
+ * (the blueprint's vpc.tf locals).
+ */
+export function subnetCidrsPerAz(azs: string, cidr: string, newbits: number, offset = 0): string {
+  const netnum = rawHcl(offset === 0 ? "k" : `k + ${offset}`);
+  return hcl`[for k, v in ${azs} : cidrsubnet(${cidr}, ${rawHcl(String(newbits))}, ${netnum})]`;
+}
+
+/**
+ * `compact([for subnet_id, cidr_block in zipmap(<ids>, <cidrs>) : ...])`: the ids of the subnets
+ * whose CIDR starts with `prefix`.
+ */
+export function subnetIdsWithCidrPrefix(ids: string, cidrs: string, prefix: string): string[] {
+  const length = rawHcl(String(prefix.length));
+  return Token.asList(
+    hcl`compact([for subnet_id, cidr_block in zipmap(${ids}, ${cidrs}) : substr(cidr_block, 0, ${length}) == ${rawHcl(hclString(prefix))} ? subnet_id : null])`,
+  );
+}
+
+/** `lookup({ "k" = "v", ... }, <key>, "")`: a plan-time pick from a synth-time map. */
+export function lookupOrEmpty(map: Readonly<Record<string, string>>, key: string): string {
+  const entries = rawHcl(Object.entries(map).map(([k, v]) => `${hclString(k)} = ${hclString(v)}`).join(", "));
+  return hcl`lookup({ ${entries} }, ${key}, "")`;
+}
+
+/** `{ for k, v in { key = "value", ... } : k => v if <condition> }`: the map, or {} unless the condition holds. */
+export function mapWhen(map: Readonly<Record<string, string>>, condition: string): Record<string, string> {
+  const entries = rawHcl(Object.entries(map).map(([k, v]) => `${k} = ${hclString(v)}`).join(", "));
+  return Token.asStringMap(hcl`{ for k, v in { ${entries} } : k => v if ${condition} }`);
+}
+
+/** A `dynamic` block's `for_each`: one block unless the condition holds. */
+export function oneBlockUnless(condition: string): string {
+  return hcl`${condition} ? [] : [true]`;
+}
+
+/**
+ * `[for e in <buckets> : { bucket, prefix }]`: each "bucket" or "bucket/prefix" entry split
+ * (prefix "" for a whole bucket).
+ */
+export function s3ReadGrants(buckets: string): string {
+  return hcl`[for e in ${buckets} : { bucket = regex("^([^/]+)/?(.*)$", e)[0], prefix = regex("^([^/]+)/?(.*)$", e)[1] }]`;
+}
+
+/**
+ * Statements granting read access to every entry of `grants` (the local holding
+ * `s3ReadGrants`): the bucket's location, listing (only under the prefix when there is one) and
+ * reading objects under the prefix. Nothing else: no write, no delete, no other bucket.
+ */
+export function s3ReadGrantStatements(grants: string): string {
+  return hcl`concat(${hcl`[for b in distinct([for g in ${grants} : g.bucket]) : { Effect = "Allow", Action = ["s3:GetBucketLocation"], Resource = "arn:aws:s3:::\${b}" }]`}, ${hcl`[for g in ${grants} : { Effect = "Allow", Action = ["s3:ListBucket"], Resource = "arn:aws:s3:::\${g.bucket}" } if g.prefix == ""]`}, ${hcl`[for g in ${grants} : { Effect = "Allow", Action = ["s3:ListBucket"], Resource = "arn:aws:s3:::\${g.bucket}", Condition = { StringLike = { "s3:prefix" = ["\${g.prefix}*"] } } } if g.prefix != ""]`}, ${hcl`[for g in ${grants} : { Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::\${g.bucket}/\${g.prefix}*" }]`})`;
+}
+
+/**
+ * Statements letting a Cognito user read `<department>/` in `bucket`, where the department is
+ * the session tag the identity pool maps from the token's `department` claim. A session without
+ * the tag matches none of them. `$${aws:PrincipalTag/department}` is an IAM policy variable:
+ * `$${` keeps it literal in HCL.
+ */
+export function departmentStatements(bucket: string): string {
+  return hcl`[{ Sid = "DepartmentBucketLocation", Effect = "Allow", Action = ["s3:GetBucketLocation"], Resource = "arn:aws:s3:::\${${bucket}}" }, { Sid = "ListOwnDepartment", Effect = "Allow", Action = ["s3:ListBucket"], Resource = "arn:aws:s3:::\${${bucket}}", Condition = { StringLike = { "s3:prefix" = ["$\${aws:PrincipalTag/department}/", "$\${aws:PrincipalTag/department}/*"] } } }, { Sid = "ReadOwnDepartment", Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::\${${bucket}}/$\${aws:PrincipalTag/department}/*" }]`;
+}
+
+/** `concat(<a>, <b>)` of two statement lists. */
+export function concatLists(a: string, b: string): string {
+  return hcl`concat(${a}, ${b})`;
+}
+
+/** `jsonencode({ Version = "2012-10-17", Statement = <statements> })`. */
+export function policyDocument(statements: string): string {
+  return hcl`jsonencode({ Version = "2012-10-17", Statement = ${statements} })`;
 }

@@ -18,6 +18,14 @@
  * Every fact names its source and the day it was checked. Facts go stale: docs/versions.md
  * says how to refresh them, and `npm run module-facts` regenerates the module facts the
  * tests check these pins against (test/fixtures/module-facts/).
+ *
+ * Every version pin of the project lives here: those of the platform sets, and after them the
+ * few that are the same in every set (the local efs chart, the Terraform version S3 locking
+ * needs, the hub's Python packages, the shipped notebook images). test/versions-pins.test.ts
+ * fails on a version literal in a pin position anywhere else. Not here: the prebuilt provider
+ * bindings (@cdktf/provider-aws, -helm, -kubernetes, -random, -archive) and cdktf itself are
+ * npm dependencies, pinned exactly in package.json and package-lock.json; the provider
+ * constraints written into the stack are each set's `providers` below.
  */
 
 /**
@@ -588,3 +596,55 @@ export function allowedKubernetesVersions(set: PlatformSet): EksKubernetesVersio
 export function isPlatformName(value: string): value is PlatformName {
   return (PLATFORM_NAMES as readonly string[]).includes(value);
 }
+
+// Pins that are the same in every platform set.
+
+/**
+ * Terraform's S3-native state locking (`use_lockfile`) is generally available from 1.11
+ * (developer.hashicorp.com/terraform/language/v1.11.x/upgrade-guides, "S3 Native State
+ * Locking", checked 2026-11-27); 1.10 had it as an experiment. A stack that uses it says so.
+ */
+export const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.11.0";
+
+/**
+ * The project's own charts (helm/<name>, installed from the stack directory). The version is
+ * the blueprint's `chart_version` for the same chart, so an adopted release stays unchanged; a
+ * test checks helm/efs/Chart.yaml says the same.
+ */
+export const LOCAL_CHARTS = {
+  efs: {
+    chart: "helm/efs",
+    version: "0.0.1",
+    ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/jupyterhub.tf (helm_releases efs and efs-shared, chart_version)",
+    checked: FACTS_CHECKED,
+  },
+} as const satisfies Readonly<Record<string, ChartPin>>;
+
+/**
+ * The Python packages the hub installs when it starts in cognito mode (the hub image has no
+ * boto3), pinned exactly and installed with --no-deps: boto3 and botocore 1.43.107, s3transfer
+ * 0.19.2 and jmespath 1.1.0, the versions boto3 1.43.107 requires (its wheel metadata); botocore's
+ * other dependencies, python-dateutil and urllib3, are part of the hub image (z2jh
+ * images/hub/requirements.txt at 3.2.1 and 4.4.0). boto3 1.43.107 needs Python 3.10 or later;
+ * the hub images run 3.11 (3.2.1) and 3.12 (4.4.0). Versions taken 2026-11-27 from the PyPI
+ * mirror this project was built with (the newest there; its wheels are dated 2026-10-01);
+ * pypi.org itself was not reachable to confirm the upload date. Change them together.
+ */
+export const HUB_PYTHON_PACKAGES = ["boto3==1.43.107", "botocore==1.43.107", "s3transfer==0.19.2", "jmespath==1.1.0"] as const;
+
+/**
+ * The notebook images of the shipped profiles (profiles/notebooks.ts), the blueprint's: its
+ * JupyterHub values files name them (awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:
+ * ai-ml/jupyterhub/helm/jupyterhub/jupyterhub-values-{dummy,cognito,oauth}.yaml, checked
+ * 2026-11-27; copies in test/fixtures/blueprint/helm/jupyterhub/). The cognito file names an
+ * older GPU build than the other two. The Neuron images are the blueprint's `latest`.
+ */
+export const NOTEBOOK_IMAGES = {
+  elyra: "public.ecr.aws/data-on-eks/elyra-jupyter:3.15.0",
+  pyspark350: "jupyter/pyspark-notebook:spark-3.5.0",
+  pyspark341: "jupyter/pyspark-notebook:spark-3.4.1",
+  gpuJupyter: "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only",
+  gpuJupyterCognito: "cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only",
+  neuronPytorch: "public.ecr.aws/data-on-eks/pytorch-neuronx:latest",
+  neuronTensorflow: "public.ecr.aws/data-on-eks/tensorflow-neuronx:latest",
+} as const;

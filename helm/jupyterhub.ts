@@ -1,4 +1,5 @@
 import { NotebookProfile, renderProfileList } from "../profiles";
+import { HUB_PYTHON_PACKAGES, PLATFORM_SETS } from "../versions";
 
 /**
  * The JupyterHub chart's values (z2jh 3.2.1), one object per auth mode, built from the typed
@@ -45,8 +46,8 @@ interface CommonParams {
   readonly chartVersion?: string;
 }
 
-/** The chart the values are for when none is named: the blueprint's. */
-const BLUEPRINT_CHART_VERSION = "3.2.1";
+/** The chart the values are for when none is named: the blueprint set's (versions.ts). */
+const BLUEPRINT_CHART_VERSION = PLATFORM_SETS.blueprint.charts.jupyterhub.version;
 
 /** The major version of a z2jh chart version such as "4.4.0". */
 function chartMajor(version: string): number {
@@ -86,17 +87,8 @@ export type JupyterHubValuesParams =
       readonly usernameKey: string;
     });
 
-/**
- * The Python packages the hub installs when it starts in cognito mode (the hub image has no
- * boto3), pinned exactly and installed with --no-deps: boto3 and botocore 1.43.107, s3transfer
- * 0.19.2 and jmespath 1.1.0, the versions boto3 1.43.107 requires (its wheel metadata); botocore's
- * other dependencies, python-dateutil and urllib3, are part of the hub image (z2jh
- * images/hub/requirements.txt at 3.2.1 and 4.4.0). boto3 1.43.107 needs Python 3.10 or later;
- * the hub images run 3.11 (3.2.1) and 3.12 (4.4.0). Versions taken 2026-11-27 from the PyPI
- * mirror this project was built with (the newest there; its wheels are dated 2026-10-01);
- * pypi.org itself was not reachable to confirm the upload date. Change them together.
- */
-export const HUB_PYTHON_PACKAGES = ["boto3==1.43.107", "botocore==1.43.107", "s3transfer==0.19.2", "jmespath==1.1.0"] as const;
+/** The Python packages the hub installs in cognito mode, pinned exactly (versions.ts). */
+export { HUB_PYTHON_PACKAGES };
 
 /** The hub's command in cognito mode: the pinned packages, then JupyterHub as PID 1 (exec). */
 export const COGNITO_HUB_COMMAND = [
@@ -283,6 +275,8 @@ function prepareVolumesContainer(chartVersion: string): Record<string, unknown> 
 
 /** Each user's home on the EFS file system, and the one directory all notebooks share. */
 export const HOME_SUBPATH = "home/{username}";
+/** The claims of the EFS volumes (the local `efs` chart, installed twice by jupyterhub.tf): home directories and shared. */
+export const EFS_CLAIMS = { home: "efs-persist", shared: "efs-persist-shared" } as const;
 export const SHARED_SUBPATH = "shared";
 export const SHARED_MOUNT_PATH = "/home/shared";
 const SHARED_VOLUME = "jupyterhub-shared";
@@ -413,8 +407,8 @@ function singleuserValues(p: JupyterHubValuesParams): Record<string, unknown> {
     profileList: renderProfileList(p.profiles, p.mode),
     storage: {
       type: "static",
-      static: { pvcName: "efs-persist", subPath: HOME_SUBPATH },
-      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: "efs-persist-shared" } }],
+      static: { pvcName: EFS_CLAIMS.home, subPath: HOME_SUBPATH },
+      extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: EFS_CLAIMS.shared } }],
       extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false }],
     },
     initContainers: [prepareVolumesContainer(chartVersion)],

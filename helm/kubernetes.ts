@@ -14,12 +14,8 @@ export interface ResourceRequirements {
   requests?: ResourceList;
 }
 
-export interface Toleration {
-  key?: string;
-  operator: "Exists" | "Equal";
-  value?: string;
-  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
+/** The one pod toleration type, with its Kubernetes matching rules, is the profile catalog's. */
+export type { Toleration } from "../profiles/types";
 
 /** A Deployment update strategy with a rolling update. */
 export interface RollingUpdateStrategy {

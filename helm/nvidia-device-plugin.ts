@@ -6,6 +6,7 @@
 // string (`config.map.<name>`); those documents are built from typed objects
 // here and rendered with the YAML library.
 import type { Toleration } from "./kubernetes";
+import { nvidiaGpuToleration, userNodeToleration } from "../profiles/notebooks";
 import { toYaml } from "./render";
 
 export interface SharedResource {
@@ -38,13 +39,6 @@ export interface NvidiaDevicePluginParams {
 
 export const DEFAULT_TIME_SLICING_REPLICAS = 4;
 
-const GPU_TAINT: Toleration = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
-const JUPYTER_USER_TAINT: Toleration = {
-  key: "hub.jupyter.org/dedicated",
-  operator: "Equal",
-  value: "user",
-  effect: "NoSchedule",
-};
 
 /** The default configuration: whole GPUs shared by `replicas` pods each. */
 export function defaultDevicePluginConfig(replicas: number): DevicePluginConfig {
@@ -98,9 +92,9 @@ export function nvidiaDevicePluginValues(p: NvidiaDevicePluginParams = {}): Nvid
     gfd: { enabled: true },
     nfd: {
       worker: {
-        tolerations: [{ ...GPU_TAINT }, { operator: "Exists" }, { ...JUPYTER_USER_TAINT }],
+        tolerations: [{ ...nvidiaGpuToleration }, { operator: "Exists" }, { ...userNodeToleration }],
       },
     },
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { ...GPU_TAINT }, { ...JUPYTER_USER_TAINT }],
+    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { ...nvidiaGpuToleration }, { ...userNodeToleration }],
   };
 }

@@ -82,6 +82,6 @@ export class EksBlueprintsAddonsModule extends RegistryModule<EksBlueprintsAddon
 
   /** `module.<name>.karpenter.node_iam_role_arn` */
   get karpenterNodeIamRoleArn(): string {
-    return this.outputPath("karpenter.node_iam_role_arn");
+    return this.outputPath("karpenter", "node_iam_role_arn");
   }
 }

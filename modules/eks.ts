@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
 /** One rule of `cluster_security_group_additional_rules` / `node_security_group_additional_rules`. */
@@ -90,12 +91,12 @@ export class EksModule extends RegistryModule<EksInputs> {
   }
 
   /** `module.eks.cluster_name` as a `depends_on` entry: the cluster itself, not the whole module. */
-  get clusterNameAddress(): string {
-    return `${this.address}.cluster_name`;
+  get clusterNameDependency(): ITerraformDependable {
+    return this.outputDependency("cluster_name");
   }
 
   /** The output the blueprint's gp2/gp3 storage class resources depend on. */
-  get eksClusterIdAddress(): string {
-    return `${this.address}.eks_cluster_id`;
+  get eksClusterIdDependency(): ITerraformDependable {
+    return this.outputDependency("eks_cluster_id");
   }
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformHclModule, TerraformProvider, Token, ref } from "cdktf";
+import { ITerraformDependable, TerraformHclModule, TerraformProvider, Token, propertyAccess } from "cdktf";
+import { indexToken } from "../expressions";
 
 /**
  * Where a registry module comes from. Modules are not recorded in `.terraform.lock.hcl`, so
@@ -48,16 +49,16 @@ export abstract class RegistryModule<Inputs extends object> extends TerraformHcl
     });
   }
 
-  /** `module.<name>` */
-  get address(): string {
-    return `module.${this.friendlyUniqueId}`;
+  /**
+   * A value below this module's outputs: names, and numbers for list indexes, e.g.
+   * `"karpenter", "node_iam_role_arn"` or `"private_subnets", 2` (`module.<name>.private_subnets[2]`).
+   */
+  protected outputPath(...path: readonly (string | number)[]): string {
+    return Token.asString(propertyAccess(this, path.map((p) => (typeof p === "number" ? indexToken(p) : p))));
   }
 
-  /**
-   * Any expression below this module's outputs, written as HCL after the module address,
-   * e.g. `karpenter.node_iam_role_arn` or `private_subnets[2]`.
-   */
-  protected outputPath(path: string): string {
-    return Token.asString(ref(`${this.address}.${path}`));
+  /** One output of this module as a `depends_on` entry (`module.<name>.<output>`): that value, not the whole module. */
+  protected outputDependency(output: string): ITerraformDependable {
+    return { fqn: this.getString(output) };
   }
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
+import { subnetIdsWithCidrPrefix } from "../expressions";
 import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
 
 /** The inputs of terraform-aws-modules/vpc/aws v5 that the blueprint passes. */
@@ -35,7 +36,7 @@ export class VpcModule extends RegistryModule<VpcInputs> {
     if (!Number.isInteger(index) || index < 0) {
       throw new Error(`privateSubnet(${index}): the index must be a whole number >= 0`);
     }
-    return this.outputPath(`private_subnets[${index}]`);
+    return this.outputPath("private_subnets", index);
   }
 
   /**
@@ -43,8 +44,10 @@ export class VpcModule extends RegistryModule<VpcInputs> {
    * range): the only subnets the EKS control plane ENIs and the nodes use.
    */
   get secondaryRangePrivateSubnetIds(): string[] {
-    return Token.asList(
-      `\${compact([for subnet_id, cidr_block in zipmap(${this.address}.private_subnets, ${this.address}.private_subnets_cidr_blocks) : substr(cidr_block, 0, 4) == "100." ? subnet_id : null])}`,
+    return subnetIdsWithCidrPrefix(
+      Token.asString(this.getList("private_subnets")),
+      Token.asString(this.getList("private_subnets_cidr_blocks")),
+      "100.",
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { ImageRef, NotebookProfile, Toleration } from "./types";
+import { NOTEBOOK_IMAGES } from "../versions";
 
 /**
  * The notebook profiles JupyterHub offers, in the order of its spawner form.
@@ -27,13 +28,13 @@ export const neuronTolerations: readonly Toleration[] = [
 
 /** The GPU notebook image; the blueprint's cognito values pin an older build. */
 export const gpuJupyterImage: ImageRef = {
-  image: "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only",
-  byMode: { cognito: "cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only" },
+  image: NOTEBOOK_IMAGES.gpuJupyter,
+  byMode: { cognito: NOTEBOOK_IMAGES.gpuJupyterCognito },
 };
 
 const neuronImages = {
-  pytorch: "public.ecr.aws/data-on-eks/pytorch-neuronx:latest",
-  tensorflow: "public.ecr.aws/data-on-eks/tensorflow-neuronx:latest",
+  pytorch: NOTEBOOK_IMAGES.neuronPytorch,
+  tensorflow: NOTEBOOK_IMAGES.neuronTensorflow,
 } as const;
 
 /**
@@ -61,7 +62,7 @@ export const notebookProfiles: readonly NotebookProfile[] = [
     description: "Elyra Notebooks | Karpenter Autoscaling",
     // The blueprint's cognito values do not offer Elyra.
     modes: ["dummy", "oauth"],
-    image: "public.ecr.aws/data-on-eks/elyra-jupyter:3.15.0",
+    image: NOTEBOOK_IMAGES.elyra,
     nodeSelector: { NodePool: "default" },
     cpuGuarantee: 2,
     memGuarantee: "8G",
@@ -80,9 +81,9 @@ export const notebookProfiles: readonly NotebookProfile[] = [
           key: "pyspark350",
           displayName: "PySpark 3.5.0 + Python 3.11",
           default: true,
-          image: "jupyter/pyspark-notebook:spark-3.5.0",
+          image: NOTEBOOK_IMAGES.pyspark350,
         },
-        { key: "pyspark341", displayName: "PySpark 3.4.1 + Python 3.11", image: "jupyter/pyspark-notebook:spark-3.4.1" },
+        { key: "pyspark341", displayName: "PySpark 3.4.1 + Python 3.11", image: NOTEBOOK_IMAGES.pyspark341 },
       ],
     },
     nodeSelector: { NodePool: "default" },

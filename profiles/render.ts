@@ -1,5 +1,5 @@
+import type { AuthMechanism } from "../variables";
 import type {
-  AuthMode,
   ImageChoice,
   ImageRef,
   NodePool,
@@ -18,7 +18,7 @@ import type {
 type Plain = Record<string, unknown>;
 
 /** The image of `ref` in `mode`. */
-export function resolveImage(ref: ImageRef, mode: AuthMode): string {
+export function resolveImage(ref: ImageRef, mode: AuthMechanism): string {
   return typeof ref === "string" ? ref : (ref.byMode[mode] ?? ref.image);
 }
 
@@ -38,14 +38,14 @@ function renderTaint(t: Taint): Plain {
   return out;
 }
 
-function renderChoice(choice: ImageChoice, mode: AuthMode): Plain {
+function renderChoice(choice: ImageChoice, mode: AuthMechanism): Plain {
   const out: Plain = { display_name: choice.displayName };
   if (choice.default) out.default = true;
   out.kubespawner_override = { image: resolveImage(choice.image, mode) };
   return out;
 }
 
-function renderOverride(profile: NotebookProfile, mode: AuthMode): Plain {
+function renderOverride(profile: NotebookProfile, mode: AuthMechanism): Plain {
   const out: Plain = {};
   if (profile.image !== undefined) out.image = resolveImage(profile.image, mode);
   out.node_selector = { ...profile.nodeSelector };
@@ -78,7 +78,7 @@ export const SUDO_OVERRIDE = {
   environment: { GRANT_SUDO: "yes" },
 } as const;
 
-function renderProfile(profile: NotebookProfile, mode: AuthMode): Plain {
+function renderProfile(profile: NotebookProfile, mode: AuthMechanism): Plain {
   const out: Plain = { display_name: profile.displayName };
   if (profile.default) out.default = true;
   out.description = profile.description;
@@ -96,7 +96,7 @@ function renderProfile(profile: NotebookProfile, mode: AuthMode): Plain {
  * JupyterHub's `singleuser.profileList` for one auth mode: the profiles offered in `mode`, in
  * catalog order, each shaped like the blueprint's YAML entry.
  */
-export function renderProfileList(profiles: readonly NotebookProfile[], mode: AuthMode): Record<string, unknown>[] {
+export function renderProfileList(profiles: readonly NotebookProfile[], mode: AuthMechanism): Record<string, unknown>[] {
   return profiles.filter((p) => p.modes.includes(mode)).map((p) => renderProfile(p, mode));
 }
 

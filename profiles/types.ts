@@ -7,10 +7,10 @@
  * that every profile can actually be scheduled.
  */
 
-/** The blueprint's `jupyter_hub_auth_mechanism`: each mode has its own JupyterHub values file. */
-export type AuthMode = "dummy" | "cognito" | "oauth";
+import type { AuthMechanism } from "../variables";
 
-export const AUTH_MODES: readonly AuthMode[] = ["dummy", "cognito", "oauth"];
+// The auth mechanism (variable jupyter_hub_auth_mechanism) is variables.ts's AuthMechanism and
+// AUTH_MECHANISMS; each mechanism has its own JupyterHub values (and profile list).
 
 /** Kubernetes taint effects. */
 export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
@@ -66,7 +66,7 @@ export type ImageRef =
   | string
   | {
       readonly image: string;
-      readonly byMode: Readonly<Partial<Record<AuthMode, string>>>;
+      readonly byMode: Readonly<Partial<Record<AuthMechanism, string>>>;
     };
 
 /** One entry of `profile_options.image.choices`. */
@@ -102,7 +102,7 @@ interface ProfileCommon {
   readonly displayName: string;
   readonly description: string;
   /** The auth modes whose profile list offers this profile. */
-  readonly modes: readonly AuthMode[];
+  readonly modes: readonly AuthMechanism[];
   /** The preselected profile; exactly one per auth mode. */
   readonly default?: boolean;
   /** `kubespawner_override.node_selector`: labels of the NodePool or node group to run on. */

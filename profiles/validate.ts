@@ -1,5 +1,5 @@
+import { AUTH_MECHANISMS } from "../variables";
 import {
-  AUTH_MODES,
   type Catalog,
   type DeviceResource,
   type Labels,
@@ -191,7 +191,7 @@ function checkProfileShape(profile: NotebookProfile): string[] {
   const name = `Profile "${profile.displayName}"`;
   const errors: string[] = [];
   if (profile.modes.length === 0) {
-    errors.push(`${name}: is offered in no auth mode. List at least one of ${quoted(AUTH_MODES)} in modes.`);
+    errors.push(`${name}: is offered in no auth mode. List at least one of ${quoted(AUTH_MECHANISMS)} in modes.`);
   }
   if (profile.imageOptions !== undefined) {
     const choices = profile.imageOptions.choices;
@@ -223,7 +223,7 @@ function checkProfileShape(profile: NotebookProfile): string[] {
 
 function checkModes(profiles: readonly NotebookProfile[]): string[] {
   const errors: string[] = [];
-  for (const mode of AUTH_MODES) {
+  for (const mode of AUTH_MECHANISMS) {
     const offered = profiles.filter((p) => p.modes.includes(mode));
     const defaults = offered.filter((p) => p.default === true).map((p) => p.displayName);
     if (defaults.length !== 1) {

@@ -27,6 +27,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { AuthMechanism } from "../variables";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEFAULT_STACK_DIR = path.join(ROOT, "cdktf.out", "stacks", "jupyterhub");
@@ -51,8 +52,6 @@ Exit status: 0 the switch is safe, 1 a plan would destroy something (each addres
 export class UsageError extends Error {}
 
 type Json = Record<string, any>;
-
-export type AuthMode = "dummy" | "cognito" | "oauth";
 
 export interface StateInstance {
   /** The full address, e.g. module.eks.module.kms.aws_kms_key.this[0]. */
@@ -180,7 +179,7 @@ export function differenceRows(markdown: string): Map<string, number[]> {
 const MODE_COUNT = /^\$\{var\.jupyter_hub_auth_mechanism (==|!=) "(dummy|cognito|oauth)" \? 1 : 0\}$/;
 
 /** The value of a `count` for an auth mode; undefined when it depends on something else. */
-export function evalCount(count: unknown, mode: AuthMode | undefined): number | undefined {
+export function evalCount(count: unknown, mode: AuthMechanism | undefined): number | undefined {
   if (count === undefined) return undefined;
   if (typeof count === "number") return count;
   const m = MODE_COUNT.exec(String(count));
@@ -215,7 +214,7 @@ export interface ModuleReport {
 }
 
 export interface Report {
-  mode?: AuthMode;
+  mode?: AuthMechanism;
   platform?: string;
   /** Root resource instances a plan destroys that no row of docs/differences.md names. */
   destroyed: { address: string; why: string }[];
@@ -240,7 +239,7 @@ const declared = (stack: Json, kind: "resource" | "data", type: string, name: st
   (stack[kind]?.[type] as Json | undefined)?.[name];
 
 /** The auth mode the state was written in, from the resources only some modes create. */
-export function stateMode(state: State, stack: Json): AuthMode {
+export function stateMode(state: State, stack: Json): AuthMechanism {
   let notDummy = false;
   for (const r of state.resources) {
     if (r.module || r.instances.length === 0) continue;

@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_TIME_SLICING_REPLICAS, nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import { SINGLE_USER_START_TIMEOUT } from "../helm/jupyterhub";
+import { AUTH_MECHANISMS } from "../variables";
 import {
-  AUTH_MODES,
   nodePools,
   notebookProfiles,
   SHIPPED_PROFILE_NAMES,
@@ -318,7 +318,7 @@ function asProfile(name: string, spec: Record<string, any>): NotebookProfile {
   return {
     displayName: name,
     description: name,
-    modes: AUTH_MODES,
+    modes: AUTH_MECHANISMS,
     default: true,
     image: spec.containers?.[0]?.image ?? "",
     nodeSelector: spec.nodeSelector ?? {},

@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { efsReleaseValues, efsReleaseValuesYaml } from "../helm/efs-release";
 import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import { toHelmValues } from "../helm/render";
+import { LOCAL_CHARTS } from "../versions";
 import { parseBoth } from "./helpers/yaml";
 
 function roundTrip(values: unknown): unknown {
@@ -136,7 +137,7 @@ describe("local efs chart (helm/efs)", () => {
 
   it("Chart.yaml declares the chart", () => {
     const chart = parse(read("Chart.yaml")) as Record<string, unknown>;
-    expect(chart).toMatchObject({ apiVersion: "v2", name: "efs", version: "0.0.1", appVersion: "0.0.1" });
+    expect(chart).toMatchObject({ apiVersion: "v2", name: "efs", version: LOCAL_CHARTS.efs.version, appVersion: LOCAL_CHARTS.efs.version });
     expect(Object.keys(chart).sort()).toStrictEqual(["apiVersion", "appVersion", "description", "name", "version"]);
     expect(typeof chart.description).toBe("string");
   });

@@ -15,7 +15,8 @@ import {
   compareKubernetesVersions,
   creatableEksVersions,
 } from "../versions";
-import { AUTH_MODES, USER_POD_NODE_LABELS, notebookProfiles, tolerates, validateCatalog, nodePools, managedNodeGroups } from "../profiles";
+import { AUTH_MECHANISMS } from "../variables";
+import { USER_POD_NODE_LABELS, notebookProfiles, tolerates, validateCatalog, nodePools, managedNodeGroups } from "../profiles";
 import { NOTEBOOK_POOL_BUDGETS } from "../profiles";
 
 /**
@@ -251,7 +252,7 @@ describe("every notebook profile schedules on a pool of each set", () => {
       // Both chart versions render the same template labels and taints.
       return renderKarpenterResources(values).nodePool!.spec.template;
     });
-    for (const mode of AUTH_MODES) {
+    for (const mode of AUTH_MECHANISMS) {
       for (const profile of notebookProfiles.filter((p) => p.modes.includes(mode))) {
         const wanted = { ...USER_POD_NODE_LABELS, ...profile.nodeSelector };
         const onPool = rendered.some(
@@ -320,7 +321,7 @@ describe("chart and controller versions per set", () => {
   });
 
   it("current: the z2jh 4 values add only what JupyterHub 5 and KubeSpawner 7 need", () => {
-    for (const mode of AUTH_MODES) {
+    for (const mode of AUTH_MECHANISMS) {
       const cur = parseYaml(substitute(current.locals.jupyterhub_values[mode])) as Record<string, any>;
       const bp = parseYaml(substitute(blueprint.locals.jupyterhub_values[mode])) as Record<string, any>;
       const expected = structuredClone(bp);

@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Token, ref } from "cdktf";
+import { Fn, TerraformStack, Token, dependable } from "cdktf";
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataAwsEcrpublicAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecrpublic-authorization-token";
@@ -35,7 +35,8 @@ import { awsForFluentbitValues } from "../../helm/aws-for-fluentbit";
 import { AwsProviders } from "./providers";
 import { SSM_MANAGED_INSTANCE_CORE } from "./eks";
 import { StackContext, defineLocal, tagsOf } from "./context";
-import { addressOf, countWhen, firstInstanceOrEmpty } from "./count";
+import { allInstances, countWhen, firstInstanceOrEmpty } from "./count";
+import { choose, equalsValue, lookupOrEmpty, nonEmpty, notEqualsValue } from "../../expressions";
 import { JupyterHubResources } from "./jupyterhub";
 import { CognitoResources } from "./cognito";
 
@@ -74,7 +75,7 @@ export function addClusterAddons(
     metadata: { name: "gp2" },
     force: true,
   });
-  disableGp2.addOverride("depends_on", [eks.eksClusterIdAddress]);
+  disableGp2.addOverride("depends_on", [dependable(eks.eksClusterIdDependency)]);
 
   new StorageClass(stack, "default_gp3", {
     metadata: {
@@ -90,7 +91,7 @@ export function addClusterAddons(
   });
 
   const ebsCsiDriverIrsa = new IrsaModule(stack, "ebs_csi_driver_irsa", platform.modules.iamRoleForServiceAccountsEks, {
-    role_name_prefix: `\${format("%s-%s", local.name, "ebs-csi-driver-")}`,
+    role_name_prefix: Fn.format("%s-%s", [locals.name.asString, "ebs-csi-driver-"]),
     attach_ebs_csi_policy: true,
     oidc_providers: {
       main: {
@@ -146,7 +147,7 @@ export function addClusterAddons(
     },
     enable_cluster_autoscaler: true,
     cluster_autoscaler: {
-      ...clusterAutoscalerPins(platform),
+      ...clusterAutoscalerPins(platform, vars.eksClusterVersion.stringValue),
       timeout: "300",
       create_role: true,
       values: [
@@ -223,7 +224,7 @@ function addKarpenterCrd(stack: TerraformStack, platform: PlatformSet, eks: EksM
   // Destroyed with the cluster's step of a targeted destroy (`-target=module.eks`), while the
   // cluster still answers, not afterwards. Only the output: `module.eks` as a whole reads
   // Karpenter's node role, which depends on this release (a cycle).
-  release.addOverride("depends_on", [eks.clusterNameAddress]);
+  release.addOverride("depends_on", [dependable(eks.clusterNameDependency)]);
   return release;
 }
 
@@ -235,7 +236,7 @@ function addKarpenterCrd(stack: TerraformStack, platform: PlatformSet, eks: EksM
  * orders only what reads that input and leaves the data sources to the plan.
  */
 function skipCrdsWhenReleased(karpenterCrd: Release): string {
-  return `\${length(${addressOf(karpenterCrd)}[*].name) > 0}`;
+  return nonEmpty(allInstances(karpenterCrd, "name"));
 }
 
 /** The karpenter-resources chart of the set's eks-data-addons: v1beta1 (AL2) or v1 with its AMI alias. */
@@ -252,14 +253,13 @@ export function karpenterResourcesTarget(platform: PlatformSet): KarpenterResour
  * The set's cluster-autoscaler chart and the image for the cluster's minor version (a plan-time
  * lookup on var.eks_cluster_version). Nothing for a set that keeps the module's defaults.
  */
-function clusterAutoscalerPins(platform: PlatformSet): Pick<AddonHelmConfig, "chart_version" | "image_tag_override"> {
+function clusterAutoscalerPins(platform: PlatformSet, eksClusterVersion: string): Pick<AddonHelmConfig, "chart_version" | "image_tag_override"> {
   const { chartVersion, imageTags } = platform.clusterAutoscaler;
   const out: { chart_version?: string; image_tag_override?: string } = {};
   if (chartVersion) out.chart_version = chartVersion;
   if (imageTags) {
-    const map = Object.entries(imageTags).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`);
     // Every allowed version has a tag (a test checks it); the validation rule rejects the rest.
-    out.image_tag_override = `\${lookup({ ${map.join(", ")} }, var.eks_cluster_version, "")}`;
+    out.image_tag_override = lookupOrEmpty(imageTags, eksClusterVersion);
   }
   return out;
 }
@@ -302,7 +302,8 @@ export interface DataAddonsDependencies {
  */
 export function addDataAddons(stack: TerraformStack, { platform, vars, locals }: StackContext, deps: DataAddonsDependencies): EksDataAddonsModule {
   const { eks, vpc, clusterAddons, hub, cognito } = deps;
-  const notDummy = 'var.jupyter_hub_auth_mechanism != "dummy"';
+  const mechanism = vars.jupyterHubAuthMechanism.stringValue;
+  const notDummy = notEqualsValue(mechanism, "dummy");
 
   const certificate = new DataAwsAcmCertificate(stack, "issued", {
     count: countWhen(notDummy),
@@ -315,17 +316,17 @@ export function addDataAddons(stack: TerraformStack, { platform, vars, locals }:
     count: countWhen(notDummy),
     metadata: { name: HUB_CLIENT_SECRET.name, namespace: hub.namespace.metadata.name },
     data: {
-      [HUB_CLIENT_SECRET.key]: Token.asString(
-        ref(
-          `var.jupyter_hub_auth_mechanism == "cognito" ? try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, "") : var.oauth_jupyter_client_secret`,
-        ),
+      [HUB_CLIENT_SECRET.key]: choose(
+        equalsValue(mechanism, "cognito"),
+        firstInstanceOrEmpty(cognito.client, "client_secret"),
+        vars.oauthJupyterClientSecret.stringValue,
       ),
     },
     type: "Opaque",
   });
 
   const serviceAccountName = hub.singleUserServiceAccount.metadata.name;
-  const secretRef = { name: firstInstanceOrEmpty(clientSecret, "metadata[0].name"), key: HUB_CLIENT_SECRET.key };
+  const secretRef = { name: firstInstanceOrEmpty(clientSecret, "metadata", 0, "name"), key: HUB_CLIENT_SECRET.key };
   const loadBalancer = {
     sslCertArn: firstInstanceOrEmpty(certificate, "arn"),
     scheme: vars.jupyterhubLoadBalancerScheme.stringValue,
@@ -384,7 +385,7 @@ export function addDataAddons(stack: TerraformStack, { platform, vars, locals }:
     ),
   };
   // All three renderings live in one local; the auth mode picks one at plan time.
-  defineLocal(stack, "jupyterhub_values", valuesByMode);
+  const jupyterhubValues = defineLocal(stack, "jupyterhub_values", valuesByMode);
 
   const nodePoolRefs: NodePoolRefs = {
     clusterName: eks.clusterName,
@@ -403,7 +404,7 @@ export function addDataAddons(stack: TerraformStack, { platform, vars, locals }:
     },
     enable_jupyterhub: true,
     jupyterhub_helm_config: {
-      values: ["${local.jupyterhub_values[var.jupyter_hub_auth_mechanism]}"],
+      values: [Token.asString(Fn.lookupNested(jupyterhubValues.fqn, [mechanism]))],
       version: platform.charts.jupyterhub.version,
     },
     enable_kubecost: true,

@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Token } from "cdktf";
+import { Fn, Op, TerraformStack } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -16,11 +16,21 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { StackContext, defineLocal } from "./context";
-import { addressOf, countWhen, firstInstance } from "./count";
-import { S3_READ_ONLY_POLICY_ARN, departmentStatements, policyDocument, s3ReadGrantStatements } from "./s3-access";
-
-export { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
-export const COGNITO_MODE = 'var.jupyter_hub_auth_mechanism == "cognito"';
+import { countWhen, firstInstance } from "./count";
+import { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
+import { JupyterHubResources } from "./jupyterhub";
+import {
+  both,
+  concatLists,
+  choose,
+  departmentStatements,
+  equalsValue,
+  inModuleDirectory,
+  notEqualsValue,
+  oneBlockUnless,
+  policyDocument,
+  s3ReadGrantStatements,
+} from "../../expressions";
 
 /** The password policy of the user pool (the blueprint asked for 6 characters and nothing else). */
 export const COGNITO_PASSWORD_POLICY = {
@@ -86,8 +96,13 @@ export interface CognitoResources {
  * identity pool whose authenticated role reads S3 under the department's prefix (and what
  * `notebook_s3_read_buckets` grants), and the department bucket.
  */
-export function addCognito(stack: TerraformStack, { platform, vars, locals }: StackContext): CognitoResources {
-  const count = countWhen(COGNITO_MODE);
+export function addCognito(
+  stack: TerraformStack,
+  { platform, vars, locals }: StackContext,
+  hub: Pick<JupyterHubResources, "s3ReadGrants">,
+): CognitoResources {
+  const cognitoMode = equalsValue(vars.jupyterHubAuthMechanism.stringValue, "cognito");
+  const count = countWhen(cognitoMode);
   const cognitoCustomDomain = defineLocal(stack, "cognito_custom_domain", vars.cognitoCustomDomain.stringValue);
   const keepBlueprintNames = platform.name === "blueprint";
   const globalName = (key: keyof typeof BLUEPRINT_GLOBAL_NAMES): string =>
@@ -122,7 +137,7 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   // Packaged inside the synthesized stack directory (the blueprint wrote /tmp/lambda.zip).
   const lambdaArchive = new DataArchiveFile(stack, "lambda", {
     type: "zip",
-    outputPath: "${path.module}/lambda.zip",
+    outputPath: inModuleDirectory("lambda.zip"),
     source: [{ filename: "index.mjs", content: PRE_TOKEN_HANDLER }],
   });
 
@@ -143,7 +158,7 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
     usernameAttributes: ["email"],
     autoVerifiedAttributes: ["email"],
     // Only administrators create users (aws cognito-idp admin-create-user) unless the team opens sign-up.
-    adminCreateUserConfig: { allowAdminCreateUserOnly: Token.asAny("${!var.cognito_allow_self_signup}") },
+    adminCreateUserConfig: { allowAdminCreateUserOnly: Op.not(vars.cognitoAllowSelfSignup.booleanValue) },
     passwordPolicy: { ...COGNITO_PASSWORD_POLICY },
     mfaConfiguration: vars.cognitoMfa.stringValue,
     lambdaConfig: { preTokenGeneration: firstInstance(preTokenTrigger, "arn") },
@@ -151,7 +166,7 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   // Authenticator apps (TOTP) whenever MFA is not OFF. A block with MFA OFF would differ from
   // what Cognito reports back on every plan, so it is left out then.
   pool.addOverride("dynamic.software_token_mfa_configuration", {
-    for_each: '${var.cognito_mfa == "OFF" ? [] : [true]}',
+    for_each: oneBlockUnless(equalsValue(vars.cognitoMfa.stringValue, "OFF")),
     content: { enabled: true },
   });
 
@@ -178,7 +193,7 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
     name: "jupyter-client",
     accessTokenValidity: 1,
     tokenValidityUnits: [{ accessToken: "days" }],
-    callbackUrls: ["https://${var.jupyterhub_domain}/hub/oauth_callback"],
+    callbackUrls: [`https://${vars.jupyterhubDomain.stringValue}/hub/oauth_callback`],
     userPoolId: firstInstance(pool, "id"),
     allowedOauthFlowsUserPoolClient: true,
     allowedOauthFlows: ["code"],
@@ -234,12 +249,13 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   // one), plus what notebook_s3_read_buckets grants every notebook. The blueprint's statement
   // allowed s3:List* on every bucket when the listed prefix equalled the department, which with
   // AmazonS3ReadOnlyAccess beside it restricted nothing.
-  const departmentBucket = `var.cognito_department_bucket != "" ? var.cognito_department_bucket : ${firstInstanceExpression(bucket, "id")}`;
+  const namedBucket = vars.cognitoDepartmentBucket.stringValue;
+  const departmentBucket = choose(notEqualsValue(namedBucket, ""), namedBucket, firstInstance(bucket, "id"));
   new IamRolePolicy(stack, "s3_cognito_engineering_policy", {
     count,
     name: "s3_cognito_engineering_policy",
     role: firstInstance(engineeringRole, "id"),
-    policy: policyDocument(`concat(${departmentStatements(departmentBucket)}, ${s3ReadGrantStatements()})`),
+    policy: policyDocument(concatLists(departmentStatements(departmentBucket), s3ReadGrantStatements(hub.s3ReadGrants.asString))),
   });
 
   new CognitoIdentityPoolProviderPrincipalTag(stack, "example", {
@@ -256,7 +272,7 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   // configuration, an adopted one is destroyed, which detaches the policy from
   // EngineeringTeamRole, the one role in its state.
   new IamRolePolicyAttachment(stack, "s3_readonly_policy_attachment", {
-    count: countWhen(`${COGNITO_MODE} && var.notebook_s3_read_all`),
+    count: countWhen(both(cognitoMode, vars.notebookS3ReadAll.stringValue)),
     role: firstInstance(engineeringRole, "name"),
     policyArn: S3_READ_ONLY_POLICY_ARN,
   });
@@ -270,7 +286,3 @@ export function addCognito(stack: TerraformStack, { platform, vars, locals }: St
   return { pool, client, identityPool, customDomain: cognitoCustomDomain.asString };
 }
 
-/** `<address>[0].<attribute>` as bare HCL, for use inside a larger expression. */
-function firstInstanceExpression(element: S3Bucket, attribute: string): string {
-  return `${addressOf(element)}[0].${attribute}`;
-}

@@ -1,28 +1,32 @@
-import { TerraformDataSource, TerraformResource, Token, ref } from "cdktf";
+import { Fn, TerraformDataSource, TerraformResource, Token, propertyAccess } from "cdktf";
+import { indexToken } from "../../expressions";
 
-/** `count = <condition> ? 1 : 0` for a resource that exists only in some auth modes. */
-export function countWhen(condition: string): number {
-  return Token.asNumber(`\${${condition} ? 1 : 0}`);
-}
+export { countWhen } from "../../expressions";
 
-/** The address of a resource or data source, as written in an expression. */
-export function addressOf(element: TerraformResource | TerraformDataSource): string {
-  const prefix = element instanceof TerraformDataSource ? "data." : "";
-  return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}`;
-}
+/** A path below an instance: attribute names, and numbers for list indexes (`"metadata", 0, "name"`). */
+export type AttributePath = readonly (string | number)[];
 
-/**
- * `<address>[0].<attribute>`: the way to read a counted resource (a bare `<address>.<attribute>`
- * is invalid Terraform once `count` is set).
- */
-export function firstInstance(element: TerraformResource | TerraformDataSource, attribute: string): string {
-  return Token.asString(ref(`${addressOf(element)}[0].${attribute}`));
+function firstInstancePath(element: TerraformResource | TerraformDataSource, path: AttributePath) {
+  return propertyAccess(element, [indexToken(0), ...path.map((p) => (typeof p === "number" ? indexToken(p) : p))]);
 }
 
 /**
- * `try(<address>[0].<attribute>, "")`: for expressions evaluated in every mode, such as
- * the values of a mode that is not selected.
+ * `<address>[0].<path>`: the way to read a counted resource (a bare `<address>.<attribute>`
+ * is invalid Terraform once `count` is set). The address comes from the construct.
  */
-export function firstInstanceOrEmpty(element: TerraformResource | TerraformDataSource, attribute: string): string {
-  return Token.asString(ref(`try(${addressOf(element)}[0].${attribute}, "")`));
+export function firstInstance(element: TerraformResource | TerraformDataSource, ...path: AttributePath): string {
+  return Token.asString(firstInstancePath(element, path));
+}
+
+/**
+ * `try(<address>[0].<path>, "")`: for expressions evaluated in every mode, such as the values
+ * of a mode that is not selected.
+ */
+export function firstInstanceOrEmpty(element: TerraformResource | TerraformDataSource, ...path: AttributePath): string {
+  return Token.asString(Fn.try([firstInstancePath(element, path), ""]));
+}
+
+/** `<address>[*].<attribute>`: every instance's attribute (an empty list with count 0). */
+export function allInstances(element: TerraformResource | TerraformDataSource, attribute: string): string {
+  return Token.asString(propertyAccess(element, ["*", attribute]));
 }

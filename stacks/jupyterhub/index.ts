@@ -75,7 +75,7 @@ export class JupyterHubStack extends TerraformStack {
     const clusterAddons = addClusterAddons(this, ctx, eks, providers);
     blueprintsAddons = clusterAddons.blueprintsAddons;
     const hub = addJupyterHub(this, ctx, eks, vpc);
-    const cognito = addCognito(this, ctx);
+    const cognito = addCognito(this, ctx, hub);
     addDataAddons(this, ctx, { eks, vpc, clusterAddons, hub, cognito, profiles: config.profiles });
     addOutputs(this, ctx, eks, cognito);
     if (backend.type === "s3" && backend.useLockfile) {

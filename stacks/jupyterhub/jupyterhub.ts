@@ -1,4 +1,4 @@
-import { TerraformStack, Token } from "cdktf";
+import { TerraformLocal, TerraformStack } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
@@ -10,25 +10,21 @@ import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
 import { VpcModule } from "../../modules/vpc";
 import { efsReleaseValuesYaml } from "../../helm/efs-release";
+import { EFS_CLAIMS } from "../../helm/jupyterhub";
+import { LOCAL_CHARTS } from "../../versions";
 import { StackContext, defineLocal, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
-import { countWhen } from "./count";
-import {
-  S3_READ_GRANTS_EXPRESSION,
-  S3_READ_GRANTS_LOCAL,
-  S3_READ_ONLY_POLICY_ARN,
-  policyDocument,
-  s3ReadGrantStatements,
-} from "./s3-access";
+import { S3_READ_GRANTS_LOCAL, S3_READ_ONLY_POLICY_ARN } from "./s3-access";
+import { countWhen, mapWhen, nonEmpty, policyDocument, s3ReadGrantStatements, s3ReadGrants } from "../../expressions";
 
 export const JUPYTERHUB_NAMESPACE = "jupyterhub";
-/** The policy the blueprint attached to the notebooks' role; now only with notebook_s3_read_all. */
-export const NOTEBOOK_POLICY_ARN = S3_READ_ONLY_POLICY_ARN;
 
 export interface JupyterHubResources {
   readonly namespace: Namespace;
   readonly singleUserServiceAccount: ServiceAccountV1;
   readonly efs: EfsFileSystem;
+  /** `local.notebook_s3_read_grants`: notebook_s3_read_buckets split into bucket and prefix. */
+  readonly s3ReadGrants: TerraformLocal;
 }
 
 /**
@@ -40,7 +36,7 @@ export interface JupyterHubResources {
  */
 export function addJupyterHub(
   stack: TerraformStack,
-  { platform, locals }: StackContext,
+  { platform, vars, locals }: StackContext,
   eks: EksModule,
   vpc: VpcModule,
 ): JupyterHubResources {
@@ -54,9 +50,7 @@ export function addJupyterHub(
   // notebook_s3_read_all is true. The map key stays "policy", the blueprint's.
   const irsa = new IrsaModule(stack, "jupyterhub_single_user_irsa", platform.modules.iamRoleForServiceAccountsEks, {
     role_name: `${eks.clusterName}-jupyterhub-single-user-sa`,
-    role_policy_arns: Token.asStringMap(
-      `\${{ for k, v in { policy = "${NOTEBOOK_POLICY_ARN}" } : k => v if var.notebook_s3_read_all }}`,
-    ),
+    role_policy_arns: mapWhen({ policy: S3_READ_ONLY_POLICY_ARN }, vars.notebookS3ReadAll.stringValue),
     oidc_providers: {
       main: {
         provider_arn: eks.oidcProviderArn,
@@ -75,12 +69,12 @@ export function addJupyterHub(
   });
 
   // What every notebook may read: notebook_s3_read_buckets, none by default.
-  defineLocal(stack, S3_READ_GRANTS_LOCAL, S3_READ_GRANTS_EXPRESSION);
+  const s3ReadGrantsLocal = defineLocal(stack, S3_READ_GRANTS_LOCAL, s3ReadGrants(vars.notebookS3ReadBuckets.stringValue));
   new IamRolePolicy(stack, "notebook_s3_read", {
-    count: countWhen("length(var.notebook_s3_read_buckets) > 0"),
+    count: countWhen(nonEmpty(vars.notebookS3ReadBuckets.stringValue)),
     name: "notebook-s3-read",
     role: irsa.iamRoleName,
-    policy: policyDocument(s3ReadGrantStatements()),
+    policy: policyDocument(s3ReadGrantStatements(s3ReadGrantsLocal.asString)),
   });
 
   const efs = new EfsFileSystem(stack, "efs", { encrypted: true, tags: tagsOf(locals) });
@@ -122,7 +116,7 @@ export function addJupyterHub(
     namespace: JUPYTERHUB_NAMESPACE,
     create_namespace: false,
     chart: chart.chartPath,
-    chart_version: "0.0.1",
+    chart_version: LOCAL_CHARTS.efs.version,
     values: [efsReleaseValuesYaml({ name: volumeName, dnsName: efs.dnsName })],
   });
   new EksBlueprintsAddonsModule(
@@ -135,12 +129,12 @@ export function addJupyterHub(
       cluster_version: eks.clusterVersion,
       oidc_provider_arn: eks.oidcProviderArn,
       helm_releases: {
-        efs: efsRelease("efs", "A Helm chart for storage configurations", "efs-persist"),
-        "efs-shared": efsRelease("efs-shared", "A Helm chart for shared storage configurations", "efs-persist-shared"),
+        efs: efsRelease("efs", "A Helm chart for storage configurations", EFS_CLAIMS.home),
+        "efs-shared": efsRelease("efs-shared", "A Helm chart for shared storage configurations", EFS_CLAIMS.shared),
       },
     },
     { dependsOn: [namespace] },
   );
 
-  return { namespace, singleUserServiceAccount, efs };
+  return { namespace, singleUserServiceAccount, efs, s3ReadGrants: s3ReadGrantsLocal };
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
+import { inModuleDirectory } from "../../expressions";
 // Not re-exported by the package root; the same hook TerraformAsset uses.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 
@@ -38,7 +39,7 @@ export class LocalChart extends Construct {
       throw new Error(`LocalChart ${name}: ${path.relative(process.cwd(), source) || source} has no Chart.yaml`);
     }
     this.name = name;
-    this.chartPath = `\${path.module}/helm/${name}`;
+    this.chartPath = inModuleDirectory(`helm/${name}`);
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const stackDir = path.join(session.outdir, session.manifest.forStack(TerraformStack.of(this)).workingDirectory);

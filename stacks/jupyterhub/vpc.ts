@@ -1,4 +1,5 @@
-import { TerraformStack, Token } from "cdktf";
+import { Fn, TerraformStack, Token } from "cdktf";
+import { firstElement, subnetCidrsPerAz } from "../../expressions";
 import { VpcModule } from "../../modules/vpc";
 import { StackContext, defineLocal, tagsOf } from "./context";
 
@@ -9,14 +10,11 @@ import { StackContext, defineLocal, tagsOf } from "./context";
  * pods; one NAT gateway.
  */
 export function addVpc(stack: TerraformStack, { platform, vars, locals }: StackContext): VpcModule {
-  defineLocal(stack, "private_subnets",
-    `\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 3, k)]}`,
-  );
-  const publicSubnets = defineLocal(stack, "public_subnets",
-    `\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 5, k + 8)]}`,
-  );
-  defineLocal(stack, "secondary_ip_range_private_subnets",
-    `\${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}`,
+  const azs = locals.azs.asString;
+  const privateSubnets = defineLocal(stack, "private_subnets", subnetCidrsPerAz(azs, vars.vpcCidr.stringValue, 3));
+  const publicSubnets = defineLocal(stack, "public_subnets", subnetCidrsPerAz(azs, vars.vpcCidr.stringValue, 5, 8));
+  const secondaryRangePrivateSubnets = defineLocal(stack, "secondary_ip_range_private_subnets",
+    subnetCidrsPerAz(azs, firstElement(vars.secondaryCidrBlocks.stringValue), 1),
   );
 
   return new VpcModule(stack, "vpc", platform.modules.vpc, {
@@ -24,7 +22,7 @@ export function addVpc(stack: TerraformStack, { platform, vars, locals }: StackC
     cidr: vars.vpcCidr.stringValue,
     azs: locals.azs.asList,
     secondary_cidr_blocks: vars.secondaryCidrBlocks.listValue,
-    private_subnets: Token.asList("${concat(local.private_subnets, local.secondary_ip_range_private_subnets)}"),
+    private_subnets: Token.asList(Fn.concat([privateSubnets.asList, secondaryRangePrivateSubnets.asList])),
     public_subnets: publicSubnets.asList,
     enable_nat_gateway: true,
     single_nat_gateway: true,
