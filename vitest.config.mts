@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
  * a user runs it. They spawn thousands of processes and take minutes on a 2-core machine, so
  * they run as `npm run test:e2e` (vitest.e2e.config.mts); CI runs both commands.
  */
-export const E2E_TESTS = ["test/scripts.test.ts", "test/upgrade-script.test.ts", "test/synth-cli.test.ts"];
+export const E2E_TESTS = ["test/scripts/**/*.test.ts", "test/upgrade-script.test.ts", "test/synth-cli.test.ts"];
 
 /** Settings both test commands share. */
 export const common = {

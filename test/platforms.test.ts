@@ -1,10 +1,8 @@
+// The platform sets of versions.ts: the same stack shape, exact pins with their sources, the
+// EKS versions each allows, and the chart and controller versions each installs.
 import { parse as parseYaml } from "yaml";
-import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
-import { NodePool as KarpenterNodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
 import { substitute } from "./helpers/template";
-import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
-import { eksVersionRuleDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
 import {
   EKS_KUBERNETES_VERSIONS,
   FACTS_CHECKED,
@@ -16,14 +14,7 @@ import {
   creatableEksVersions,
 } from "../versions";
 import { AUTH_MECHANISMS } from "../variables";
-import { USER_POD_NODE_LABELS, notebookProfiles, tolerates, validateCatalog, nodePools, managedNodeGroups } from "../profiles";
-import { NOTEBOOK_POOL_BUDGETS } from "../profiles";
 
-/**
- * Validates a model against its schema (throws on the first invalid object). The models'
- * base class is ESM-only, which this CommonJS project's type resolution does not follow.
- */
-const validate = (model: unknown): void => (model as { validate(): void }).validate();
 
 const synth = (name: (typeof PLATFORM_NAMES)[number]): TerraformJson => synthStack({ platform: PLATFORM_SETS[name] });
 const current = synth("current");
@@ -181,94 +172,6 @@ describe("EKS versions", () => {
   });
 });
 
-/** Plausible values for the interpolations of the NodePool values, so that ids pass the CRD patterns. */
-function resolveRef(expr: string): string {
-  if (expr.includes("private_subnets")) return "subnet-0123456789abcdef0";
-  if (expr.includes("node_iam_role_arn")) return "karpenter-jupyterhub-on-eks-2026112701000000000001";
-  if (expr.includes("cluster_name")) return "jupyterhub-on-eks";
-  throw new Error(`unexpected interpolation in NodePool values: ${expr}`);
-}
-
-function renderedPools(json: TerraformJson) {
-  const config = json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
-  return Object.entries(config).map(([releaseKey, release]) => {
-    const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
-    return { releaseKey, values, ...renderKarpenterResources(values) };
-  });
-}
-
-describe("Karpenter resources of the current set", () => {
-  const pools = renderedPools(current);
-
-  it("are one release per NodePool of the catalog", () => {
-    expect(pools.map((p) => p.releaseKey).sort()).toEqual(nodePools.map((p) => p.releaseKey).sort());
-  });
-
-  it.each(pools.map((p) => [p.releaseKey, p] as const))("%s: a valid karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass", (_key, p) => {
-    expect(() => validate(new KarpenterNodePool(p.nodePool as never))).not.toThrow();
-    expect(() => validate(new EC2NodeClass(p.ec2NodeClass as never))).not.toThrow();
-    const nc = p.ec2NodeClass!.spec;
-    // AL2023 for every Kubernetes version; Karpenter picks the NVIDIA or Neuron variant per instance type.
-    expect(nc.amiSelectorTerms).toEqual([{ alias: "al2023@latest" }]);
-    expect(nc.amiFamily).toBeUndefined();
-    expect(nc.role).toBe("karpenter-jupyterhub-on-eks-2026112701000000000001");
-    const np = p.nodePool!.spec;
-    expect(np.template.spec.expireAfter).toBe("720h");
-    expect(np.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "60s", budgets: NOTEBOOK_POOL_BUDGETS });
-    expect(np.template.spec.nodeClassRef).toEqual({ name: p.values.name, group: "karpenter.k8s.aws", kind: "EC2NodeClass" });
-  });
-
-  it("would be caught by the schema if broken (the check can fail)", () => {
-    const p = pools[0];
-    const broken = structuredClone(p.nodePool!) as any;
-    broken.spec.disruption.consolidationPolicy = "WhenUnderutilized"; // v1beta1 only
-    expect(() => validate(new KarpenterNodePool(broken))).toThrow(/consolidationPolicy/);
-    const noImage = structuredClone(p.ec2NodeClass!) as any;
-    delete noImage.spec.amiSelectorTerms;
-    expect(() => validate(new EC2NodeClass(noImage))).toThrow(/amiSelectorTerms/);
-  });
-
-  it("the blueprint set keeps the blueprint's v1beta1 values: no AMI selector, expireAfter under disruption", () => {
-    const config = blueprint.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
-    for (const release of Object.values(config)) {
-      const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
-      expect(values.ec2NodeClass.amiSelectorTerms).toBeUndefined();
-      expect(values.nodePool.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "60s", expireAfter: "720h" });
-      expect(values.nodePool.expireAfter).toBeUndefined();
-    }
-  });
-});
-
-describe("every notebook profile schedules on a pool of each set", () => {
-  it("holds for the catalog", () => {
-    expect(validateCatalog({ profiles: notebookProfiles, nodePools, nodeGroups: managedNodeGroups })).toEqual([]);
-  });
-
-  it.each(["current", "blueprint"] as const)("%s: a rendered NodePool carries the profile's labels and only taints it tolerates", (name) => {
-    const json = synth(name);
-    const config = json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
-    const rendered = Object.values(config).map((release) => {
-      const values = parseYaml(substitute(release.values[0], resolveRef)) as Record<string, any>;
-      // Both chart versions render the same template labels and taints.
-      return renderKarpenterResources(values).nodePool!.spec.template;
-    });
-    for (const mode of AUTH_MECHANISMS) {
-      for (const profile of notebookProfiles.filter((p) => p.modes.includes(mode))) {
-        const wanted = { ...USER_POD_NODE_LABELS, ...profile.nodeSelector };
-        const onPool = rendered.some(
-          (t) =>
-            Object.entries(wanted).every(([k, v]) => t.metadata.labels[k] === v) &&
-            ((t.spec.taints ?? []) as any[])
-              .filter((taint) => taint.effect !== "PreferNoSchedule")
-              .every((taint) => (profile.tolerations ?? []).some((tol) => tolerates(tol, taint))),
-        );
-        const onGroup = managedNodeGroups.some((g) => Object.entries(wanted).every(([k, v]) => g.labels[k] === v));
-        expect(onPool || onGroup, `${name}/${mode}: ${profile.displayName}`).toBe(true);
-      }
-    }
-  });
-});
-
 describe("chart and controller versions per set", () => {
   const addons = (json: TerraformJson) => json.module.eks_blueprints_addons;
   const dataAddons = (json: TerraformJson) => json.module.eks_data_addons;
@@ -335,87 +238,5 @@ describe("chart and controller versions per set", () => {
       expect(bp.singleuser.initContainers[0].image, mode).toBe("quay.io/jupyterhub/k8s-network-tools:3.2.1");
       expect(cur, mode).toEqual(expected);
     }
-  });
-});
-
-describe("eks_cluster_version at plan time, by the real terraform", () => {
-  const dirs: Record<string, string> = {};
-  beforeAll(() => {
-    for (const [name, json] of [
-      ["current", current],
-      ["blueprint", blueprint],
-    ] as const) {
-      dirs[name] = eksVersionRuleDir(json);
-    }
-  });
-  afterAll(() => {
-    for (const dir of Object.values(dirs)) removeTerraformDir(dir);
-  });
-
-  async function plan(set: "current" | "blueprint", version?: string) {
-    const args = ["plan", "-input=false", "-lock=false", "-refresh=false", "-json"];
-    if (version !== undefined) args.push("-var", `eks_cluster_version=${version}`);
-    const result = await runTerraform(args, { cwd: dirs[set] });
-    const diagnostics = parseDiagnostics(result.stdout);
-    return {
-      code: result.code,
-      errors: diagnostics.filter((d) => d.severity === "error").map((d) => d.detail),
-      warnings: diagnostics.filter((d) => d.severity === "warning").map((d) => d.detail),
-    };
-  }
-
-  /** Whether the plan of today should warn that `version` is in extended support. */
-  function inExtendedSupport(version: string): boolean {
-    const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
-    return new Date().toISOString().slice(0, 10) > v.standardSupportEnd;
-  }
-
-  it("current: the default 1.35 plans", async () => {
-    const r = await plan("current");
-    expect(r.errors).toEqual([]);
-    expect(r.code).toBe(0);
-  });
-
-  it.each(["1.32", "1.33", "1.34", "1.36"])("current: %s plans, with a warning exactly while it is in extended support", async (version) => {
-    const r = await plan("current", version);
-    expect(r.errors).toEqual([]);
-    const warned = r.warnings.filter((w) => w.includes("extended support"));
-    expect(warned.length).toBe(inExtendedSupport(version) ? 1 : 0);
-    if (warned.length > 0) {
-      const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
-      expect(warned[0]).toContain(`Kubernetes ${version} left EKS standard support on ${v.standardSupportEnd}`);
-      expect(warned[0]).toContain("costs $0.60 instead of $0.10 per cluster-hour");
-      expect(warned[0]).toContain(`ends on ${v.extendedSupportEnd}`);
-    }
-  });
-
-  it.each([
-    ["1.31", "past the end of extended support"],
-    ["1.30", "the blueprint's old default"],
-    ["1.37", "not supported by Karpenter 1.14.1"],
-  ])("current: %s (%s) is refused with the allowed list and the reason", async (version) => {
-    const r = await plan("current", version);
-    expect(r.code).toBe(1);
-    expect(r.errors).toEqual([
-      expect.stringContaining(`eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "current" platform set; it is "${version}"`),
-    ]);
-    expect(r.errors[0]).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
-    expect(r.errors[0]).toContain("Example: -var 'eks_cluster_version=1.35'");
-  });
-
-  it("blueprint: the default 1.32 plans with a warning that Karpenter 0.37 does not support it", async () => {
-    const r = await plan("blueprint");
-    expect(r.errors).toEqual([]);
-    expect(r.warnings.filter((w) => w.includes("Karpenter 0.37.0"))).toEqual([
-      expect.stringContaining('Karpenter 0.37.0 of the "blueprint" platform set supports Kubernetes 1.23 to 1.30, not 1.32'),
-    ]);
-    expect(r.warnings.filter((w) => w.includes("extended support")).length).toBe(inExtendedSupport("1.32") ? 1 : 0);
-  });
-
-  it("blueprint: 1.33 is refused (no Amazon Linux 2 images)", async () => {
-    const r = await plan("blueprint", "1.33");
-    expect(r.code).toBe(1);
-    expect(r.errors[0]).toContain('eks_cluster_version must be 1.32 in the "blueprint" platform set; it is "1.33"');
-    expect(r.errors[0]).toContain('move to the "current" platform set');
   });
 });

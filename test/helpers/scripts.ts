@@ -86,6 +86,11 @@ export function sandbox(options: { synthesized?: boolean; platform?: string } = 
   return { repo, stack, cwd, state, log: path.join(base, "calls.log") };
 }
 
+/** Writes a variables file into the sandbox's working directory (the -var-file the tests pass). */
+export function withVarFile(box: Sandbox, name = "prod.tfvars"): void {
+  fs.writeFileSync(path.join(box.cwd, name), 'region = "eu-west-1"\n');
+}
+
 /** Parses the fakes' log: fields end with \x1f, records with \x1e and a newline. */
 export function readCalls(log: string): Call[] {
   if (!fs.existsSync(log)) return [];
