@@ -11,7 +11,7 @@
  * (at plan, at apply, or in the running platform), and they never change a plan for
  * values they accept. Values that work but are risky get a warning instead: `check`
  * blocks that read only variables (addVariableChecks). docs/variables.md explains each
- * rule and each warning; its reference table is generated from VARIABLE_SPECS
+ * rule and each warning; its reference table is generated from variableSpecs
  * (npm run docs:variables).
  *
  * Each variable is declared once, in `variableSpecs`, in the order a variables.tf reads:
