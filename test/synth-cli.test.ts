@@ -6,7 +6,7 @@ import { STACK_DIR } from "../config";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
 const ROOT = resolve(__dirname, "..");
-const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm", "review"];
+const SOURCES = ["main.ts", "config.ts", "variables.ts", "expressions.ts", "versions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm", "review"];
 
 /** A copy of the project's sources in a fresh directory, sharing node_modules. */
 function checkout(prefix: string): string {
