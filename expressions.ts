@@ -12,7 +12,7 @@
  * In Terraform JSON a bare string is a literal; `${...}` makes it an expression.
  */
 
-import { IResolvable, IResolveContext, Lazy, Token } from "cdktf";
+import { IResolvable, IResolveContext, Lazy, Token, ref } from "cdktf";
 
 /** An HCL quoted string literal: JSON escaping is valid HCL, and template openers are escaped. */
 export function hclString(value: string): string {
@@ -58,7 +58,9 @@ class HclExpression implements IResolvable {
     let text = this.literals[0];
     this.values.forEach((value, i) => {
       context.suppressBraces = true;
-      const resolved = context.resolve(value);
+      // A plain string from the program is a value, so it becomes a quoted literal; HCL source
+      // from the program comes in as hclSource(...).
+      const resolved = typeof value === "string" && !Token.isUnresolved(value) ? hclString(value) : context.resolve(value);
       text += (typeof resolved === "string" ? resolved : String(resolved)) + this.literals[i + 1];
     });
     context.suppressBraces = outer;
@@ -71,9 +73,11 @@ class HclExpression implements IResolvable {
 }
 
 /**
- * hcl`<source>`: an HCL expression as a string token. The template's literal text is HCL
- * source, taken as is (`\${g.bucket}` is an HCL template interpolation); each `${value}` is a
- * typed reference or another hcl expression, written bare.
+ * hcl`<source>`: an HCL expression as a string token, the one way this project writes what
+ * cdktf has no typed form for. The template's literal text is HCL source, taken as is
+ * (`\${g.bucket}` is an HCL template interpolation); each `${value}` is a typed reference, an
+ * `Fn.*`/`Op.*` token or another hcl expression, written bare; a number as written; a plain
+ * string as a quoted HCL literal.
  */
 export function hcl(literals: TemplateStringsArray, ...values: unknown[]): string {
   return Token.asString(new HclExpression(literals.raw.map(unescapeRaw), values));
@@ -95,17 +99,17 @@ export function indexToken(n: number): number {
 
 /** `<reference> == "<literal>"`. */
 export function equalsValue(reference: string, literal: string): string {
-  return hcl`${reference} == ${rawHcl(hclString(literal))}`;
+  return hcl`${reference} == ${hclSource(hclString(literal))}`;
 }
 
 /** `<reference> != "<literal>"`. */
 export function notEqualsValue(reference: string, literal: string): string {
-  return hcl`${reference} != ${rawHcl(hclString(literal))}`;
+  return hcl`${reference} != ${hclSource(hclString(literal))}`;
 }
 
 /** Synth-time HCL source (literals from the program, never addresses) as a value for `hcl`. */
-function rawHcl(source: string): IResolvable {
-  return { creationStack: [], resolve: () => source };
+function hclSource(source: string): IResolvable {
+  return new HclExpression([source], []);
 }
 
 /** `<a> && <b>`. */
@@ -143,8 +147,8 @@ export function inModuleDirectory(relative: string): string {
  * (the blueprint's vpc.tf locals).
  */
 export function subnetCidrsPerAz(azs: string, cidr: string, newbits: number, offset = 0): string {
-  const netnum = rawHcl(offset === 0 ? "k" : `k + ${offset}`);
-  return hcl`[for k, v in ${azs} : cidrsubnet(${cidr}, ${rawHcl(String(newbits))}, ${netnum})]`;
+  const netnum = hclSource(offset === 0 ? "k" : `k + ${offset}`);
+  return hcl`[for k, v in ${azs} : cidrsubnet(${cidr}, ${hclSource(String(newbits))}, ${netnum})]`;
 }
 
 /**
@@ -152,21 +156,21 @@ export function subnetCidrsPerAz(azs: string, cidr: string, newbits: number, off
  * whose CIDR starts with `prefix`.
  */
 export function subnetIdsWithCidrPrefix(ids: string, cidrs: string, prefix: string): string[] {
-  const length = rawHcl(String(prefix.length));
+  const length = hclSource(String(prefix.length));
   return Token.asList(
-    hcl`compact([for subnet_id, cidr_block in zipmap(${ids}, ${cidrs}) : substr(cidr_block, 0, ${length}) == ${rawHcl(hclString(prefix))} ? subnet_id : null])`,
+    hcl`compact([for subnet_id, cidr_block in zipmap(${ids}, ${cidrs}) : substr(cidr_block, 0, ${length}) == ${hclSource(hclString(prefix))} ? subnet_id : null])`,
   );
 }
 
 /** `lookup({ "k" = "v", ... }, <key>, "")`: a plan-time pick from a synth-time map. */
 export function lookupOrEmpty(map: Readonly<Record<string, string>>, key: string): string {
-  const entries = rawHcl(Object.entries(map).map(([k, v]) => `${hclString(k)} = ${hclString(v)}`).join(", "));
+  const entries = hclSource(Object.entries(map).map(([k, v]) => `${hclString(k)} = ${hclString(v)}`).join(", "));
   return hcl`lookup({ ${entries} }, ${key}, "")`;
 }
 
 /** `{ for k, v in { key = "value", ... } : k => v if <condition> }`: the map, or {} unless the condition holds. */
 export function mapWhen(map: Readonly<Record<string, string>>, condition: string): Record<string, string> {
-  const entries = rawHcl(Object.entries(map).map(([k, v]) => `${k} = ${hclString(v)}`).join(", "));
+  const entries = hclSource(Object.entries(map).map(([k, v]) => `${k} = ${hclString(v)}`).join(", "));
   return Token.asStringMap(hcl`{ for k, v in { ${entries} } : k => v if ${condition} }`);
 }
 
@@ -210,4 +214,70 @@ export function concatLists(a: string, b: string): string {
 /** `jsonencode({ Version = "2012-10-17", Statement = <statements> })`. */
 export function policyDocument(statements: string): string {
   return hcl`jsonencode({ Version = "2012-10-17", Statement = ${statements} })`;
+}
+
+// Variable rule expressions
+//
+// The validation rules and value checks of variables.ts are built from typed tokens; what
+// follows are the few forms cdktf 0.21 has no typed (or no correct) form for. Each hole of
+// `hcl` is resolved as an expression: a reference (`variable.stringValue`), an `Fn.*`/`Op.*`
+// token, a number, or a plain string, which becomes a quoted literal.
+
+/**
+ * A literal where cdktf cannot write one: a string with a double quote or a backslash (a
+ * regular expression: cdktf quotes a plain string argument without escaping either, and
+ * `Fn.rawString` escapes the quote but not the backslash, which HCL then reads as an escape
+ * sequence), and a falsy right operand of `Op.*` (cdktf 0.21 writes `Op.gt(x, 0)` as
+ * `x > undefined`, and the same for `""` and `false`).
+ */
+export function literal(value: string | number | boolean): IResolvable {
+  return new HclExpression([typeof value === "string" ? hclString(value) : String(value)], []);
+}
+
+/** The HCL `null`: cdktf writes a JavaScript null operand as `undefined`. */
+export const hclNull: IResolvable = new HclExpression(["null"], []);
+
+/** `collection[index]`: cdktf's `propertyAccess` writes a number index in the legacy form `collection.0`. */
+export function indexOf(collection: unknown, index: number): string {
+  return hcl`${collection}[${index}]`;
+}
+
+/**
+ * `lookup({ "k" = "v", ... }, key, fallback)`: cdktf's `Fn.lookup` drops a falsy default
+ * (`""`) and writes `map[key]`, which fails where lookup returns the default.
+ */
+export function lookupOr(map: readonly (readonly [string, string])[], key: unknown, fallback: string): IResolvable {
+  const entries = map.map(([k, v]) => `${hclString(k)} = ${hclString(v)}`).join(", ");
+  return new HclExpression([`lookup({ ${entries} }, `, `, ${hclString(fallback)})`], [key]);
+}
+
+/** A `for` expression's loop variable: cdktf's typed `forExpression` names them only `key, val`. */
+const loopVariable = (name: string): string => Token.asString(ref(name));
+
+/** `alltrue([for <as> in list : test])`: true when every item passes (and for an empty list). */
+export function everyItem(list: unknown, as: string, test: (item: string) => unknown): IResolvable {
+  return new HclExpression([`alltrue([for ${as} in `, " : ", "])"], [list, test(loopVariable(as))]);
+}
+
+/** `anytrue([for <as> in list : test])`. */
+export function someItem(list: unknown, as: string, test: (item: string) => unknown): IResolvable {
+  return new HclExpression([`anytrue([for ${as} in `, " : ", "])"], [list, test(loopVariable(as))]);
+}
+
+/** `[for <as> in list : <as> if test]`: the items that pass. */
+export function itemsWhere(list: unknown, as: string, test: (item: string) => unknown): IResolvable {
+  return new HclExpression([`[for ${as} in `, ` : ${as} if `, "]"], [list, test(loopVariable(as))]);
+}
+
+type PairTest = (i: string, a: string, j: string, b: string) => unknown;
+const pair = (test: PairTest) => test(loopVariable("i"), loopVariable("a"), loopVariable("j"), loopVariable("b"));
+
+/** `alltrue(flatten([for i, a in list : [for j, b in list : test]]))`: every ordered pair passes. */
+export function everyPair(list: unknown, test: PairTest): IResolvable {
+  return new HclExpression(["alltrue(flatten([for i, a in ", " : [for j, b in ", " : ", "]]))"], [list, list, pair(test)]);
+}
+
+/** `flatten([for i, a in list : [for j, b in list : value if test]])`: a value per pair that passes. */
+export function pairsWhere(list: unknown, value: PairTest, test: PairTest): IResolvable {
+  return new HclExpression(["flatten([for i, a in ", " : [for j, b in ", " : ", " if ", "]])"], [list, list, pair(value), pair(test)]);
 }
