@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NotebookProfile, notebookProfiles } from "./profiles";
-import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet, UPGRADE_PATH, isPlatformName } from "./versions";
+import { type NotebookProfile, notebookProfiles } from "./profiles";
+import { isPlatformName, PLATFORM_NAMES, PLATFORM_SETS, type PlatformSet, UPGRADE_PATH } from "./versions";
 
 /**
  * Synth-time configuration: what is fixed when the Terraform JSON is written (as opposed to
@@ -124,7 +124,9 @@ function set(env: Env, key: string): string | undefined {
 function checkKeys(where: string, object: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
-      throw new ConfigError(`${where}: unknown setting "${key}"; allowed: ${allowed.filter((k) => k !== "$comment").join(", ")}.`);
+      throw new ConfigError(
+        `${where}: unknown setting "${key}"; allowed: ${allowed.filter((k) => k !== "$comment").join(", ")}.`,
+      );
     }
   }
 }
@@ -145,7 +147,8 @@ function stringSetting(where: string, object: Record<string, unknown>, key: stri
 function booleanSetting(where: string, object: Record<string, unknown>, key: string): boolean | undefined {
   const value = object[key];
   if (value === undefined) return undefined;
-  if (typeof value !== "boolean") throw new ConfigError(`${where}: "${key}" must be true or false, got ${JSON.stringify(value)}.`);
+  if (typeof value !== "boolean")
+    throw new ConfigError(`${where}: "${key}" must be true or false, got ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -201,7 +204,10 @@ export function resolveConfig(
   where: string = CONFIG_FILE,
   root: string = PROJECT_ROOT,
 ): { config: ProjectConfig; overrides: string[] } {
-  if (!isObject(content)) throw new ConfigError(`${where}: must hold a JSON object such as {"platform": "current", "backend": {"type": "local"}}.`);
+  if (!isObject(content))
+    throw new ConfigError(
+      `${where}: must hold a JSON object such as {"platform": "current", "backend": {"type": "local"}}.`,
+    );
   checkKeys(where, content, TOP_KEYS);
   if (content.platform !== undefined && typeof content.platform !== "string") {
     throw new ConfigError(`${where}: "platform" must be a string ("current" or "blueprint").`);
@@ -221,7 +227,9 @@ export function resolveConfig(
   const bw = `${where}: backend`;
   if (typeof type !== "string" || !(type in BACKEND_KEYS)) {
     const source = envType !== undefined ? `JUPYTERHUB_BACKEND=${envType}` : `${bw}: "type": ${JSON.stringify(type)}`;
-    throw new ConfigError(`${source} is not supported: use "local" (the default), "s3" or "cloud" (HCP Terraform / Terraform Enterprise).`);
+    throw new ConfigError(
+      `${source} is not supported: use "local" (the default), "s3" or "cloud" (HCP Terraform / Terraform Enterprise).`,
+    );
   }
   if (type === "cloud" && "token" in fromFile) {
     throw new ConfigError(
@@ -244,7 +252,11 @@ export function resolveConfig(
     return { config: { platform, profiles: notebookProfiles, backend: localBackend(raw, source, root) }, overrides };
   }
 
-  if (type === "cloud") return { config: { platform, profiles: notebookProfiles, backend: cloudBackend(bw, where, fromFile, override) }, overrides };
+  if (type === "cloud")
+    return {
+      config: { platform, profiles: notebookProfiles, backend: cloudBackend(bw, where, fromFile, override) },
+      overrides,
+    };
 
   const s3 = (key: string, envKey: string): string => {
     const value = override(envKey) ?? stringSetting(bw, fromFile, key);
@@ -283,7 +295,8 @@ export function resolveConfig(
 }
 
 const CLOUD_NAME = /^[A-Za-z0-9_-]{1,90}$/;
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 
 function cloudBackend(
   bw: string,
@@ -305,7 +318,9 @@ function cloudBackend(
       );
     }
     if (!CLOUD_NAME.test(value)) {
-      throw new ConfigError(`${bw}: "${key}": "${value}" is not an HCP Terraform name (letters, digits, "-" and "_", at most 90).`);
+      throw new ConfigError(
+        `${bw}: "${key}": "${value}" is not an HCP Terraform name (letters, digits, "-" and "_", at most 90).`,
+      );
     }
     return value;
   };
@@ -330,7 +345,10 @@ function cloudBackend(
  * - cloud: JUPYTERHUB_TFC_ORGANIZATION, _WORKSPACE, _HOSTNAME.
  * A missing or unreadable file is an error: nothing falls back to a guess.
  */
-export function loadConfig(env: Env = process.env, root: string = PROJECT_ROOT): ProjectConfig & { sources: ConfigSources } {
+export function loadConfig(
+  env: Env = process.env,
+  root: string = PROJECT_ROOT,
+): ProjectConfig & { sources: ConfigSources } {
   const named = set(env, "JUPYTERHUB_CONFIG");
   const file = path.resolve(root, named ?? CONFIG_FILE);
   const where = named ?? CONFIG_FILE;
@@ -364,13 +382,17 @@ export function statePathFromStackDir(stateFile: string): string {
 export function describeBackend(backend: BackendSettings, root: string = PROJECT_ROOT): string {
   if (backend.type === "local") {
     const where = backend.location === "project" ? path.join(root, backend.path) : backend.path;
-    const how = backend.location === "project" ? "" : " (outside the project: terraform init gets -backend-config=path=...)";
+    const how =
+      backend.location === "project" ? "" : " (outside the project: terraform init gets -backend-config=path=...)";
     return `local state file ${where}${how}`;
   }
   if (backend.type === "cloud") {
     return `HCP Terraform workspace ${backend.organization}/${backend.workspace} at ${backend.hostname} (token from terraform login or ${tokenVariable(backend.hostname)})`;
   }
-  const locks = [backend.useLockfile ? "S3 lock file" : "", backend.dynamodbTable ? `DynamoDB table ${backend.dynamodbTable}` : ""].filter(Boolean);
+  const locks = [
+    backend.useLockfile ? "S3 lock file" : "",
+    backend.dynamodbTable ? `DynamoDB table ${backend.dynamodbTable}` : "",
+  ].filter(Boolean);
   return `S3 s3://${backend.bucket}/${backend.key} in ${backend.region} (${backend.encrypt ? "encrypted" : "NOT encrypted"}, locked by ${locks.join(" and ")})`;
 }
 
@@ -400,11 +422,22 @@ export interface SynthSettings {
 export function upgradePathLines(): string[] {
   return UPGRADE_PATH.map(({ platform, title }) => {
     const set = PLATFORM_SETS[platform];
-    return [set.name, set.karpenter.version, set.karpenterCrd?.version ?? "-", set.nodeImage.family, set.charts.jupyterhub.version, title].join("\t");
+    return [
+      set.name,
+      set.karpenter.version,
+      set.karpenterCrd?.version ?? "-",
+      set.nodeImage.family,
+      set.charts.jupyterhub.version,
+      title,
+    ].join("\t");
   });
 }
 
-export function synthSettings(config: ProjectConfig, sources: ConfigSources, root: string = PROJECT_ROOT): SynthSettings {
+export function synthSettings(
+  config: ProjectConfig,
+  sources: ConfigSources,
+  root: string = PROJECT_ROOT,
+): SynthSettings {
   const backend = config.backend;
   const local = backend.type === "local";
   return {

@@ -12,7 +12,7 @@
  * In Terraform JSON a bare string is a literal; `${...}` makes it an expression.
  */
 
-import { IResolvable, IResolveContext, Lazy, Token, ref } from "cdktf";
+import { type IResolvable, type IResolveContext, Lazy, ref, Token } from "cdktf";
 
 /** An HCL quoted string literal: JSON escaping is valid HCL, and template openers are escaped. */
 export function hclString(value: string): string {
@@ -26,7 +26,7 @@ export function hclStringList(values: readonly string[]): string {
 
 /** Wraps HCL source so Terraform JSON evaluates it instead of reading a literal. */
 export function hclExpression(source: string): string {
-  return "${" + source + "}";
+  return `\${${source}}`;
 }
 
 // Stack expressions
@@ -60,7 +60,8 @@ class HclExpression implements IResolvable {
       context.suppressBraces = true;
       // A plain string from the program is a value, so it becomes a quoted literal; HCL source
       // from the program comes in as hclSource(...).
-      const resolved = typeof value === "string" && !Token.isUnresolved(value) ? hclString(value) : context.resolve(value);
+      const resolved =
+        typeof value === "string" && !Token.isUnresolved(value) ? hclString(value) : context.resolve(value);
       text += (typeof resolved === "string" ? resolved : String(resolved)) + this.literals[i + 1];
     });
     context.suppressBraces = outer;
@@ -164,13 +165,21 @@ export function subnetIdsWithCidrPrefix(ids: string, cidrs: string, prefix: stri
 
 /** `lookup({ "k" = "v", ... }, <key>, "")`: a plan-time pick from a synth-time map. */
 export function lookupOrEmpty(map: Readonly<Record<string, string>>, key: string): string {
-  const entries = hclSource(Object.entries(map).map(([k, v]) => `${hclString(k)} = ${hclString(v)}`).join(", "));
+  const entries = hclSource(
+    Object.entries(map)
+      .map(([k, v]) => `${hclString(k)} = ${hclString(v)}`)
+      .join(", "),
+  );
   return hcl`lookup({ ${entries} }, ${key}, "")`;
 }
 
 /** `{ for k, v in { key = "value", ... } : k => v if <condition> }`: the map, or {} unless the condition holds. */
 export function mapWhen(map: Readonly<Record<string, string>>, condition: string): Record<string, string> {
-  const entries = hclSource(Object.entries(map).map(([k, v]) => `${k} = ${hclString(v)}`).join(", "));
+  const entries = hclSource(
+    Object.entries(map)
+      .map(([k, v]) => `${k} = ${hclString(v)}`)
+      .join(", "),
+  );
   return Token.asStringMap(hcl`{ for k, v in { ${entries} } : k => v if ${condition} }`);
 }
 
@@ -274,10 +283,16 @@ const pair = (test: PairTest) => test(loopVariable("i"), loopVariable("a"), loop
 
 /** `alltrue(flatten([for i, a in list : [for j, b in list : test]]))`: every ordered pair passes. */
 export function everyPair(list: unknown, test: PairTest): IResolvable {
-  return new HclExpression(["alltrue(flatten([for i, a in ", " : [for j, b in ", " : ", "]]))"], [list, list, pair(test)]);
+  return new HclExpression(
+    ["alltrue(flatten([for i, a in ", " : [for j, b in ", " : ", "]]))"],
+    [list, list, pair(test)],
+  );
 }
 
 /** `flatten([for i, a in list : [for j, b in list : value if test]])`: a value per pair that passes. */
 export function pairsWhere(list: unknown, value: PairTest, test: PairTest): IResolvable {
-  return new HclExpression(["flatten([for i, a in ", " : [for j, b in ", " : ", " if ", "]])"], [list, list, pair(value), pair(test)]);
+  return new HclExpression(
+    ["flatten([for i, a in ", " : [for j, b in ", " : ", " if ", "]])"],
+    [list, list, pair(value), pair(test)],
+  );
 }

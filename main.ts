@@ -1,20 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { ConfigError, PROJECT_ROOT, SETTINGS_FILE, STACK_DIR, STACK_NAME, loadConfig, synthSettings } from "./config";
-import { JupyterHubStack } from "./stacks/jupyterhub";
-
+import { ConfigError, loadConfig, PROJECT_ROOT, SETTINGS_FILE, STACK_DIR, STACK_NAME, synthSettings } from "./config";
 import { renderHcl } from "./review/hcl";
+import { JupyterHubStack } from "./stacks/jupyterhub";
 
 // `cdktf synth --hcl` runs this app with SYNTH_HCL_OUTPUT=true and writes cdktf's own HCL,
 // which Terraform does not accept; the review rendering is `npm run synth -- --hcl`.
 if (process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1") {
-  process.stderr.write("synth: cdktf's --hcl output is not valid HCL for this stack: run `npm run synth -- --hcl` for the review rendering (docs/review.md).\n");
+  process.stderr.write(
+    "synth: cdktf's --hcl output is not valid HCL for this stack: run `npm run synth -- --hcl` for the review rendering (docs/review.md).\n",
+  );
   process.exit(2);
 }
 const hcl = process.argv.slice(2).includes("--hcl");
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
@@ -46,7 +47,10 @@ if (hcl) {
   fs.mkdirSync(reviewDir);
   fs.writeFileSync(
     path.join(reviewDir, "main.tf"),
-    renderHcl(json, "# Review rendering of cdk.tf.json (npm run synth -- --hcl); Terraform applies cdk.tf.json, not this file. See docs/review.md.\n\n"),
+    renderHcl(
+      json,
+      "# Review rendering of cdk.tf.json (npm run synth -- --hcl); Terraform applies cdk.tf.json, not this file. See docs/review.md.\n\n",
+    ),
   );
 }
 const overrides = settings.overrides.length ? `; environment overrides: ${settings.overrides.join(", ")}` : "";
@@ -54,5 +58,7 @@ process.stderr.write(
   `synth: wrote ${STACK_DIR}/cdk.tf.json for the "${config.platform.name}" platform set (${config.platform.summary})\n` +
     `synth: backend: ${settings.description}${overrides}\n` +
     (removed.length ? `synth: removed stale ${removed.join(" and ")}\n` : "") +
-    (hcl ? `synth: wrote ${STACK_DIR}/review/main.tf, the HCL rendering of cdk.tf.json for review (docs/review.md)\n` : ""),
+    (hcl
+      ? `synth: wrote ${STACK_DIR}/review/main.tf, the HCL rendering of cdk.tf.json for review (docs/review.md)\n`
+      : ""),
 );

@@ -22,27 +22,27 @@
  * expression, a literal with a backslash) comes from expressions.ts. Some conditions read
  * other variables, which needs Terraform 1.9 or later (see REQUIRED_TERRAFORM_VERSION).
  */
-import { Expression, Fn, Op, TerraformStack, TerraformVariable, Token, conditional } from "cdktf";
+import { conditional, type Expression, Fn, Op, type TerraformStack, TerraformVariable, Token } from "cdktf";
 import {
   everyItem,
   everyPair,
   hclNull,
   indexOf,
   itemsWhere,
+  literal,
   lookupOr,
   pairsWhere,
   someItem,
-  literal,
 } from "./expressions";
 import {
+  allowedKubernetesVersions,
+  creatableEksVersions,
   EKS_KUBERNETES_VERSIONS,
   EKS_KUBERNETES_VERSIONS_SOURCE,
   EKS_PRICE_PER_CLUSTER_HOUR,
   FACTS_CHECKED,
-  PlatformSet,
-  allowedKubernetesVersions,
-  creatableEksVersions,
   minorVersionsIn,
+  type PlatformSet,
 } from "./versions";
 
 export { REQUIRED_TERRAFORM_VERSION } from "./versions";
@@ -72,7 +72,6 @@ export const SECURITY_VARIABLES = {
  * https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html, checked 2026-11-27).
  */
 export const EKS_PUBLIC_ACCESS_CIDRS_MAX = 40;
-
 
 /**
  * The longest `name` every derived AWS name accepts. The tightest is the EBS CSI driver
@@ -175,7 +174,6 @@ export const VPC_IPV4_CIDR_BLOCKS_QUOTA = {
  */
 const SECONDARY_RANGE = "100.0.0.0/8";
 
-
 const IPV4_CIDR_PATTERN = "^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$";
 const DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 /** At least two labels, e.g. hub.example.com. */
@@ -226,7 +224,7 @@ const RFC6598 = "100.64.0.0/10";
  * server answer, 169.254.169.254 and 169.254.169.253), multicast and reserved.
  */
 const NOT_HOST_ADDRESSES = [
-  ["0.0.0.0/8", "\"this\" network"],
+  ["0.0.0.0/8", '"this" network'],
   ["127.0.0.0/8", "loopback"],
   ["169.254.0.0/16", "link-local, where the instance metadata service and the Amazon DNS server answer"],
   ["224.0.0.0/4", "multicast"],
@@ -452,7 +450,12 @@ function modeIn(read: ReadVariable, modes: readonly AuthMechanism[]): Expr {
 }
 
 /** `variable` must be neither empty nor only whitespace when the auth mode is one of `modes`. */
-function requiredIn(self: TerraformVariable, read: ReadVariable, modes: readonly AuthMechanism[], howToFix: string): Rule {
+function requiredIn(
+  self: TerraformVariable,
+  read: ReadVariable,
+  modes: readonly AuthMechanism[],
+  howToFix: string,
+): Rule {
   const modeList = modes.map((m) => `"${m}"`).join(" or ");
   return {
     condition: onlyIf(modeIn(read, modes), orElse(Op.neq(Fn.trimspace(self.stringValue), EMPTY), false)),
@@ -487,7 +490,7 @@ function notNullRule(self: TerraformVariable, example: string): Rule {
   };
 }
 
-const MODE_NOTE_COGNITO = "(Checked only when jupyter_hub_auth_mechanism is \"cognito\", the only mode that uses it.)";
+const MODE_NOTE_COGNITO = '(Checked only when jupyter_hub_auth_mechanism is "cognito", the only mode that uses it.)';
 
 /**
  * Every input variable, in the order of a variables.tf: each declared once, with its rules and
@@ -508,8 +511,8 @@ export function variableSpecs(platform: PlatformSet) {
           errorMessage:
             "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens " +
             "(pattern ^[a-z][a-z0-9-]*$). EKS itself also accepts capitals and underscores, but the stack derives " +
-            "other names from it: the Kubernetes service account \"<name>-jupyterhub-single-user\" must be a " +
-            "lowercase DNS-1123 name, and eks-blueprints-addons creates a CloudFormation stack \"<name>-<hex>\" " +
+            'other names from it: the Kubernetes service account "<name>-jupyterhub-single-user" must be a ' +
+            'lowercase DNS-1123 name, and eks-blueprints-addons creates a CloudFormation stack "<name>-<hex>" ' +
             "whose name must start with a letter and has no underscores. Example: -var 'name=jupyterhub-on-eks'.",
         },
         {
@@ -519,7 +522,7 @@ export function variableSpecs(platform: PlatformSet) {
           ),
           errorMessage:
             `name must be 1 to ${NAME_MAX_LENGTH} characters long; this value has ${Fn.try([Fn.lengthOf(self.stringValue), 0])}. ` +
-            "The EBS CSI driver IAM role is created with the name prefix \"<name>-ebs-csi-driver-\" and AWS allows " +
+            'The EBS CSI driver IAM role is created with the name prefix "<name>-ebs-csi-driver-" and AWS allows ' +
             "at most 38 characters in an IAM role name prefix (64 for a role name, minus the 26-character unique " +
             `suffix Terraform appends), which leaves ${NAME_MAX_LENGTH} for the name. ` +
             "Example: -var 'name=jupyterhub-on-eks' (17 characters).",
@@ -547,7 +550,10 @@ export function variableSpecs(platform: PlatformSet) {
           },
           {
             // The partition is "aws" exactly when no other partition's pattern matches.
-            condition: onlyIf(matches(REGION_PATTERN, region), orElse(Op.not(Fn.anytrue(REGION_PARTITIONS.map(([pattern]) => matches(pattern, region)))), false)),
+            condition: onlyIf(
+              matches(REGION_PATTERN, region),
+              orElse(Op.not(Fn.anytrue(REGION_PARTITIONS.map(([pattern]) => matches(pattern, region)))), false),
+            ),
             errorMessage:
               `region must be in the commercial AWS partition (aws); region "${region}" is in the ${Fn.try([partition, "?"])} ` +
               "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
@@ -571,7 +577,8 @@ export function variableSpecs(platform: PlatformSet) {
       validation: (self) => {
         const version = self.stringValue;
         const allowed = allowedVersions(platform);
-        const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
+        const list =
+          allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
         return [
           {
             condition: matches(CLUSTER_VERSION_PATTERN, version),
@@ -619,7 +626,7 @@ export function variableSpecs(platform: PlatformSet) {
             condition: ifCidr(Op.not(overlaps(cidr, SECONDARY_RANGE))),
             errorMessage:
               `vpc_cidr must not lie in ${SECONDARY_RANGE}: the stack hands EKS the private subnets whose addresses ` +
-              "start with \"100.\", the halves of the first secondary_cidr_blocks entry, and would hand it the private " +
+              'start with "100.", the halves of the first secondary_cidr_blocks entry, and would hand it the private ' +
               "subnets of such a vpc_cidr as well. Use a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12, " +
               "192.168.0.0/16). Example: -var 'vpc_cidr=10.1.0.0/21'.",
           },
@@ -675,7 +682,11 @@ export function variableSpecs(platform: PlatformSet) {
       validation: (self) => {
         const blocks = self.listValue;
         const first = indexOf(blocks, 0);
-        const eachValid = (check: (c: Expr) => Expr) => orElse(everyItem(blocks, "c", (c) => Op.or(Op.not(isIpv4Cidr(c)), check(c))), false);
+        const eachValid = (check: (c: Expr) => Expr) =>
+          orElse(
+            everyItem(blocks, "c", (c) => Op.or(Op.not(isIpv4Cidr(c)), check(c))),
+            false,
+          );
         const { min, max } = SECONDARY_CIDR_PREFIX_RANGE;
         const quota = VPC_IPV4_CIDR_BLOCKS_QUOTA;
         const maxBlocks = quota.maximum - 1;
@@ -688,28 +699,34 @@ export function variableSpecs(platform: PlatformSet) {
               "subnets that EKS, its nodes and the pods use. Example: -var 'secondary_cidr_blocks=[\"100.64.0.0/16\"]'.",
           },
           {
-            condition: orElse(everyItem(blocks, "c", (c) => Op.and(isIpv4Cidr(c), isCanonical(c))), false),
+            condition: orElse(
+              everyItem(blocks, "c", (c) => Op.and(isIpv4Cidr(c), isCanonical(c))),
+              false,
+            ),
             errorMessage:
               "secondary_cidr_blocks must hold IPv4 CIDR blocks written a.b.c.d/n in network form (the first address " +
-              "of the block, no host bits set). Example: [\"100.64.0.0/16\"], not [\"100.64.1.0/16\"] or [\"100.64.0.0\"].",
+              'of the block, no host bits set). Example: ["100.64.0.0/16"], not ["100.64.1.0/16"] or ["100.64.0.0"].',
           },
           {
             condition: eachValid((c) => isWithin(c, SECONDARY_RANGE)),
             errorMessage:
               `secondary_cidr_blocks must lie inside ${SECONDARY_RANGE}, best in the shared address space ${RFC6598} ` +
-              "(RFC 6598). The stack hands EKS the private subnets whose addresses start with \"100.\" (the halves of " +
+              '(RFC 6598). The stack hands EKS the private subnets whose addresses start with "100." (the halves of ' +
               "the first block), and AWS lets a VPC associate a block of 100.0.0.0/8 whatever vpc_cidr is (blocks of " +
-              "another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon VPC User Guide, \"IPv4 CIDR " +
-              "block association restrictions\"). Example: [\"100.64.0.0/16\"] or [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+              'another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon VPC User Guide, "IPv4 CIDR ' +
+              'block association restrictions"). Example: ["100.64.0.0/16"] or ["100.64.0.0/16", "100.65.0.0/16"].',
           },
           {
             condition: eachValid((c) => prefixBetween(c, min, max)),
             errorMessage:
               `secondary_cidr_blocks entries must have a prefix length from /${min} to /${max}, the sizes AWS accepts ` +
-              "for a VPC CIDR block. Example: [\"100.64.0.0/16\"].",
+              'for a VPC CIDR block. Example: ["100.64.0.0/16"].',
           },
           {
-            condition: orElse(Op.or(Op.not(isIpv4Cidr(first)), Op.lte(prefixOf(first), FIRST_SECONDARY_CIDR_MAX_PREFIX)), true),
+            condition: orElse(
+              Op.or(Op.not(isIpv4Cidr(first)), Op.lte(prefixOf(first), FIRST_SECONDARY_CIDR_MAX_PREFIX)),
+              true,
+            ),
             errorMessage:
               `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a prefix ` +
               `length of ${FIRST_SECONDARY_CIDR_MAX_PREFIX} or less); it is /${Fn.try([prefixOf(first), "?"])}. ` +
@@ -720,15 +737,18 @@ export function variableSpecs(platform: PlatformSet) {
             condition: orElse(Op.eq(Fn.lengthOf(Fn.distinct(blocks)), Fn.lengthOf(blocks)), false),
             errorMessage:
               "secondary_cidr_blocks must not list the same block twice: AWS rejects a second association of a CIDR " +
-              "block with a VPC. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"].",
+              'block with a VPC. Example: ["100.64.0.0/16", "100.65.0.0/16"].',
           },
           {
-            condition: orElse(everyPair(blocks, (i, a, j, b) => or(Op.gte(i, j), Op.eq(a, b), Op.not(overlaps(a, b)))), false),
+            condition: orElse(
+              everyPair(blocks, (i, a, j, b) => or(Op.gte(i, j), Op.eq(a, b), Op.not(overlaps(a, b)))),
+              false,
+            ),
             errorMessage:
               "secondary_cidr_blocks must not overlap one another: " +
               `${Fn.try([Fn.join(", ", Token.asList(pairsWhere(blocks, (_i, a, _j, b) => Fn.format("%s and %s", [a, b]), overlapping))), ""])}. ` +
               "AWS refuses to associate a block that overlaps one the VPC already has, so the apply would fail after " +
-              "the VPC exists. Example: [\"100.64.0.0/16\", \"100.65.0.0/16\"], not [\"100.64.0.0/16\", \"100.64.0.0/17\"].",
+              'the VPC exists. Example: ["100.64.0.0/16", "100.65.0.0/16"], not ["100.64.0.0/16", "100.64.0.0/17"].',
           },
           {
             condition: orElse(Op.lte(Fn.lengthOf(blocks), maxBlocks), false),
@@ -756,7 +776,10 @@ export function variableSpecs(platform: PlatformSet) {
           },
           {
             name: "secondary_cidr_blocks_quota",
-            condition: orElse(Op.or(Op.lte(Fn.lengthOf(blocks), quota.default - 1), Op.gt(Fn.lengthOf(blocks), quota.maximum - 1)), true),
+            condition: orElse(
+              Op.or(Op.lte(Fn.lengthOf(blocks), quota.default - 1), Op.gt(Fn.lengthOf(blocks), quota.maximum - 1)),
+              true,
+            ),
             message:
               `secondary_cidr_blocks lists ${Fn.lengthOf(blocks)} blocks: with vpc_cidr that makes ${Op.add(Fn.lengthOf(blocks), 1)} IPv4 CIDR ` +
               `blocks on the VPC, more than the default quota of ${quota.default} per VPC (Amazon VPC quotas, "IPv4 CIDR ` +
@@ -773,14 +796,14 @@ export function variableSpecs(platform: PlatformSet) {
       type: "string",
       default: "dummy",
       description:
-        "How users sign in to JupyterHub: \"dummy\" (any user name and password, for trials only), \"cognito\" " +
-        "(an Amazon Cognito user pool created by the stack) or \"oauth\" (your own OpenID Connect provider).",
+        'How users sign in to JupyterHub: "dummy" (any user name and password, for trials only), "cognito" ' +
+        '(an Amazon Cognito user pool created by the stack) or "oauth" (your own OpenID Connect provider).',
       validation: (self) => [
         {
           condition: isOneOf(AUTH_MECHANISMS, self.stringValue),
           errorMessage:
-            "jupyter_hub_auth_mechanism must be one of \"dummy\" (any user name and password, for trials), " +
-            "\"cognito\" (an Amazon Cognito user pool the stack creates) or \"oauth\" (your own OpenID Connect " +
+            'jupyter_hub_auth_mechanism must be one of "dummy" (any user name and password, for trials), ' +
+            '"cognito" (an Amazon Cognito user pool the stack creates) or "oauth" (your own OpenID Connect ' +
             "provider), all lowercase. Example: -var 'jupyter_hub_auth_mechanism=cognito'.",
         },
       ],
@@ -900,9 +923,17 @@ export function variableSpecs(platform: PlatformSet) {
       checks: (self, read) => {
         const hub = self.stringValue;
         const cert = read("acm_certificate_domain").stringValue;
-        const wellFormed = and(Op.neq(hub, EMPTY), Op.neq(cert, EMPTY), matches(DNS_NAME_PATTERN, hub), matches(CERT_DOMAIN_PATTERN, cert));
+        const wellFormed = and(
+          Op.neq(hub, EMPTY),
+          Op.neq(cert, EMPTY),
+          matches(DNS_NAME_PATTERN, hub),
+          matches(CERT_DOMAIN_PATTERN, cert),
+        );
         // Exactly the name, or a wildcard standing for the first label (one label, not more).
-        const covered = Op.or(Op.eq(Fn.lower(hub), Fn.lower(cert)), Op.eq(Fn.replace(Fn.lower(hub), "/^[^.]+/", "*"), Fn.lower(cert)));
+        const covered = Op.or(
+          Op.eq(Fn.lower(hub), Fn.lower(cert)),
+          Op.eq(Fn.replace(Fn.lower(hub), "/^[^.]+/", "*"), Fn.lower(cert)),
+        );
         return [
           {
             name: "jupyterhub_domain_certificate",
@@ -944,7 +975,7 @@ export function variableSpecs(platform: PlatformSet) {
               "oauth_domain must be an https URL: https://host[:port][/path] (http:// is accepted with a warning), " +
               "lowercase scheme, with no spaces, double quotes, backslashes, query string or fragment: the hub's helm " +
               "values carry it in a quoted YAML string. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
-              "(Checked only when jupyter_hub_auth_mechanism is \"oauth\", the only mode that uses it.)",
+              '(Checked only when jupyter_hub_auth_mechanism is "oauth", the only mode that uses it.)',
           },
           {
             condition: inOauth(orElse(Op.not(matches(WELL_KNOWN_PATTERN, url)), false)),
@@ -989,7 +1020,8 @@ export function variableSpecs(platform: PlatformSet) {
     variable("oauth_jupyter_client_id", {
       type: "string",
       default: "",
-      description: "Oauth mode: client ID registered for JupyterHub at the OpenID Connect provider, for example jupyterhub.",
+      description:
+        "Oauth mode: client ID registered for JupyterHub at the OpenID Connect provider, for example jupyterhub.",
       validation: (self, read) => [
         requiredIn(
           self,
@@ -1043,15 +1075,15 @@ export function variableSpecs(platform: PlatformSet) {
       type: "string",
       default: "internal",
       description:
-        "Scheme of the network load balancer in front of JupyterHub in the cognito and oauth modes: \"internal\" " +
-        "(the blueprint's choice, reachable only from inside the VPC) or \"internet-facing\" (reachable from the " +
+        'Scheme of the network load balancer in front of JupyterHub in the cognito and oauth modes: "internal" ' +
+        '(the blueprint\'s choice, reachable only from inside the VPC) or "internet-facing" (reachable from the ' +
         "internet, so a public jupyterhub_domain can point at it).",
       validation: (self) => [
         {
           condition: isOneOf(LOAD_BALANCER_SCHEMES, self.stringValue),
           errorMessage:
-            "jupyterhub_load_balancer_scheme must be \"internal\" (reachable only from inside the VPC and connected " +
-            "networks; the blueprint's behaviour) or \"internet-facing\" (reachable from the internet, needed when " +
+            'jupyterhub_load_balancer_scheme must be "internal" (reachable only from inside the VPC and connected ' +
+            'networks; the blueprint\'s behaviour) or "internet-facing" (reachable from the internet, needed when ' +
             "jupyterhub_domain is a public name). Example: -var 'jupyterhub_load_balancer_scheme=internet-facing'.",
         },
       ],
@@ -1072,7 +1104,15 @@ export function variableSpecs(platform: PlatformSet) {
           name: "cognito_allow_self_signup_public",
           condition: onlyIf(
             modeIn(read, ["cognito"]),
-            orElse(Op.not(Op.and(self.booleanValue, Op.eq(read("jupyterhub_load_balancer_scheme").stringValue, "internet-facing"))), true),
+            orElse(
+              Op.not(
+                Op.and(
+                  self.booleanValue,
+                  Op.eq(read("jupyterhub_load_balancer_scheme").stringValue, "internet-facing"),
+                ),
+              ),
+              true,
+            ),
           ),
           message:
             "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is internet-facing: anyone on the " +
@@ -1105,29 +1145,34 @@ export function variableSpecs(platform: PlatformSet) {
       type: "list(string)",
       default: SECURITY_VARIABLES.notebook_s3_read_buckets,
       description:
-        "S3 locations every notebook may read, each \"bucket\" or \"bucket/prefix/\" (for example " +
-        "[\"acme-datasets\", \"acme-shared/team-a/\"]); granted to the notebooks' IAM role and, in cognito mode, to " +
+        'S3 locations every notebook may read, each "bucket" or "bucket/prefix/" (for example ' +
+        '["acme-datasets", "acme-shared/team-a/"]); granted to the notebooks\' IAM role and, in cognito mode, to ' +
         "the Cognito users' role. Default: none.",
       validation: (self) => {
         const isUrlOrArn = (e: Expr) => Op.or(Fn.startswith(Fn.lower(e), "s3://"), Fn.startswith(e, "arn:"));
         return [
           {
             condition: orElse(
-              everyItem(self.listValue, "e", (e) => Op.and(Op.not(Fn.startswith(Fn.lower(e), "s3://")), Op.not(Fn.startswith(e, "arn:")))),
+              everyItem(self.listValue, "e", (e) =>
+                Op.and(Op.not(Fn.startswith(Fn.lower(e), "s3://")), Op.not(Fn.startswith(e, "arn:"))),
+              ),
               false,
             ),
             errorMessage:
               "notebook_s3_read_buckets entries are a bucket name, optionally followed by a key prefix, written " +
               "bucket or bucket/prefix/: not an s3:// URL and not an ARN (the stack builds the ARNs). " +
-              "Example: -var 'notebook_s3_read_buckets=[\"acme-datasets\", \"acme-shared/team-a/\"]'.",
+              'Example: -var \'notebook_s3_read_buckets=["acme-datasets", "acme-shared/team-a/"]\'.',
           },
           {
-            condition: orElse(everyItem(self.listValue, "e", (e) => Op.or(isUrlOrArn(e), matches(S3_READ_ENTRY_PATTERN, e))), false),
+            condition: orElse(
+              everyItem(self.listValue, "e", (e) => Op.or(isUrlOrArn(e), matches(S3_READ_ENTRY_PATTERN, e))),
+              false,
+            ),
             errorMessage:
               "notebook_s3_read_buckets entries must be bucket or bucket/prefix: a bucket name of 3 to 255 letters, " +
               "digits, dots, hyphens or underscores, then optionally a slash and a key prefix without * or ? (IAM would " +
               "read them as wildcards and widen the grant; the prefix is matched literally, so end it with a slash to " +
-              "stop team-a/ from matching team-ab/). Example: [\"acme-datasets\", \"acme-shared/team-a/\"].",
+              'stop team-a/ from matching team-ab/). Example: ["acme-datasets", "acme-shared/team-a/"].',
           },
         ];
       },
@@ -1182,7 +1227,7 @@ export function variableSpecs(platform: PlatformSet) {
       default: SECURITY_VARIABLES.cluster_endpoint_public_access_cidrs,
       description:
         "IPv4 CIDR blocks that may reach the EKS API's public endpoint (terraform, kubectl and the lifecycle scripts " +
-        "run from them; nodes use the private endpoint). Default [\"0.0.0.0/0\"], the blueprint's, with a warning: " +
+        'run from them; nodes use the private endpoint). Default ["0.0.0.0/0"], the blueprint\'s, with a warning: ' +
         `narrow it, for example ["203.0.113.0/24"]; at most ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks.`,
       validation: (self) => {
         const cidrs = self.listValue;
@@ -1195,18 +1240,21 @@ export function variableSpecs(platform: PlatformSet) {
               "scripts. Example: -var 'cluster_endpoint_public_access_cidrs=[\"203.0.113.0/24\"]'.",
           },
           {
-            condition: orElse(everyItem(cidrs, "c", (c) => Op.and(isIpv4Cidr(c), isCanonical(c))), false),
+            condition: orElse(
+              everyItem(cidrs, "c", (c) => Op.and(isIpv4Cidr(c), isCanonical(c))),
+              false,
+            ),
             errorMessage:
               "cluster_endpoint_public_access_cidrs must hold IPv4 CIDR blocks in network form, a.b.c.d/n with no host " +
               "bits set (a single address is a.b.c.d/32); EKS adds no IPv6 block to an IPv4 cluster. " +
-              "Example: [\"203.0.113.0/24\", \"198.51.100.7/32\"].",
+              'Example: ["203.0.113.0/24", "198.51.100.7/32"].',
           },
           {
             condition: orElse(Op.lte(Fn.lengthOf(cidrs), EKS_PUBLIC_ACCESS_CIDRS_MAX), false),
             errorMessage:
               `cluster_endpoint_public_access_cidrs can list at most ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks; it lists ` +
               `${Fn.try([Fn.lengthOf(cidrs), "?"])}. That is the Amazon EKS quota "Public endpoint access CIDR ranges per cluster", ` +
-              "which cannot be raised: merge neighbouring blocks. Example: [\"203.0.113.0/24\"].",
+              'which cannot be raised: merge neighbouring blocks. Example: ["203.0.113.0/24"].',
           },
         ];
       },
@@ -1238,7 +1286,9 @@ function allowedVersions(platform: PlatformSet): string[] {
 export type VariableName = ReturnType<typeof variableSpecs>[number]["name"];
 
 /** snake_case to camelCase: `eks_cluster_version` -> `eksClusterVersion`. */
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 
 /** The declared variables under the camelCase of their Terraform names (`vars.eksClusterVersion`). */
 export type BlueprintVariables = { [N in VariableName as CamelCase<N>]: TerraformVariable };
@@ -1294,13 +1344,27 @@ function readerOf(stack: TerraformStack): ReadVariable {
 export function addClusterVersionChecks(stack: TerraformStack, platform: PlatformSet): void {
   const version = readerOf(stack)("eks_cluster_version").stringValue;
   const versions = EKS_KUBERNETES_VERSIONS;
-  const standardEnd = lookupOr(versions.map((x) => [x.version, x.standardSupportEnd]), version, "");
-  const extendedEnd = lookupOr(versions.map((x) => [x.version, x.extendedSupportEnd]), version, "");
+  const standardEnd = lookupOr(
+    versions.map((x) => [x.version, x.standardSupportEnd]),
+    version,
+    "",
+  );
+  const extendedEnd = lookupOr(
+    versions.map((x) => [x.version, x.extendedSupportEnd]),
+    version,
+    "",
+  );
   const { standard, extended } = EKS_PRICE_PER_CLUSTER_HOUR;
   const extraPerMonth = Math.round((extended - standard) * 730);
   const asserts = [
     {
-      condition: orElse(Op.lte(Fn.timecmp(Token.asString(Fn.plantimestamp()), Token.asString(Fn.format("%sT23:59:59Z", [standardEnd]))), ZERO), true),
+      condition: orElse(
+        Op.lte(
+          Fn.timecmp(Token.asString(Fn.plantimestamp()), Token.asString(Fn.format("%sT23:59:59Z", [standardEnd]))),
+          ZERO,
+        ),
+        true,
+      ),
       error_message:
         `Kubernetes ${version} left EKS standard support on ${standardEnd}: the cluster is in extended ` +
         `support, which costs $${extended.toFixed(2)} instead of $${standard.toFixed(2)} per cluster-hour (about $${extraPerMonth} ` +

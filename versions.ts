@@ -297,7 +297,11 @@ const KARPENTER_CRD_1_14_1: KarpenterCrdPin = {
 };
 
 /** Karpenter 1.14.1 calls these; the eks-blueprints-addons 1.23.0 policy predates them. */
-const KARPENTER_1_14_1_EXTRA_READ_ACTIONS = ["ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"];
+const KARPENTER_1_14_1_EXTRA_READ_ACTIONS = [
+  "ec2:DescribeCapacityReservations",
+  "ec2:DescribeInstanceStatus",
+  "ec2:DescribePlacementGroups",
+];
 
 /**
  * The conversion webhook values the v1 migration guide passes to the karpenter-crd chart of
@@ -339,7 +343,8 @@ const EKS_ADDONS_MODULE_DEFAULT: EksAddonsPin = {
 
 const BLUEPRINT: PlatformSet = {
   name: "blueprint",
-  summary: "the blueprint's components for adopting a running deployment: Karpenter 0.37, v1beta1 NodePools on Amazon Linux 2",
+  summary:
+    "the blueprint's components for adopting a running deployment: Karpenter 0.37, v1beta1 NodePools on Amazon Linux 2",
   terraform: { requiredVersion: REQUIRED_TERRAFORM_VERSION },
   providers: PROVIDERS,
   modules: {
@@ -411,7 +416,8 @@ const BLUEPRINT: PlatformSet = {
 const UPGRADE_1: PlatformSet = {
   ...BLUEPRINT,
   name: "upgrade-1",
-  summary: "upgrade stage 1 of 4 from blueprint: Karpenter 0.37.8 with its CRDs in the karpenter-crd release (conversion webhook on)",
+  summary:
+    "upgrade stage 1 of 4 from blueprint: Karpenter 0.37.8 with its CRDs in the karpenter-crd release (conversion webhook on)",
   karpenter: {
     ...BLUEPRINT.karpenter,
     version: "0.37.8",
@@ -432,7 +438,8 @@ const UPGRADE_1: PlatformSet = {
 const UPGRADE_2: PlatformSet = {
   ...UPGRADE_1,
   name: "upgrade-2",
-  summary: "upgrade stage 2 of 4 from blueprint: Karpenter 1.0.14 controller and CRDs (v1 stored, the v1beta1 NodePools still served)",
+  summary:
+    "upgrade stage 2 of 4 from blueprint: Karpenter 1.0.14 controller and CRDs (v1 stored, the v1beta1 NodePools still served)",
   karpenter: {
     ...UPGRADE_1.karpenter,
     version: "1.0.14",
@@ -441,6 +448,7 @@ const UPGRADE_2: PlatformSet = {
     why: `The last 1.0 patch (tag of 2026-07-15). 1.0.6+ migrates the stored objects to v1 by itself, which 1.1+ needs (${V1_MIGRATION_GUIDE}, steps 7-10, Stored Version Migration). Outside 1.25-1.31 it logs an error and runs on (version.go, validateK8sVersion). The eks-blueprints-addons 1.23.0 controller policy already grants every action 1.0 calls: its cloudformation.yaml (aws/karpenter-provider-aws@v1.0.14:website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml, what v1.0/upgrading/get-controller-policy.sh reads) lists the same 28 actions as 0.37.8's and only narrows them (eks:eks-cluster-name tag conditions; instance-profile actions scoped to instance-profile ARNs instead of *). The module's statements, without tag conditions and on * for instance profiles, allow all of it: no statement is added.`,
   },
   karpenterCrd: {
+    // biome-ignore lint/style/noNonNullAssertion: UPGRADE_1, just above, is the stage that adds the release
     ...UPGRADE_1.karpenterCrd!,
     version: "1.0.14",
     ref: `aws/karpenter-provider-aws@v1.0.14:charts/karpenter-crd/values.yaml, charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (v1 stored, v1beta1 served); ${V1_MIGRATION_GUIDE} (step 9)`,
@@ -455,7 +463,8 @@ const UPGRADE_2: PlatformSet = {
 const UPGRADE_3: PlatformSet = {
   ...UPGRADE_2,
   name: "upgrade-3",
-  summary: "upgrade stage 3 of 4 from blueprint: Amazon Linux 2023 everywhere (v1 NodePools of eks-data-addons 1.38.0, NVIDIA device plugin 0.17.4, a new core node group)",
+  summary:
+    "upgrade stage 3 of 4 from blueprint: Amazon Linux 2023 everywhere (v1 NodePools of eks-data-addons 1.38.0, NVIDIA device plugin 0.17.4, a new core node group)",
   modules: { ...UPGRADE_2.modules, eksDataAddons: EKS_DATA_ADDONS_V1 },
   karpenter: { ...UPGRADE_2.karpenter, api: "v1" },
   nodeImage: AL2023_IMAGES,
@@ -540,12 +549,21 @@ export interface UpgradeStage {
  * NodePools' image family and the JupyterHub chart version: no two stages share all four.
  */
 export const UPGRADE_PATH: readonly UpgradeStage[] = [
-  { platform: "blueprint", title: "The adopted blueprint deployment: Karpenter 0.37.0, v1beta1 NodePools on Amazon Linux 2" },
+  {
+    platform: "blueprint",
+    title: "The adopted blueprint deployment: Karpenter 0.37.0, v1beta1 NodePools on Amazon Linux 2",
+  },
   { platform: "upgrade-1", title: "Karpenter 0.37.8 with its CRDs in the karpenter-crd release" },
   { platform: "upgrade-2", title: "Karpenter 1.0.14: v1 CRDs and controller, the v1beta1 NodePools still served" },
-  { platform: "upgrade-3", title: "Amazon Linux 2023: v1 NodePools, NVIDIA device plugin 0.17.4, a new core node group" },
+  {
+    platform: "upgrade-3",
+    title: "Amazon Linux 2023: v1 NodePools, NVIDIA device plugin 0.17.4, a new core node group",
+  },
   { platform: "upgrade-4", title: "Karpenter 1.14.1: v1 APIs only" },
-  { platform: "current", title: "JupyterHub chart 4.4.0, cluster-autoscaler 9.59.0, managed add-ons at their newest, EKS 1.35 by default" },
+  {
+    platform: "current",
+    title: "JupyterHub chart 4.4.0, cluster-autoscaler 9.59.0, managed add-ons at their newest, EKS 1.35 by default",
+  },
 ];
 
 /** Kubernetes minor versions compared as numbers: "1.9" < "1.10". */
@@ -630,7 +648,12 @@ export const LOCAL_CHARTS = {
  * mirror this project was built with (the newest there; its wheels are dated 2026-10-01);
  * pypi.org itself was not reachable to confirm the upload date. Change them together.
  */
-export const HUB_PYTHON_PACKAGES = ["boto3==1.43.107", "botocore==1.43.107", "s3transfer==0.19.2", "jmespath==1.1.0"] as const;
+export const HUB_PYTHON_PACKAGES = [
+  "boto3==1.43.107",
+  "botocore==1.43.107",
+  "s3transfer==0.19.2",
+  "jmespath==1.1.0",
+] as const;
 
 /**
  * The notebook images of the shipped profiles (profiles/notebooks.ts), the blueprint's: its

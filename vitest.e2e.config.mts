@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { E2E_TESTS, common } from "./vitest.config.mts";
+import { common, E2E_TESTS } from "./vitest.config.mts";
 
 /**
  * `npm run test:e2e`: the end-to-end suites that `npm test` leaves out (vitest.config.mts).

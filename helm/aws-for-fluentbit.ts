@@ -1,7 +1,9 @@
-// Values of the aws-for-fluentbit chart: tails container logs on every node,
-// enriches them with pod metadata read from the local kubelet (not the API
-// server, which matters on large clusters) and ships them to CloudWatch Logs
-// with the C `cloudwatch_logs` output plugin.
+/**
+ * Values of the aws-for-fluentbit chart: tails container logs on every node,
+ * enriches them with pod metadata read from the local kubelet (not the API
+ * server, which matters on large clusters) and ships them to CloudWatch Logs
+ * with the C `cloudwatch_logs` output plugin.
+ */
 import type { ResourceRequirements, Toleration } from "./kubernetes";
 
 /** Fluent Bit switches written as the strings it expects ("On"/"Off"). */

@@ -1,5 +1,7 @@
-// Values of the cluster-autoscaler chart: discovers the node groups of one EKS
-// cluster by its tags and scales them in one region.
+/**
+ * Values of the cluster-autoscaler chart: discovers the node groups of one EKS
+ * cluster by its tags and scales them in one region.
+ */
 import type { ResourceRequirements, RollingUpdateStrategy } from "./kubernetes";
 
 export interface ClusterAutoscalerValues {

@@ -1,5 +1,7 @@
-// Values of one release of the local `efs` chart (helm/efs): a PersistentVolume
-// on the EFS file system and a claim of the same name in the release namespace.
+/**
+ * Values of one release of the local `efs` chart (helm/efs): a PersistentVolume
+ * on the EFS file system and a claim of the same name in the release namespace.
+ */
 
 export interface EfsReleaseValues {
   pv: { name: string; dnsName: string };
@@ -26,6 +28,7 @@ export function efsReleaseValues(p: EfsReleaseParams): EfsReleaseValues {
  * keep the two EFS releases of an adopted state unchanged.
  */
 export function efsReleaseValuesYaml(p: EfsReleaseParams): string {
-  if (!/^[A-Za-z0-9.${}_-]+$/.test(p.name)) throw new Error(`efs release name ${JSON.stringify(p.name)} needs quoting in YAML`);
+  if (!/^[A-Za-z0-9.${}_-]+$/.test(p.name))
+    throw new Error(`efs release name ${JSON.stringify(p.name)} needs quoting in YAML`);
   return `pv:\n  name: ${p.name}\n  dnsName: ${p.dnsName}\npvc:\n  name: ${p.name}\n`;
 }

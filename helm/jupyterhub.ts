@@ -1,4 +1,4 @@
-import { NotebookProfile, renderProfileList } from "../profiles";
+import { type NotebookProfile, renderProfileList } from "../profiles";
 import { HUB_PYTHON_PACKAGES, PLATFORM_SETS } from "../versions";
 
 /**
@@ -409,7 +409,9 @@ function singleuserValues(p: JupyterHubValuesParams): Record<string, unknown> {
       type: "static",
       static: { pvcName: EFS_CLAIMS.home, subPath: HOME_SUBPATH },
       extraVolumes: [{ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: EFS_CLAIMS.shared } }],
-      extraVolumeMounts: [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false }],
+      extraVolumeMounts: [
+        { name: SHARED_VOLUME, mountPath: SHARED_MOUNT_PATH, subPath: SHARED_SUBPATH, readOnly: false },
+      ],
     },
     initContainers: [prepareVolumesContainer(chartVersion)],
     serviceAccountName: p.singleUserServiceAccountName,

@@ -1,6 +1,8 @@
-// Values of the kube-prometheus-stack chart: Prometheus with a short retention
-// on a gp3 volume, scraping Kubecost, the JupyterHub hub and GPU exporters;
-// Grafana on, Alertmanager off.
+/**
+ * Values of the kube-prometheus-stack chart: Prometheus with a short retention
+ * on a gp3 volume, scraping Kubecost, the JupyterHub hub and GPU exporters;
+ * Grafana on, Alertmanager off.
+ */
 import type { ResourceRequirements } from "./kubernetes";
 
 export interface DnsScrapeConfig {

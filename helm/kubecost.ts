@@ -1,6 +1,8 @@
-// Values of the Kubecost cost-analyzer chart: it reads metrics from the
-// kube-prometheus-stack Prometheus instead of bundling its own Prometheus,
-// node exporter, kube-state-metrics or Grafana.
+/**
+ * Values of the Kubecost cost-analyzer chart: it reads metrics from the
+ * kube-prometheus-stack Prometheus instead of bundling its own Prometheus,
+ * node exporter, kube-state-metrics or Grafana.
+ */
 import type { ResourceRequirements } from "./kubernetes";
 
 export interface KubecostValues {

@@ -1,5 +1,7 @@
-// Small Kubernetes shapes shared by the values files. They cover the fields
-// our values use; they are not complete Kubernetes API types.
+/**
+ * Small Kubernetes shapes shared by the values files. They cover the fields
+ * our values use; they are not complete Kubernetes API types.
+ */
 
 /** A resource quantity: "500m", "4Gi", or a bare number such as 2 (CPUs). */
 export type Quantity = string | number;

@@ -1,5 +1,7 @@
-// Values of the metrics-server chart: two replicas spread over distinct nodes,
-// a PodDisruptionBudget and a rolling update that never exceeds two pods.
+/**
+ * Values of the metrics-server chart: two replicas spread over distinct nodes,
+ * a PodDisruptionBudget and a rolling update that never exceeds two pods.
+ */
 import type { ResourceRequirements, RollingUpdateStrategy } from "./kubernetes";
 
 export interface MetricsServerValues {

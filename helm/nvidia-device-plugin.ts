@@ -1,12 +1,15 @@
-// Values of the NVIDIA device plugin chart: GPU time-slicing (several pods
-// share one GPU), a MIG-aware configuration for A100 nodes, GPU feature
-// discovery, and tolerations for the GPU and JupyterHub user-node taints.
-//
-// The chart takes each device-plugin configuration as a YAML document in a
-// string (`config.map.<name>`); those documents are built from typed objects
-// here and rendered with the YAML library.
-import type { Toleration } from "./kubernetes";
+/**
+ * Values of the NVIDIA device plugin chart: GPU time-slicing (several pods
+ * share one GPU), a MIG-aware configuration for A100 nodes, GPU feature
+ * discovery, and tolerations for the GPU and JupyterHub user-node taints.
+ *
+ * The chart takes each device-plugin configuration as a YAML document in a
+ * string (`config.map.<name>`); those documents are built from typed objects
+ * here and rendered with the YAML library.
+ */
+
 import { nvidiaGpuToleration, userNodeToleration } from "../profiles/notebooks";
+import type { Toleration } from "./kubernetes";
 import { toYaml } from "./render";
 
 export interface SharedResource {
@@ -38,7 +41,6 @@ export interface NvidiaDevicePluginParams {
 }
 
 export const DEFAULT_TIME_SLICING_REPLICAS = 4;
-
 
 /** The default configuration: whole GPUs shared by `replicas` pods each. */
 export function defaultDevicePluginConfig(replicas: number): DevicePluginConfig {
@@ -95,6 +97,10 @@ export function nvidiaDevicePluginValues(p: NvidiaDevicePluginParams = {}): Nvid
         tolerations: [{ ...nvidiaGpuToleration }, { operator: "Exists" }, { ...userNodeToleration }],
       },
     },
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { ...nvidiaGpuToleration }, { ...userNodeToleration }],
+    tolerations: [
+      { key: "CriticalAddonsOnly", operator: "Exists" },
+      { ...nvidiaGpuToleration },
+      { ...userNodeToleration },
+    ],
   };
 }

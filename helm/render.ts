@@ -1,17 +1,19 @@
-// Rendering of helm values objects into YAML strings that can be placed in a
-// Terraform JSON `values = [...]` list.
-//
-// Two layers meet here:
-//  1. YAML: built from plain objects with the `yaml` library (no string
-//     concatenation), block style, no line folding, keys in insertion order.
-//     Output is written against the YAML 1.1 schema so that strings such as
-//     "On", "off", "y" or "0755" come out quoted: Helm reads values with a
-//     YAML 1.1 style parser and would otherwise turn them into booleans or
-//     numbers. The text parses to the same value under YAML 1.1 and 1.2.
-//  2. Terraform: every string in Terraform JSON is a template. Literal `${`
-//     and `%{` are escaped as `$${` and `%%{`; cdktf tokens (strings such as
-//     `${TfToken[TOKEN.12]}`) stay live so that synthesis turns them into
-//     `${module.eks.cluster_name}` and the like.
+/**
+ * Rendering of helm values objects into YAML strings that can be placed in a
+ * Terraform JSON `values = [...]` list.
+ *
+ * Two layers meet here:
+ *  1. YAML: built from plain objects with the `yaml` library (no string
+ *     concatenation), block style, no line folding, keys in insertion order.
+ *     Output is written against the YAML 1.1 schema so that strings such as
+ *     "On", "off", "y" or "0755" come out quoted: Helm reads values with a
+ *     YAML 1.1 style parser and would otherwise turn them into booleans or
+ *     numbers. The text parses to the same value under YAML 1.1 and 1.2.
+ *  2. Terraform: every string in Terraform JSON is a template. Literal `${`
+ *     and `%{` are escaped as `$${` and `%%{`; cdktf tokens (strings such as
+ *     `${TfToken[TOKEN.12]}`) stay live so that synthesis turns them into
+ *     `${module.eks.cluster_name}` and the like.
+ */
 import { Token } from "cdktf";
 import { Document, Scalar, visit } from "yaml";
 
@@ -64,7 +66,9 @@ function checkRenderable(value: unknown, path: string): void {
     case "object":
       if (Array.isArray(value)) {
         if (Token.isUnresolved(value)) throw collectionTokenError(path);
-        value.forEach((item, i) => checkRenderable(item, `${path}[${i}]`));
+        value.forEach((item, i) => {
+          checkRenderable(item, `${path}[${i}]`);
+        });
         return;
       }
       if (!isPlainObject(value)) {

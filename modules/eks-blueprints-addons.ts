@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+import type { Construct } from "constructs";
+import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 
 /** A `{ name, value }` pair of a helm release's `set` / `set_sensitive`. */
 export interface HelmSet {
@@ -76,7 +76,13 @@ export interface EksBlueprintsAddonsInputs {
 }
 
 export class EksBlueprintsAddonsModule extends RegistryModule<EksBlueprintsAddonsInputs> {
-  constructor(scope: Construct, id: string, spec: ModuleSource, inputs: EksBlueprintsAddonsInputs, options?: ModuleOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    spec: ModuleSource,
+    inputs: EksBlueprintsAddonsInputs,
+    options?: ModuleOptions,
+  ) {
     super(scope, id, spec, inputs, options);
   }
 

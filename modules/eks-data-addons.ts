@@ -1,6 +1,6 @@
-import { Construct } from "constructs";
-import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
-import { AddonHelmConfig } from "./eks-blueprints-addons";
+import type { Construct } from "constructs";
+import type { AddonHelmConfig } from "./eks-blueprints-addons";
+import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 
 /** The inputs of aws-ia/eks-data-addons/aws 1.33.0 that the blueprint passes. */
 export interface EksDataAddonsInputs {

@@ -1,6 +1,6 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
-import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 
 /** One rule of `cluster_security_group_additional_rules` / `node_security_group_additional_rules`. */
 export interface SecurityGroupRule {

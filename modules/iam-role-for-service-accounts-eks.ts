@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+import type { Construct } from "constructs";
+import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 
 export interface OidcProvider {
   readonly provider_arn: string;

@@ -1,5 +1,5 @@
-import { Construct } from "constructs";
-import { ITerraformDependable, TerraformHclModule, TerraformProvider, Token, propertyAccess } from "cdktf";
+import { type ITerraformDependable, propertyAccess, TerraformHclModule, type TerraformProvider, Token } from "cdktf";
+import type { Construct } from "constructs";
 import { indexToken } from "../expressions";
 
 /**
@@ -27,13 +27,7 @@ export interface ModuleOptions {
  * wrappers must be created directly under the stack.
  */
 export abstract class RegistryModule<Inputs extends object> extends TerraformHclModule {
-  protected constructor(
-    scope: Construct,
-    id: string,
-    spec: ModuleSource,
-    inputs: Inputs,
-    options: ModuleOptions = {},
-  ) {
+  protected constructor(scope: Construct, id: string, spec: ModuleSource, inputs: Inputs, options: ModuleOptions = {}) {
     if (!EXACT_VERSION.test(spec.version)) {
       throw new Error(
         `module.${id}: version "${spec.version}" of ${spec.source} is not an exact version (x.y.z). A range lets ` +
@@ -54,7 +48,12 @@ export abstract class RegistryModule<Inputs extends object> extends TerraformHcl
    * `"karpenter", "node_iam_role_arn"` or `"private_subnets", 2` (`module.<name>.private_subnets[2]`).
    */
   protected outputPath(...path: readonly (string | number)[]): string {
-    return Token.asString(propertyAccess(this, path.map((p) => (typeof p === "number" ? indexToken(p) : p))));
+    return Token.asString(
+      propertyAccess(
+        this,
+        path.map((p) => (typeof p === "number" ? indexToken(p) : p)),
+      ),
+    );
   }
 
   /** One output of this module as a `depends_on` entry (`module.<name>.<output>`): that value, not the whole module. */

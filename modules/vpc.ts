@@ -1,7 +1,7 @@
-import { Construct } from "constructs";
 import { Token } from "cdktf";
+import type { Construct } from "constructs";
 import { subnetIdsWithCidrPrefix } from "../expressions";
-import { ModuleOptions, ModuleSource, RegistryModule } from "./registry-module";
+import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 
 /** The inputs of terraform-aws-modules/vpc/aws v5 that the blueprint passes. */
 export interface VpcInputs {

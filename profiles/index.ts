@@ -2,19 +2,28 @@
  * The profile catalog: notebook profiles, the Karpenter NodePools and node groups they run on,
  * the renderers that turn them into helm values, and the checks that keep them consistent.
  */
-export * from "./types";
-export { notebookProfiles, SHIPPED_PROFILE_NAMES, shippedProfiles, gpuJupyterImage, neuronTolerations, nvidiaGpuToleration, userNodeToleration } from "./notebooks";
-export { nodePools, managedNodeGroups } from "./node-pools";
+
 export { blueprintMigProfile } from "./blueprint-mig";
 export { exampleProfile } from "./examples";
+export { managedNodeGroups, nodePools } from "./node-pools";
 export {
-  renderProfileList,
-  renderNodePoolValues,
-  renderKarpenterResourcesHelmConfig,
-  resolveImage,
-  type NodePoolRefs,
-  type KarpenterResourcesTarget,
+  gpuJupyterImage,
+  neuronTolerations,
+  notebookProfiles,
+  nvidiaGpuToleration,
+  SHIPPED_PROFILE_NAMES,
+  shippedProfiles,
+  userNodeToleration,
+} from "./notebooks";
+export {
   BLUEPRINT_KARPENTER_RESOURCES,
+  type KarpenterResourcesTarget,
   NOTEBOOK_POOL_BUDGETS,
+  type NodePoolRefs,
+  renderKarpenterResourcesHelmConfig,
+  renderNodePoolValues,
+  renderProfileList,
+  resolveImage,
 } from "./render";
-export { validateCatalog, assertValidCatalog, tolerates, USER_POD_NODE_LABELS, type ValidateOptions } from "./validate";
+export * from "./types";
+export { assertValidCatalog, tolerates, USER_POD_NODE_LABELS, type ValidateOptions, validateCatalog } from "./validate";

@@ -1,5 +1,5 @@
-import type { ImageRef, NotebookProfile, Toleration } from "./types";
 import { NOTEBOOK_IMAGES } from "../versions";
+import type { ImageRef, NotebookProfile, Toleration } from "./types";
 
 /**
  * The notebook profiles JupyterHub offers, in the order of its spawner form.
@@ -100,7 +100,12 @@ export const notebookProfiles: readonly NotebookProfile[] = [
     imageOptions: {
       displayName: "Image",
       choices: [
-        { key: "pytorch1131", displayName: "PyTorch 1.13.1 + torch-neuronx", default: true, image: neuronImages.pytorch },
+        {
+          key: "pytorch1131",
+          displayName: "PyTorch 1.13.1 + torch-neuronx",
+          default: true,
+          image: neuronImages.pytorch,
+        },
         { key: "tflow2101", displayName: "Tensorflow 2.10.1 + tensorflow-neuronx", image: neuronImages.tensorflow },
       ],
     },
@@ -135,7 +140,8 @@ export const notebookProfiles: readonly NotebookProfile[] = [
   },
   {
     displayName: "Data Science (GPU + Time-Slicing - G5)",
-    description: "GPU Time-Slicing with Single GPU VMs (G5 2x, 4x, 8x, 16x) | nvidia.com/gpu: 1 | Karpenter AutoScaling",
+    description:
+      "GPU Time-Slicing with Single GPU VMs (G5 2x, 4x, 8x, 16x) | nvidia.com/gpu: 1 | Karpenter AutoScaling",
     modes: ["dummy", "cognito", "oauth"],
     default: true,
     image: gpuJupyterImage,

@@ -1,12 +1,5 @@
 import type { AuthMechanism } from "../variables";
-import type {
-  ImageChoice,
-  ImageRef,
-  NodePool,
-  NotebookProfile,
-  Taint,
-  Toleration,
-} from "./types";
+import type { ImageChoice, ImageRef, NodePool, NotebookProfile, Taint, Toleration } from "./types";
 
 /**
  * Renders the catalog into the shapes the blueprint's YAML has: JupyterHub profileList entries
@@ -96,7 +89,10 @@ function renderProfile(profile: NotebookProfile, mode: AuthMechanism): Plain {
  * JupyterHub's `singleuser.profileList` for one auth mode: the profiles offered in `mode`, in
  * catalog order, each shaped like the blueprint's YAML entry.
  */
-export function renderProfileList(profiles: readonly NotebookProfile[], mode: AuthMechanism): Record<string, unknown>[] {
+export function renderProfileList(
+  profiles: readonly NotebookProfile[],
+  mode: AuthMechanism,
+): Record<string, unknown>[] {
   return profiles.filter((p) => p.modes.includes(mode)).map((p) => renderProfile(p, mode));
 }
 
@@ -160,7 +156,8 @@ export function renderNodePoolValues(
     nodePool.expireAfter = expireAfter;
     nodePool.disruption = {
       // v1 renamed WhenUnderutilized; WhenEmpty keeps its name.
-      consolidationPolicy: consolidationPolicy === "WhenUnderutilized" ? "WhenEmptyOrUnderutilized" : consolidationPolicy,
+      consolidationPolicy:
+        consolidationPolicy === "WhenUnderutilized" ? "WhenEmptyOrUnderutilized" : consolidationPolicy,
       consolidateAfter,
       budgets: structuredClone(NOTEBOOK_POOL_BUDGETS),
     };

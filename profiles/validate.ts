@@ -1,14 +1,5 @@
 import { AUTH_MECHANISMS } from "../variables";
-import {
-  type Catalog,
-  type DeviceResource,
-  type Labels,
-  type NodeGroup,
-  type NodePool,
-  type NotebookProfile,
-  type Taint,
-  type Toleration,
-} from "./types";
+import type { Catalog, DeviceResource, Labels, NodeGroup, NodePool, NotebookProfile, Taint, Toleration } from "./types";
 
 /**
  * The invariants of a catalog: every profile can be scheduled on a node something provides,
@@ -110,9 +101,7 @@ function requestedDevices(profile: NotebookProfile): string[] {
 function checkPlacement(profile: NotebookProfile, targets: readonly Target[], userPodNodeLabels: Labels): string[] {
   const name = `Profile "${profile.displayName}"`;
   const selector = Object.entries(profile.nodeSelector);
-  const implied = Object.entries(userPodNodeLabels).filter(
-    ([key, value]) => profile.nodeSelector[key] !== value,
-  );
+  const implied = Object.entries(userPodNodeLabels).filter(([key, value]) => profile.nodeSelector[key] !== value);
   const required = [...selector, ...implied];
   const unmet = (t: Target) => required.filter(([key, value]) => !(t.labelValues(key)?.has(value) ?? false));
 

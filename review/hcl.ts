@@ -47,7 +47,13 @@ export const BLOCKS: Readonly<Record<string, readonly string[]>> = {
   "data.aws_iam_policy_document": ["statement"],
   "data.aws_iam_policy_document.statement": ["principals", "not_principals", "condition"],
   "resource.aws_cognito_identity_pool": ["cognito_identity_providers"],
-  "resource.aws_cognito_user_pool": ["lambda_config", "password_policy", "admin_create_user_config", "account_recovery_setting", "schema"],
+  "resource.aws_cognito_user_pool": [
+    "lambda_config",
+    "password_policy",
+    "admin_create_user_config",
+    "account_recovery_setting",
+    "schema",
+  ],
   "resource.aws_cognito_user_pool_client": ["token_validity_units"],
   "resource.aws_security_group": ["ingress", "egress"],
   "resource.kubernetes_annotations": ["metadata"],
@@ -96,7 +102,12 @@ function asExpressions(name: string, value: Json): Value {
 
 function toValue(value: Json): Value {
   if (Array.isArray(value)) return value.map(toValue);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, toValue(v)]));
+  if (isObject(value))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, toValue(v)]),
+    );
   return value;
 }
 
@@ -109,9 +120,14 @@ function toBody(path: string, object: JsonObject, meta = true): Body {
     if (name === "dynamic" && isObject(value)) {
       // dynamic "label" { for_each = ...; content { ... } }: the content is the named block's body.
       for (const [label, spec] of Object.entries(value)) {
-        if (!isObject(spec) || !isObject(spec.content)) throw new Error(`${path}.dynamic.${label}: expected for_each and content`);
+        if (!isObject(spec) || !isObject(spec.content))
+          throw new Error(`${path}.dynamic.${label}: expected for_each and content`);
         const { content, ...args } = spec;
-        const body: (Attribute | Block)[] = Object.entries(args).map(([k, v]) => ({ kind: "attribute", name: k, value: toValue(v) }));
+        const body: (Attribute | Block)[] = Object.entries(args).map(([k, v]) => ({
+          kind: "attribute",
+          name: k,
+          value: toValue(v),
+        }));
         body.push({ kind: "block", type: "content", labels: [], body: toBody(`${path}.${label}`, content, false) });
         items.push({ kind: "block", type: "dynamic", labels: [label], body });
       }
@@ -141,25 +157,37 @@ export function toBlocks(config: JsonObject): Block[] {
   const block = (type: string, labels: string[], body: Body) => blocks.push({ kind: "block", type, labels, body });
   for (const [kind, value] of Object.entries(config)) {
     if (kind === "//") continue;
-    if (!isObject(value) && !Array.isArray(value)) throw new Error(`unexpected top-level ${kind}: ${JSON.stringify(value)}`);
+    if (!isObject(value) && !Array.isArray(value))
+      throw new Error(`unexpected top-level ${kind}: ${JSON.stringify(value)}`);
     if (kind === "terraform" && isObject(value)) {
       const { backend, ...rest } = value;
       const body: (Attribute | Block)[] = [...toBody("terraform", rest, false)];
       if (isObject(backend)) {
-        for (const [type, settings] of Object.entries(backend)) body.push({ kind: "block", type: "backend", labels: [type], body: toBody(`backend.${type}`, settings as JsonObject, false) });
+        for (const [type, settings] of Object.entries(backend))
+          body.push({
+            kind: "block",
+            type: "backend",
+            labels: [type],
+            body: toBody(`backend.${type}`, settings as JsonObject, false),
+          });
       }
       // The backend first, as a human writes it.
-      body.sort((a, b) => Number(b.kind === "block" && b.type === "backend") - Number(a.kind === "block" && a.type === "backend"));
+      body.sort(
+        (a, b) =>
+          Number(b.kind === "block" && b.type === "backend") - Number(a.kind === "block" && a.type === "backend"),
+      );
       block("terraform", [], body);
     } else if (kind === "locals" && isObject(value)) {
       block("locals", [], toBody("locals", value, false));
     } else if (kind === "resource" || kind === "data") {
       for (const [type, named] of Object.entries(value as JsonObject)) {
-        for (const [name, body] of Object.entries(named as JsonObject)) block(kind, [type, name], toBody(`${kind}.${type}`, body as JsonObject));
+        for (const [name, body] of Object.entries(named as JsonObject))
+          block(kind, [type, name], toBody(`${kind}.${type}`, body as JsonObject));
       }
     } else if (kind === "provider") {
       for (const [name, list] of Object.entries(value as JsonObject)) {
-        for (const body of Array.isArray(list) ? list : [list]) block("provider", [name], toBody(`provider.${name}`, body as JsonObject, false));
+        for (const body of Array.isArray(list) ? list : [list])
+          block("provider", [name], toBody(`provider.${name}`, body as JsonObject, false));
       }
     } else if (Array.isArray(value)) {
       // removed, moved, import: unlabeled, repeatable.
@@ -236,7 +264,16 @@ export function soleExpression(text: string): string | undefined {
 
 function quote(text: string): string {
   return `"${templateParts(text)
-    .map((p) => (p.literal ? p.text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t") : tidySequence(p.text)))
+    .map((p) =>
+      p.literal
+        ? p.text
+            .replace(/\\/g, "\\\\")
+            .replace(/"/g, '\\"')
+            .replace(/\n/g, "\\n")
+            .replace(/\r/g, "\\r")
+            .replace(/\t/g, "\\t")
+        : tidySequence(p.text),
+    )
     .join("")}"`;
 }
 
@@ -270,7 +307,9 @@ export function tidyTemplate(text: string): string {
 }
 
 function tidySequence(sequence: string): string {
-  return sequence.startsWith("${") && !sequence.startsWith("${~") && !sequence.endsWith("~}") ? `\${${tidy(sequence.slice(2, -1))}}` : sequence;
+  return sequence.startsWith("${") && !sequence.startsWith("${~") && !sequence.endsWith("~}")
+    ? `\${${tidy(sequence.slice(2, -1))}}`
+    : sequence;
 }
 
 /** The index of the quote that closes the string literal opening at `start`. */
@@ -278,7 +317,8 @@ function stringEnd(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
     if (text[i] === "\\") i += 1;
     else if (text[i] === '"') return i;
-    else if ((text[i] === "$" || text[i] === "%") && text[i + 1] === "{" && text[i - 1] !== text[i]) i = sequenceEnd(text, i + 2);
+    else if ((text[i] === "$" || text[i] === "%") && text[i + 1] === "{" && text[i - 1] !== text[i])
+      i = sequenceEnd(text, i + 2);
   }
   throw new Error(`unterminated string in ${JSON.stringify(text.slice(0, 80))}`);
 }
@@ -300,13 +340,15 @@ function heredocable(text: string): boolean {
 // ---------------------------------------------------------------- rendering
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const isExpr = (value: Value): value is Expr => isObjectValue(value) && "expr" in value && Object.keys(value).length === 1 && typeof value.expr === "string";
+const isExpr = (value: Value): value is Expr =>
+  isObjectValue(value) && "expr" in value && Object.keys(value).length === 1 && typeof value.expr === "string";
 function isObjectValue(value: Value): value is { [key: string]: Value } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function key(name: string): string {
-  if (name.includes("${") || name.includes("%{")) throw new Error(`an object key with a template has no HCL form here: ${name}`);
+  if (name.includes("${") || name.includes("%{"))
+    throw new Error(`an object key with a template has no HCL form here: ${name}`);
   return IDENTIFIER.test(name) ? name : quote(name);
 }
 
@@ -335,7 +377,14 @@ function multiline(value: Value, indent: string): string[] {
   const inner = `${indent}  `;
   if (typeof value === "string") {
     const end = marker(value);
-    return [`<<-${end}`, ...value.slice(0, -1).split("\n").map((l) => (l ? `${inner}${l}` : "")), `${indent}${end}`];
+    return [
+      `<<-${end}`,
+      ...value
+        .slice(0, -1)
+        .split("\n")
+        .map((l) => (l ? `${inner}${l}` : "")),
+      `${indent}${end}`,
+    ];
   }
   if (Array.isArray(value)) {
     const lines = ["["];
@@ -348,7 +397,11 @@ function multiline(value: Value, indent: string): string[] {
       const more = multiline(item, inner);
       const heredoc = typeof item === "string";
       // A heredoc's closing marker stands alone on its line: the comma goes before the next item.
-      lines.push(`${inner}${more[0]}`, ...more.slice(1, -1), heredoc ? more[more.length - 1] : `${more[more.length - 1]},`);
+      lines.push(
+        `${inner}${more[0]}`,
+        ...more.slice(1, -1),
+        heredoc ? more[more.length - 1] : `${more[more.length - 1]},`,
+      );
       if (heredoc && n < value.length - 1) lines.push(`${inner},`);
     });
     lines.push(`${indent}]`);
@@ -427,9 +480,13 @@ export function hcl2jsonShape(blocks: readonly Block[]): JsonObject {
     const path = [block.type, ...block.labels];
     for (const [n, name] of path.entries()) {
       if (n === path.length - 1) {
-        const list = (node[name] ??= []) as Json[];
+        node[name] ??= [];
+        const list = node[name] as Json[];
         list.push(shapeBody(block.body));
-      } else node = (node[name] ??= {}) as JsonObject;
+      } else {
+        node[name] ??= {};
+        node = node[name] as JsonObject;
+      }
     }
   };
   const shapeBody = (body: Body): JsonObject => {
@@ -459,7 +516,8 @@ export function unclassified(config: object): string[] {
       const first = Array.isArray(value) ? value[0] : value;
       if (!isObject(first)) continue;
       if (name === "dynamic") {
-        for (const [label, spec] of Object.entries(first)) if (isObject(spec) && isObject(spec.content)) visit(`${path}.${label}`, spec.content);
+        for (const [label, spec] of Object.entries(first))
+          if (isObject(spec) && isObject(spec.content)) visit(`${path}.${label}`, spec.content);
         continue;
       }
       const block = [...BLOCKS["*"], ...(BLOCKS[path] ?? [])].includes(name);
@@ -469,9 +527,13 @@ export function unclassified(config: object): string[] {
     }
   };
   const c = config as Record<string, JsonObject>;
-  for (const kind of ["resource", "data"]) for (const [type, named] of Object.entries(c[kind] ?? {})) for (const body of Object.values(named as JsonObject)) visit(`${kind}.${type}`, body as JsonObject);
-  for (const [name, list] of Object.entries(c.provider ?? {})) for (const body of list as unknown as JsonObject[]) visit(`provider.${name}`, body);
-  for (const kind of ["module", "variable", "output", "check"]) for (const body of Object.values(c[kind] ?? {})) visit(kind, body as JsonObject);
+  for (const kind of ["resource", "data"])
+    for (const [type, named] of Object.entries(c[kind] ?? {}))
+      for (const body of Object.values(named as JsonObject)) visit(`${kind}.${type}`, body as JsonObject);
+  for (const [name, list] of Object.entries(c.provider ?? {}))
+    for (const body of list as unknown as JsonObject[]) visit(`provider.${name}`, body);
+  for (const kind of ["module", "variable", "output", "check"])
+    for (const body of Object.values(c[kind] ?? {})) visit(kind, body as JsonObject);
   const { backend: _backend, ...terraform } = (c.terraform ?? {}) as JsonObject;
   visit("terraform", terraform);
   return found;

@@ -90,9 +90,12 @@ export function parseState(text: string, file: string): State {
     json = JSON.parse(text);
   } catch (e) {
     const truncated = /Unexpected end of JSON input|Unterminated|end of data/i.test((e as Error).message);
-    throw new UsageError(`${file} is not JSON${truncated ? " (truncated?)" : ""}: save it again with terraform state pull > ${path.basename(file)}`);
+    throw new UsageError(
+      `${file} is not JSON${truncated ? " (truncated?)" : ""}: save it again with terraform state pull > ${path.basename(file)}`,
+    );
   }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new UsageError(`${file} is not a Terraform state (no JSON object)`);
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    throw new UsageError(`${file} is not a Terraform state (no JSON object)`);
   const s = json as Json;
   if (typeof s.version !== "number") throw new UsageError(`${file} is not a Terraform state (no "version")`);
   if (s.version < 4) {
@@ -106,7 +109,9 @@ export function parseState(text: string, file: string): State {
   const resources: StateResource[] = [];
   for (const r of s.resources as Json[]) {
     if (!r || typeof r.type !== "string" || typeof r.name !== "string" || !Array.isArray(r.instances)) {
-      throw new UsageError(`${file} holds a resource without type, name or instances: ${JSON.stringify(r).slice(0, 120)}`);
+      throw new UsageError(
+        `${file} holds a resource without type, name or instances: ${JSON.stringify(r).slice(0, 120)}`,
+      );
     }
     const mode = r.mode === "data" ? "data" : "managed";
     const module = typeof r.module === "string" ? r.module : "";
@@ -128,7 +133,9 @@ export function readState(file: string): State {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" || code === "ENOTDIR" ? `${file}: no such file` : `${file}: cannot be read (${code})`);
+    throw new UsageError(
+      code === "ENOENT" || code === "ENOTDIR" ? `${file}: no such file` : `${file}: cannot be read (${code})`,
+    );
   }
   if (text.trim() === "") throw new UsageError(`${file} is empty: save it again with terraform state pull`);
   return parseState(text, file);
@@ -144,7 +151,8 @@ export function readStack(stackDir: string): { stack: Json; platform?: string } 
     if (code) throw new UsageError(`${file} does not exist: run npm run synth first`);
     throw new UsageError(`${file} is not a synthesized Terraform JSON stack: run npm run synth again`);
   }
-  if (!stack || typeof stack !== "object" || Array.isArray(stack)) throw new UsageError(`${file} is not a synthesized Terraform JSON stack`);
+  if (!stack || typeof stack !== "object" || Array.isArray(stack))
+    throw new UsageError(`${file} is not a synthesized Terraform JSON stack`);
   let platform: string | undefined;
   try {
     platform = JSON.parse(fs.readFileSync(path.join(stackDir, SETTINGS_FILE), "utf8")).platform;
@@ -162,7 +170,9 @@ export function differenceRows(markdown: string): Map<string, number[]> {
     if (!row) continue;
     for (const [, token] of line.matchAll(/`([^`]+)`/g)) {
       // A full address, a module call, or a bare resource type (`aws_iam_policy_attachment`).
-      const address = /^((?:data\.)?[a-z][a-z0-9_]*\.[a-z0-9_]+|module\.[a-z0-9_]+|[a-z]+_[a-z0-9_]+$)/.exec(token)?.[1];
+      const address = /^((?:data\.)?[a-z][a-z0-9_]*\.[a-z0-9_]+|module\.[a-z0-9_]+|[a-z]+_[a-z0-9_]+$)/.exec(
+        token,
+      )?.[1];
       if (!address) continue;
       const list = rows.get(address) ?? [];
       if (!list.includes(Number(row))) list.push(Number(row));
@@ -260,7 +270,12 @@ function documentedRows(): Map<string, number[]> {
   }
 }
 
-export function analyze(state: State, stack: Json, platform?: string, documented: Map<string, number[]> = documentedRows()): Report {
+export function analyze(
+  state: State,
+  stack: Json,
+  platform?: string,
+  documented: Map<string, number[]> = documentedRows(),
+): Report {
   const mode = stateMode(state, stack);
   const report: Report = {
     mode,
@@ -289,7 +304,14 @@ export function analyze(state: State, stack: Json, platform?: string, documented
       const call = stack.module?.[name] as Json | undefined;
       let m = modules.get(name);
       if (!m) {
-        m = { call: `module.${name}`, declared: !!call, source: call?.source, version: call?.version, instances: 0, moduleInstances: [] };
+        m = {
+          call: `module.${name}`,
+          declared: !!call,
+          source: call?.source,
+          version: call?.version,
+          instances: 0,
+          moduleInstances: [],
+        };
         if (call && key !== undefined && call.count === undefined && call.for_each === undefined) {
           m.shapeProblem = `the state holds module.${name}${key}, the stack declares module.${name} without count or for_each`;
         } else if (call && key === undefined && (call.count !== undefined || call.for_each !== undefined)) {
@@ -331,9 +353,14 @@ export function analyze(state: State, stack: Json, platform?: string, documented
       const n = evalCount(body.count, mode);
       if (n === undefined) {
         report.kept++;
-        report.warnings.push(`${instance.address}: ${describeCount(body.count)} cannot be evaluated here; read the plan`);
+        report.warnings.push(
+          `${instance.address}: ${describeCount(body.count)} cannot be evaluated here; read the plan`,
+        );
       } else if (index >= n) {
-        report.destroyed.push({ address: instance.address, why: `${describeCount(body.count)} is ${n} for ${mode} mode${platform ? ` in the ${platform} set` : ""}` });
+        report.destroyed.push({
+          address: instance.address,
+          why: `${describeCount(body.count)} is ${n} for ${mode} mode${platform ? ` in the ${platform} set` : ""}`,
+        });
       } else if (instance.index !== undefined) {
         report.kept++;
       }
@@ -350,7 +377,12 @@ export function analyze(state: State, stack: Json, platform?: string, documented
         if (n === 0) continue;
         const entry = body.count === undefined ? base : `${base}[0]`;
         if (kind === "data") report.dataAdded.push(entry);
-        else report.added.push({ address: entry, count: body.count === undefined ? "no count" : `${describeCount(body.count)}${n === undefined ? "" : ` = ${n}`}` });
+        else
+          report.added.push({
+            address: entry,
+            count:
+              body.count === undefined ? "no count" : `${describeCount(body.count)}${n === undefined ? "" : ` = ${n}`}`,
+          });
       }
     }
   }
@@ -359,7 +391,11 @@ export function analyze(state: State, stack: Json, platform?: string, documented
   }
   report.modules = [...modules.values()].sort((a, b) => a.call.localeCompare(b.call));
   for (const m of report.modules) {
-    if (!m.declared) report.destroyed.push({ address: m.call, why: `module call not declared by the stack: its ${m.instances} resource instances are destroyed` });
+    if (!m.declared)
+      report.destroyed.push({
+        address: m.call,
+        why: `module call not declared by the stack: its ${m.instances} resource instances are destroyed`,
+      });
     else if (m.shapeProblem) report.destroyed.push({ address: m.call, why: m.shapeProblem });
   }
   if (platform && platform !== "blueprint") {
@@ -409,7 +445,9 @@ export function render(report: Report, rows: Map<string, number[]>): string {
   );
   section(
     "Destroyed as documented (the fixes of the rows named):",
-    report.destroyedAsDocumented.map((d) => `${d.address}  (${DIFFERENCES_LINK} row${d.rows.length > 1 ? "s" : ""} ${d.rows.join(", ")})`),
+    report.destroyedAsDocumented.map(
+      (d) => `${d.address}  (${DIFFERENCES_LINK} row${d.rows.length > 1 ? "s" : ""} ${d.rows.join(", ")})`,
+    ),
   );
   section(
     "Forgotten, not destroyed (a removed block with destroy = false):",
@@ -434,14 +472,24 @@ export function render(report: Report, rows: Map<string, number[]>): string {
       }${cite(m.call, rows)}`;
     }),
   );
-  section("Module calls with nothing in the state yet:", report.modulesAdded.map((m) => `${m}${cite(m, rows)}`));
+  section(
+    "Module calls with nothing in the state yet:",
+    report.modulesAdded.map((m) => `${m}${cite(m, rows)}`),
+  );
   section("Data sources no longer read (dropped from the state, nothing destroyed):", report.dataDropped);
-  section("Data sources read for the first time:", report.dataAdded.map((a) => `${a}${cite(a, rows)}`));
+  section(
+    "Data sources read for the first time:",
+    report.dataAdded.map((a) => `${a}${cite(a, rows)}`),
+  );
   section("Warnings:", report.warnings);
   out.push("");
   if (report.destroyed.length === 0) {
-    const documentedPart = report.destroyedAsDocumented.length ? `${report.destroyedAsDocumented.length} destroyed as documented, ` : "";
-    out.push(`check-state: safe: a plan destroys nothing the state holds but what docs/differences.md documents (${documentedPart}${report.added.length} root resource instance${report.added.length === 1 ? "" : "s"} added)`);
+    const documentedPart = report.destroyedAsDocumented.length
+      ? `${report.destroyedAsDocumented.length} destroyed as documented, `
+      : "";
+    out.push(
+      `check-state: safe: a plan destroys nothing the state holds but what docs/differences.md documents (${documentedPart}${report.added.length} root resource instance${report.added.length === 1 ? "" : "s"} added)`,
+    );
   } else {
     out.push(`check-state: NOT safe: a plan would destroy ${report.destroyed.map((d) => d.address).join(", ")}`);
   }
@@ -458,7 +506,10 @@ function callerCwd(): string {
   return process.cwd();
 }
 
-export function parseArgs(argv: readonly string[], cwd: string): { stateFile?: string; stackDir: string; help: boolean } {
+export function parseArgs(
+  argv: readonly string[],
+  cwd: string,
+): { stateFile?: string; stackDir: string; help: boolean } {
   let stateFile: string | undefined;
   let stackDir = DEFAULT_STACK_DIR;
   let help = false;
@@ -469,7 +520,8 @@ export function parseArgs(argv: readonly string[], cwd: string): { stateFile?: s
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
       if (!value) throw new UsageError("--stack-dir needs a directory");
       stackDir = path.resolve(cwd, value);
-    } else if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown argument ${JSON.stringify(arg)} (see --help)`);
+    } else if (arg.startsWith("-") && arg !== "-")
+      throw new UsageError(`unknown argument ${JSON.stringify(arg)} (see --help)`);
     else if (stateFile !== undefined) throw new UsageError(`one state file only (got ${stateFile} and ${arg})`);
     else stateFile = path.resolve(cwd, arg);
   }

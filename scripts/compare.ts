@@ -194,14 +194,26 @@ interface Side {
 }
 
 function emptySide(values: Side["values"]): Side {
-  return { resource: {}, data: {}, module: {}, variable: {}, output: {}, provider: {}, requiredProviders: {}, locals: {}, values };
+  return {
+    resource: {},
+    data: {},
+    module: {},
+    variable: {},
+    output: {},
+    provider: {},
+    requiredProviders: {},
+    locals: {},
+    values,
+  };
 }
 
 /** Drops cdktf's "//" metadata and unwraps one-element lists of blocks (HCL blocks vs JSON objects). */
 function plain(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(plain);
-    return items.length === 1 && items[0] && typeof items[0] === "object" && !Array.isArray(items[0]) ? items[0] : items;
+    return items.length === 1 && items[0] && typeof items[0] === "object" && !Array.isArray(items[0])
+      ? items[0]
+      : items;
   }
   if (value && typeof value === "object") {
     return Object.fromEntries(
@@ -247,7 +259,9 @@ export async function hclSide(dir: string): Promise<{ side: Side; files: string[
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
-    throw new UsageError(`${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message}`);
+    throw new UsageError(
+      `${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message}`,
+    );
   }
   const files = names.filter((n) => n.endsWith(".tf")).sort();
   if (files.length === 0) throw new UsageError(`${dir} holds no .tf file`);
@@ -288,11 +302,13 @@ export async function hclSide(dir: string): Promise<{ side: Side; files: string[
     }
     for (const kind of ["resource", "data"] as const) {
       for (const [type, byName] of Object.entries((json[kind] ?? {}) as Record<string, Record<string, Json[]>>)) {
-        for (const [name, bodies] of Object.entries(byName)) (side[kind][type] ??= {})[name] = plain(bodies[0]) as Json;
+        side[kind][type] ??= {};
+        for (const [name, bodies] of Object.entries(byName)) side[kind][type][name] = plain(bodies[0]) as Json;
       }
     }
     for (const kind of ["module", "variable", "output"] as const) {
-      for (const [name, bodies] of Object.entries((json[kind] ?? {}) as Record<string, Json[]>)) side[kind][name] = plain(bodies[0]) as Json;
+      for (const [name, bodies] of Object.entries((json[kind] ?? {}) as Record<string, Json[]>))
+        side[kind][name] = plain(bodies[0]) as Json;
     }
     for (const [name, list] of Object.entries((json.provider ?? {}) as Record<string, Json[]>)) {
       for (const body of list) side.provider[providerKey(name, body)] = plain(body) as Json;
@@ -319,7 +335,8 @@ function normalizeValue(value: unknown): unknown {
     return value.includes("${") ? substitute(value, (e) => `\${${normalizeExpr(e)}}`) : value;
   }
   if (Array.isArray(value)) return value.map(normalizeValue);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeValue(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeValue(v)]));
   return value;
 }
 
@@ -350,41 +367,56 @@ function diffValues(where: string, hcl: unknown, stack: unknown, out: Difference
     return;
   }
   // Lists of named entries (notebook profiles) are compared by name, so one entry fewer is one difference.
-  const named = (l: unknown): l is Json[] => Array.isArray(l) && l.length > 0 && l.every((e) => obj(e) && typeof e.display_name === "string");
+  const named = (l: unknown): l is Json[] =>
+    Array.isArray(l) && l.length > 0 && l.every((e) => obj(e) && typeof e.display_name === "string");
   if (named(hcl) && named(stack)) {
     const byName = (l: Json[]) => Object.fromEntries(l.map((e) => [e.display_name, e]));
     diffValues(where, byName(hcl), byName(stack), out);
     return;
   }
   if (Array.isArray(hcl) && Array.isArray(stack) && hcl.length === stack.length) {
-    hcl.forEach((h, i) => diffValues(`${where}[${i}]`, h, stack[i], out));
+    hcl.forEach((h, i) => {
+      diffValues(`${where}[${i}]`, h, stack[i], out);
+    });
     return;
   }
   if (!same(hcl, stack)) out.push({ path: where, kind: "changed", hcl, stack });
 }
 
 /** Module inputs, with each `values` list of strings compared as rendered helm values. */
-function diffInputs(where: string, hcl: unknown, stack: unknown, sides: { hcl: Side; stack: Side }, out: Difference[]): void {
+function diffInputs(
+  where: string,
+  hcl: unknown,
+  stack: unknown,
+  sides: { hcl: Side; stack: Side },
+  out: Difference[],
+): void {
   const obj = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
   if (obj(hcl) && obj(stack)) {
     for (const k of [...new Set([...Object.keys(hcl), ...Object.keys(stack)])].sort()) {
       const p = where + key(k);
       if (!(k in stack)) out.push({ path: p, kind: "only in the HCL", hcl: hcl[k] });
       else if (!(k in hcl)) out.push({ path: p, kind: "only in the stack", stack: stack[k] });
-      else if (k === "values" && Array.isArray(hcl[k]) && Array.isArray(stack[k])) diffHelmValues(p, hcl[k], stack[k], sides, out);
+      else if (k === "values" && Array.isArray(hcl[k]) && Array.isArray(stack[k]))
+        diffHelmValues(p, hcl[k], stack[k], sides, out);
       else if (k === "depends_on" && Array.isArray(hcl[k]) && Array.isArray(stack[k])) {
         // HCL's references are expressions, Terraform JSON's plain strings.
         const refs = (l: unknown[]) => l.map((r) => String(r).replace(/^\$\{(.*)\}$/, "$1"));
         diffValues(p, refs(hcl[k]), refs(stack[k]), out);
-      }
-      else diffInputs(p, hcl[k], stack[k], sides, out);
+      } else diffInputs(p, hcl[k], stack[k], sides, out);
     }
     return;
   }
   diffValues(where, hcl, stack, out);
 }
 
-function diffHelmValues(where: string, hcl: unknown[], stack: unknown[], sides: { hcl: Side; stack: Side }, out: Difference[]): void {
+function diffHelmValues(
+  where: string,
+  hcl: unknown[],
+  stack: unknown[],
+  sides: { hcl: Side; stack: Side },
+  out: Difference[],
+): void {
   const n = Math.max(hcl.length, stack.length);
   for (let i = 0; i < n; i++) {
     const p = `${where}[${i}]`;
@@ -414,14 +446,17 @@ export function compare(hcl: Side, stack: Side): Difference[] {
   for (const kind of ["resource", "data"] as const) {
     const types = [...new Set([...Object.keys(hcl[kind]), ...Object.keys(stack[kind])])].sort();
     for (const type of types) {
-      const names = [...new Set([...Object.keys(hcl[kind][type] ?? {}), ...Object.keys(stack[kind][type] ?? {})])].sort();
+      const names = [
+        ...new Set([...Object.keys(hcl[kind][type] ?? {}), ...Object.keys(stack[kind][type] ?? {})]),
+      ].sort();
       for (const name of names) {
         const p = `${kind === "data" ? "data." : ""}${type}.${name}`;
         const h = hcl[kind][type]?.[name];
         const s = stack[kind][type]?.[name];
         if (!presence(p, !!h, !!s)) continue;
         for (const meta of ["count", "for_each"]) {
-          if (!same(h[meta], s[meta])) out.push({ path: `${p}.${meta}`, kind: "changed", hcl: h[meta], stack: s[meta] });
+          if (!same(h[meta], s[meta]))
+            out.push({ path: `${p}.${meta}`, kind: "changed", hcl: h[meta], stack: s[meta] });
         }
       }
     }
@@ -439,8 +474,10 @@ export function compare(hcl: Side, stack: Side): Difference[] {
     const type = (t: unknown) => (typeof t === "string" ? normalizeExpr(soleExpr(t) ?? t) : t);
     if (type(h.type) !== type(s.type)) out.push({ path: `${p}.type`, kind: "changed", hcl: h.type, stack: s.type });
     diffValues(`${p}.default`, h.default, s.default, out);
-    if (!!h.sensitive !== !!s.sensitive) out.push({ path: `${p}.sensitive`, kind: "changed", hcl: !!h.sensitive, stack: !!s.sensitive });
-    if (!same(h.validation ?? null, s.validation ?? null)) out.push({ path: `${p}.validation`, kind: h.validation ? "changed" : "only in the stack" });
+    if (!!h.sensitive !== !!s.sensitive)
+      out.push({ path: `${p}.sensitive`, kind: "changed", hcl: !!h.sensitive, stack: !!s.sensitive });
+    if (!same(h.validation ?? null, s.validation ?? null))
+      out.push({ path: `${p}.validation`, kind: h.validation ? "changed" : "only in the stack" });
   }
   for (const name of [...new Set([...Object.keys(hcl.output), ...Object.keys(stack.output)])].sort()) {
     const p = `output.${name}`;
@@ -454,9 +491,15 @@ export function compare(hcl: Side, stack: Side): Difference[] {
   }
   diffValues("terraform.required_providers", hcl.requiredProviders, stack.requiredProviders, out);
   if (hcl.requiredVersion !== stack.requiredVersion) {
-    out.push({ path: "terraform.required_version", kind: "changed", hcl: hcl.requiredVersion, stack: stack.requiredVersion });
+    out.push({
+      path: "terraform.required_version",
+      kind: "changed",
+      hcl: hcl.requiredVersion,
+      stack: stack.requiredVersion,
+    });
   }
-  if (!same(hcl.backend ?? null, stack.backend ?? null)) out.push({ path: "terraform.backend", kind: "changed", hcl: hcl.backend, stack: stack.backend });
+  if (!same(hcl.backend ?? null, stack.backend ?? null))
+    out.push({ path: "terraform.backend", kind: "changed", hcl: hcl.backend, stack: stack.backend });
   return out;
 }
 
@@ -479,7 +522,11 @@ export function readIndex(markdown: string): IndexRow[] {
     const m = /^row (\d+): (.+)$/.exec(line.trim());
     if (!m) continue;
     const note = /^\((.*)\)$/.exec(m[2].trim())?.[1];
-    rows.push({ row: Number(m[1]), patterns: note ? [] : m[2].split(/\s*,\s*/).filter(Boolean), ...(note ? { note } : {}) });
+    rows.push({
+      row: Number(m[1]),
+      patterns: note ? [] : m[2].split(/\s*,\s*/).filter(Boolean),
+      ...(note ? { note } : {}),
+    });
   }
   return rows;
 }
@@ -526,7 +573,10 @@ export function report(diffs: Difference[], index: IndexRow[]): { text: string; 
     }
   }
   if (undocumented.length) {
-    lines.push("", "Not documented: the HCL side's own changes (carry them over) or undocumented ones (HCL value -> stack value):");
+    lines.push(
+      "",
+      "Not documented: the HCL side's own changes (carry them over) or undocumented ones (HCL value -> stack value):",
+    );
     for (const d of undocumented) lines.push(`  ${describe(d)}`);
   }
   lines.push(
@@ -571,7 +621,8 @@ async function main(argv: readonly string[]): Promise<number> {
     else if (dir !== undefined) throw new UsageError(`one directory only (got ${dir} and ${arg})`);
     else dir = path.resolve(cwd, arg);
   }
-  if (!dir) throw new UsageError("name the directory of the HCL root module (e.g. data-on-eks/ai-ml/jupyterhub); see --help");
+  if (!dir)
+    throw new UsageError("name the directory of the HCL root module (e.g. data-on-eks/ai-ml/jupyterhub); see --help");
   const stack = stackSide(readStack(stackDir));
   const { side, files } = await hclSide(dir);
   let platform = "unknown";
@@ -581,7 +632,9 @@ async function main(argv: readonly string[]): Promise<number> {
     // no settings.json beside a copied stack
   }
   const index = readIndex(fs.readFileSync(DIFFERENCES, "utf8"));
-  console.log(`compare: ${dir} (${files.length} .tf files) against ${path.relative(process.cwd(), stackDir) || "."} (platform ${platform})\n`);
+  console.log(
+    `compare: ${dir} (${files.length} .tf files) against ${path.relative(process.cwd(), stackDir) || "."} (platform ${platform})\n`,
+  );
   const { text, undocumented } = report(compare(side, stack), index);
   console.log(text);
   return undocumented.length === 0 ? 0 : 1;
@@ -593,7 +646,11 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      console.error(e instanceof UsageError ? `compare: ${e.message}` : `compare: internal error: ${String((e as Error)?.stack ?? e)}`);
+      console.error(
+        e instanceof UsageError
+          ? `compare: ${e.message}`
+          : `compare: internal error: ${String((e as Error)?.stack ?? e)}`,
+      );
       process.exitCode = 2;
     },
   );

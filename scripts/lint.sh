@@ -79,7 +79,34 @@ lint_whitespace() {
   return "$status"
 }
 
-LINTERS=(shellcheck shfmt whitespace)
+# TypeScript, JavaScript and JSON: Biome's formatter (line width 120), linter and import order,
+# configured in biome.jsonc. `biome ci` changes nothing; `npm run format` applies the fixes.
+lint_biome() {
+  if [[ ! -x node_modules/.bin/biome ]]; then
+    echo "lint: node_modules/.bin/biome is missing; run npm ci" >&2
+    return 1
+  fi
+  node_modules/.bin/biome ci --colors=off . && return
+  echo "lint: npm run format applies the formatting and the safe fixes" >&2
+  return 1
+}
+
+# One file header style: every TypeScript file opens with a /** ... */ block that says what it
+# is, so a reader (and the docs' links) land on the purpose first.
+lint_headers() {
+  local file first status=0
+  for file in "${FILES[@]}"; do
+    [[ $file == *.ts || $file == *.mts ]] || continue
+    IFS= read -r first <"$file" || true
+    if [[ $first != "/**"* ]]; then
+      echo "$file: the file does not open with a /** ... */ header saying what it is"
+      status=1
+    fi
+  done
+  return "$status"
+}
+
+LINTERS=(shellcheck shfmt whitespace biome)
 
 failed=()
 for linter in "${LINTERS[@]}"; do

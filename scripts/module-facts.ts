@@ -18,8 +18,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { PLATFORM_NAMES, PLATFORM_SETS } from "../versions";
 import { highestSatisfying, parseVersion } from "../test/helpers/constraints";
+import { PLATFORM_NAMES, PLATFORM_SETS } from "../versions";
 
 const ROOT = path.resolve(__dirname, "..");
 export const FACTS_DIR = path.join(ROOT, "test", "fixtures", "module-facts");
@@ -67,7 +67,9 @@ export interface ModuleFacts {
 }
 
 /** `ns/name/provider[//sub/dir]` (an optional registry.terraform.io/ prefix is dropped). */
-export function parseRegistrySource(source: string): { namespace: string; name: string; provider: string; directory: string } | undefined {
+export function parseRegistrySource(
+  source: string,
+): { namespace: string; name: string; provider: string; directory: string } | undefined {
   const m = /^(?:registry\.terraform\.io\/)?([\w-]+)\/([\w-]+)\/([\w-]+)(?:\/\/(.+))?$/.exec(source);
   if (!m) return undefined;
   return { namespace: m[1], name: m[2], provider: m[3], directory: (m[4] ?? "").replace(/\/+$/, "") };
@@ -189,7 +191,8 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-const byFile = (a: Located, b: Located): number => a.file.localeCompare(b.file) || a.constraint.localeCompare(b.constraint);
+const byFile = (a: Located, b: Located): number =>
+  a.file.localeCompare(b.file) || a.constraint.localeCompare(b.constraint);
 
 async function extract(
   mirrorsDir: string,
@@ -218,14 +221,18 @@ async function extract(
     for (const file of files) {
       const doc = await parseFile(mirror, commit, file);
       for (const block of [doc.terraform ?? []].flat() as Record<string, any>[]) {
-        if (typeof block.required_version === "string") requiredVersion.push({ constraint: block.required_version, file });
+        if (typeof block.required_version === "string")
+          requiredVersion.push({ constraint: block.required_version, file });
         for (const providers of [block.required_providers ?? []].flat() as Record<string, any>[]) {
           for (const [local, spec] of Object.entries(providers)) {
             const src = typeof spec === "string" ? `hashicorp/${local}` : String(spec.source ?? `hashicorp/${local}`);
             const constraint = typeof spec === "string" ? spec : spec.version;
-            const entry = (requiredProviders[local] ??= { source: src, constraints: [] });
+            requiredProviders[local] ??= { source: src, constraints: [] };
+            const entry = requiredProviders[local];
             if (entry.source.toLowerCase() !== src.toLowerCase()) {
-              throw new Error(`${repository}@${tag}:${file}: provider "${local}" is ${src} here and ${entry.source} elsewhere`);
+              throw new Error(
+                `${repository}@${tag}:${file}: provider "${local}" is ${src} here and ${entry.source} elsewhere`,
+              );
             }
             if (typeof constraint === "string") entry.constraints.push({ constraint, file });
           }
@@ -238,12 +245,16 @@ async function extract(
         const callSource = String(body.source);
         if (callSource.startsWith("./") || callSource.startsWith("../")) {
           const target = path.posix.normalize(path.posix.join(dir || ".", callSource)).replace(/\/+$/, "");
-          if (target.startsWith("..")) throw new Error(`${repository}@${tag}:${file}: module.${name} leaves the package (${callSource})`);
+          if (target.startsWith(".."))
+            throw new Error(`${repository}@${tag}:${file}: module.${name} leaves the package (${callSource})`);
           await visit(target === "." ? "" : target);
           continue;
         }
         const callee = parseRegistrySource(callSource);
-        if (!callee) throw new Error(`${repository}@${tag}:${file}: module.${name} has a source this script cannot follow: ${callSource}`);
+        if (!callee)
+          throw new Error(
+            `${repository}@${tag}:${file}: module.${name} has a source this script cannot follow: ${callSource}`,
+          );
         const calleeRepo = `${callee.namespace}/terraform-${callee.provider}-${callee.name}`;
         const constraint = typeof body.version === "string" ? body.version : "";
         const resolved = highestSatisfying(openMirror(mirrorsDir, calleeRepo).versions(), constraint, "terraform");
@@ -253,7 +264,13 @@ async function extract(
               `fetch the mirror again (source "github:${calleeRepo}").`,
           );
         }
-        moduleCalls.push({ name, file, source: callSource, versionConstraint: constraint, resolvedVersion: resolved ?? null });
+        moduleCalls.push({
+          name,
+          file,
+          source: callSource,
+          versionConstraint: constraint,
+          resolvedVersion: resolved ?? null,
+        });
       }
     }
   };
@@ -322,7 +339,10 @@ async function main(): Promise<void> {
   }
 
   const root = path.relative(process.cwd(), FACTS_DIR) || ".";
-  for (const stale of fs.readdirSync(FACTS_DIR).filter((f) => f.endsWith(".json") && !written.has(f)).sort()) {
+  for (const stale of fs
+    .readdirSync(FACTS_DIR)
+    .filter((f) => f.endsWith(".json") && !written.has(f))
+    .sort()) {
     fs.rmSync(path.join(FACTS_DIR, stale));
     console.log(`removed ${path.join(root, stale)} (no pin or call needs it)`);
   }

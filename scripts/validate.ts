@@ -22,7 +22,7 @@
  * (@cdktf/hcl2json, WebAssembly) is loaded only when a .tfvars file is to be read, and it
  * parses while terraform runs.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -86,7 +86,7 @@ function callerCwd(): string {
 
 export function parseArgs(argv: readonly string[], cwd: string): Options {
   const options: Options = { inputs: [], stackDir: DEFAULT_STACK_DIR, help: false };
-  const valueOf = (arg: string, i: number, flag: string): [string, number] => {
+  const valueAt = (arg: string, i: number, flag: string): [string, number] => {
     const eq = arg.indexOf("=");
     if (eq >= 0) return [arg.slice(eq + 1), i];
     if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value${flag === "var" ? " NAME=VALUE" : ""}`);
@@ -98,7 +98,7 @@ export function parseArgs(argv: readonly string[], cwd: string): Options {
     if (arg === "-h" || arg === "--help") {
       options.help = true;
     } else if (flag === "var") {
-      const [text, next] = valueOf(arg, i, flag);
+      const [text, next] = valueAt(arg, i, flag);
       i = next;
       const eq = text.indexOf("=");
       if (eq <= 0) {
@@ -106,12 +106,12 @@ export function parseArgs(argv: readonly string[], cwd: string): Options {
       }
       options.inputs.push({ kind: "var", name: text.slice(0, eq), text });
     } else if (flag === "var-file") {
-      const [file, next] = valueOf(arg, i, flag);
+      const [file, next] = valueAt(arg, i, flag);
       i = next;
       if (file === "") throw new UsageError(`${arg} needs a file name`);
       options.inputs.push({ kind: "file", path: path.resolve(cwd, file) });
     } else if (flag === "stack-dir") {
-      const [dir, next] = valueOf(arg, i, flag);
+      const [dir, next] = valueAt(arg, i, flag);
       i = next;
       options.stackDir = path.resolve(cwd, dir);
     } else {
@@ -132,7 +132,8 @@ function readStack(stackDir: string): Json {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new UsageError(`${file} does not exist: run npm run synth first`);
+    if (code === "ENOENT" || code === "ENOTDIR")
+      throw new UsageError(`${file} does not exist: run npm run synth first`);
     throw new UsageError(`${file} cannot be read (${code}): run npm run synth first`);
   }
   try {
@@ -263,7 +264,8 @@ export function tempModule(stack: Json): TempModule {
   }
   const terraform = (stack.terraform ?? {}) as Json;
   const config: Json = {};
-  if (typeof terraform.required_version === "string") config.terraform = { required_version: terraform.required_version };
+  if (typeof terraform.required_version === "string")
+    config.terraform = { required_version: terraform.required_version };
   if (Object.keys(variables).length > 0) config.variable = variables;
   if (Object.keys(checks).length > 0) config.check = checks;
   return { config, variables: Object.keys(variables), notes };
@@ -281,7 +283,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -348,7 +351,9 @@ function readVarFile(file: string): string {
     stat = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" || code === "ENOTDIR" ? `${file}: no such file` : `${file}: cannot be read (${code})`);
+    throw new UsageError(
+      code === "ENOENT" || code === "ENOTDIR" ? `${file}: no such file` : `${file}: cannot be read (${code})`,
+    );
   }
   if (!stat.isFile()) throw new UsageError(`${file}: not a regular file`);
   try {
@@ -400,7 +405,11 @@ async function varFileKeys(file: VarFile): Promise<FileKeys> {
     try {
       const value = JSON.parse(file.text) as unknown;
       if (!value || typeof value !== "object" || Array.isArray(value)) {
-        return { file, keys: [], error: `${file.path}: the root value must be a JSON object of variable names and values` };
+        return {
+          file,
+          keys: [],
+          error: `${file.path}: the root value must be a JSON object of variable names and values`,
+        };
       }
       return { file, keys: Object.keys(value) };
     } catch (e) {
@@ -467,7 +476,8 @@ function findTerraform(): string {
 function terraformEnv(cliConfig: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^TF_(CLI_ARGS|WORKSPACE$|DATA_DIR$|LOG|CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$|INPUT$|IN_AUTOMATION$)/.test(key)) env[key] = value;
+    if (!/^TF_(CLI_ARGS|WORKSPACE$|DATA_DIR$|LOG|CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$|INPUT$|IN_AUTOMATION$)/.test(key))
+      env[key] = value;
   }
   return { ...env, TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
 }
@@ -646,7 +656,7 @@ async function validate(argv: readonly string[]): Promise<number> {
     const moduleDir = path.join(tmp, "module");
     fs.mkdirSync(moduleDir);
     // Pretty-printed, so that a line terraform names maps back to its variable block.
-    const moduleText = JSON.stringify(config, null, 2) + "\n";
+    const moduleText = `${JSON.stringify(config, null, 2)}\n`;
     fs.writeFileSync(path.join(moduleDir, "main.tf.json"), moduleText);
     const byLine = variableLines(moduleText);
     for (const file of autoloaded) fs.writeFileSync(path.join(moduleDir, path.basename(file.path)), file.text);
@@ -669,7 +679,10 @@ async function validate(argv: readonly string[]): Promise<number> {
       for (const key of keys) {
         if (isDeclared.has(key)) continue;
         const line = lineOf(file.text, key, file.path.endsWith(".json"));
-        problems.push({ severity: "error", text: `${file.path}${line ? ` line ${line}` : ""}: ${undeclared(key, declared)}` });
+        problems.push({
+          severity: "error",
+          text: `${file.path}${line ? ` line ${line}` : ""}: ${undeclared(key, declared)}`,
+        });
       }
     }
 

@@ -1,12 +1,14 @@
-// scripts/check-state.ts (npm run check-state): the analysis against the blueprint set's
-// synthesized stack, and the real CLI as a child process for its exit codes.
+/**
+ * scripts/check-state.ts (npm run check-state): the analysis against the blueprint set's
+ * synthesized stack, and the real CLI as a child process for its exit codes.
+ */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { analyze, differenceRows, evalCount, parseState, readState, render } from "../scripts/check-state";
-import { addresses, synthStack } from "./helpers/synth";
-import { runNodeCli } from "./helpers/cli";
 import { PLATFORM_SETS } from "../versions";
+import { runNodeCli } from "./helpers/cli";
+import { addresses, synthStack } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "check-state.ts");
@@ -34,10 +36,17 @@ describe("the fixture states", () => {
   it("use the blueprint's real root addresses (and the old exclusive attachment), nothing invented", () => {
     // Besides the stack's: the old exclusive attachment and the unused token secret, both
     // left out of the configuration on purpose (docs/differences.md rows 2 and 32).
-    const known = new Set([...addresses(stack), "aws_iam_policy_attachment.s3_readonly_policy_attachment", "kubernetes_secret_v1.jupyterhub_single_user"]);
+    const known = new Set([
+      ...addresses(stack),
+      "aws_iam_policy_attachment.s3_readonly_policy_attachment",
+      "kubernetes_secret_v1.jupyterhub_single_user",
+    ]);
     for (const name of ["blueprint-dummy.json", "blueprint-cognito.json"]) {
       for (const r of state(name).resources.filter((r) => !r.module)) {
-        expect(known.has(`${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`), `${name}: ${r.type}.${r.name}`).toBe(true);
+        expect(
+          known.has(`${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`),
+          `${name}: ${r.type}.${r.name}`,
+        ).toBe(true);
       }
     }
   });
@@ -48,13 +57,26 @@ describe("analyze", () => {
     const report = analyze(state("blueprint-dummy.json"), stack, "blueprint");
     expect(report.mode).toBe("dummy");
     expect(report.destroyed).toEqual([]);
-    expect(report.destroyedAsDocumented).toEqual([{ address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] }]);
+    expect(report.destroyedAsDocumented).toEqual([
+      { address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] },
+    ]);
     // Counted by new variables (0 by default): listed with their count, which check-state cannot evaluate.
-    expect(report.added.map((a) => a.address)).toEqual(["aws_iam_role_policy.notebook_s3_read[0]", "aws_iam_role_policy_attachment.s3_readonly_policy_attachment[0]"]);
+    expect(report.added.map((a) => a.address)).toEqual([
+      "aws_iam_role_policy.notebook_s3_read[0]",
+      "aws_iam_role_policy_attachment.s3_readonly_policy_attachment[0]",
+    ]);
     expect(report.forgotten).toEqual([]);
     expect(report.kept).toBe(11);
     expect(report.modules.map((m) => [m.call, m.declared])).toEqual(
-      ["ebs_csi_driver_irsa", "efs_config", "eks", "eks_blueprints_addons", "eks_data_addons", "jupyterhub_single_user_irsa", "vpc"].map((n) => [`module.${n}`, true]),
+      [
+        "ebs_csi_driver_irsa",
+        "efs_config",
+        "eks",
+        "eks_blueprints_addons",
+        "eks_data_addons",
+        "jupyterhub_single_user_irsa",
+        "vpc",
+      ].map((n) => [`module.${n}`, true]),
     );
     expect(report.modules.find((m) => m.call === "module.eks")?.moduleInstances).toEqual([
       "module.eks",
@@ -73,7 +95,7 @@ describe("analyze", () => {
       { address: "aws_iam_policy_attachment.s3_readonly_policy_attachment[0]", rows: [2] },
     ]);
     expect(report.forgotten).toEqual([]);
-    expect(report.added.filter((a) => !a.count.startsWith("count \"")).map((a) => a)).toEqual([
+    expect(report.added.filter((a) => !a.count.startsWith('count "')).map((a) => a)).toEqual([
       { address: "aws_lambda_permission.pretoken_trigger[0]", count: "count: cognito mode = 1" },
       { address: "kubernetes_secret_v1.jupyterhub_oauth_client[0]", count: "count: not dummy mode = 1" },
     ]);
@@ -91,9 +113,23 @@ describe("analyze", () => {
 
   it("a karpenter-crd release in the state is destroyed by the blueprint set's count 0", () => {
     const s = state("blueprint-dummy.json");
-    const withCrd = { ...s, resources: [...s.resources, { mode: "managed" as const, type: "helm_release", name: "karpenter_crd", module: "", instances: [{ address: "helm_release.karpenter_crd[0]", index: 0 }] }] };
+    const withCrd = {
+      ...s,
+      resources: [
+        ...s.resources,
+        {
+          mode: "managed" as const,
+          type: "helm_release",
+          name: "karpenter_crd",
+          module: "",
+          instances: [{ address: "helm_release.karpenter_crd[0]", index: 0 }],
+        },
+      ],
+    };
     const report = analyze(withCrd, stack, "blueprint");
-    expect(report.destroyed).toEqual([{ address: "helm_release.karpenter_crd[0]", why: "count 0 is 0 for dummy mode in the blueprint set" }]);
+    expect(report.destroyed).toEqual([
+      { address: "helm_release.karpenter_crd[0]", why: "count 0 is 0 for dummy mode in the blueprint set" },
+    ]);
     expect(render(report, rows)).toMatch(/helm_release\.karpenter_crd\[0\]: .*rows? .*22/);
   });
 
@@ -103,8 +139,20 @@ describe("analyze", () => {
       ...s,
       resources: [
         ...s.resources.filter((r) => !(r.type === "aws_security_group" && r.name === "efs")),
-        { mode: "managed" as const, type: "aws_security_group", name: "efs", module: "", instances: [{ address: "aws_security_group.efs[0]", index: 0 }] },
-        { mode: "managed" as const, type: "aws_iam_role", name: "this", module: "module.team_role", instances: [{ address: "module.team_role.aws_iam_role.this[0]", index: 0 }] },
+        {
+          mode: "managed" as const,
+          type: "aws_security_group",
+          name: "efs",
+          module: "",
+          instances: [{ address: "aws_security_group.efs[0]", index: 0 }],
+        },
+        {
+          mode: "managed" as const,
+          type: "aws_iam_role",
+          name: "this",
+          module: "module.team_role",
+          instances: [{ address: "module.team_role.aws_iam_role.this[0]", index: 0 }],
+        },
       ],
     };
     const report = analyze(extra, stack, "blueprint");
@@ -120,7 +168,12 @@ describe("analyze", () => {
   it("evaluates the auth-mode counts", () => {
     const cognito = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';
     const notDummy = '${var.jupyter_hub_auth_mechanism != "dummy" ? 1 : 0}';
-    expect([evalCount(cognito, "cognito"), evalCount(cognito, "oauth"), evalCount(notDummy, "oauth"), evalCount(notDummy, "dummy")]).toEqual([1, 0, 1, 0]);
+    expect([
+      evalCount(cognito, "cognito"),
+      evalCount(cognito, "oauth"),
+      evalCount(notDummy, "oauth"),
+      evalCount(notDummy, "dummy"),
+    ]).toEqual([1, 0, 1, 0]);
     expect(evalCount("${length(var.x)}", "dummy")).toBeUndefined();
   });
 

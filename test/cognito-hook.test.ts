@@ -108,7 +108,12 @@ interface Caller {
   auth_state?: unknown;
 }
 
-function runHub(callers: Caller[]): { calls: any[]; results: any[]; authenticator: string; handlers: [string, string][] } {
+function runHub(callers: Caller[]): {
+  calls: any[];
+  results: any[];
+  authenticator: string;
+  handlers: [string, string][];
+} {
   const dir = mkdtempSync(join(tmpdir(), "cognito-hub-"));
   for (const [file, text] of Object.entries({ ...STUBS, "cognito_config.py": COGNITO_HUB_CONFIG, "run.py": RUN })) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
@@ -123,7 +128,11 @@ function runHub(callers: Caller[]): { calls: any[]; results: any[]; authenticato
 }
 
 const SUB = "11111111-2222-3333-4444-555555555555";
-const alice: Caller = { kind: "user", name: "alice", auth_state: { refresh_token: "refresh-1", oauth_user: { sub: SUB, username: SUB } } };
+const alice: Caller = {
+  kind: "user",
+  name: "alice",
+  auth_state: { refresh_token: "refresh-1", oauth_user: { sub: SUB, username: SUB } },
+};
 
 describe("the hub's Cognito credentials endpoint", () => {
   it("trades the refresh token (with the HMAC SECRET_HASH Cognito expects) for identity pool credentials on every request", () => {
@@ -141,11 +150,30 @@ describe("the hub's Cognito credentials endpoint", () => {
     expect(calls[0].AuthParameters.SECRET_HASH).not.toBe("s3cr3t");
     const logins = { "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool": "id-token-1" };
     expect(calls.slice(1, 3)).toEqual([
-      { service: "cognito-identity", region: "eu-west-1", op: "get_id", IdentityPoolId: "eu-west-1:pool-uuid", Logins: logins },
-      { service: "cognito-identity", region: "eu-west-1", op: "get_credentials_for_identity", IdentityId: "identity-1", Logins: logins },
+      {
+        service: "cognito-identity",
+        region: "eu-west-1",
+        op: "get_id",
+        IdentityPoolId: "eu-west-1:pool-uuid",
+        Logins: logins,
+      },
+      {
+        service: "cognito-identity",
+        region: "eu-west-1",
+        op: "get_credentials_for_identity",
+        IdentityId: "identity-1",
+        Logins: logins,
+      },
     ]);
     // Nothing is cached: the second request goes to Cognito again and gets new credentials.
-    expect(calls.map((c) => c.op)).toEqual(["initiate_auth", "get_id", "get_credentials_for_identity", "initiate_auth", "get_id", "get_credentials_for_identity"]);
+    expect(calls.map((c) => c.op)).toEqual([
+      "initiate_auth",
+      "get_id",
+      "get_credentials_for_identity",
+      "initiate_auth",
+      "get_id",
+      "get_credentials_for_identity",
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     expect(results[0].body).toEqual({
       Version: 1,
@@ -167,13 +195,23 @@ describe("the hub's Cognito credentials endpoint", () => {
     expect(calls).toEqual([]);
     expect(results).toEqual([
       { status: 403, message: "AWS credentials are handed out to a user's own token only", warnings: [] },
-      { status: 409, message: "No Cognito sign-in on record for bob: log out of JupyterHub and sign in again", warnings: [] },
-      { status: 409, message: "No Cognito sign-in on record for carol: log out of JupyterHub and sign in again", warnings: [] },
+      {
+        status: 409,
+        message: "No Cognito sign-in on record for bob: log out of JupyterHub and sign in again",
+        warnings: [],
+      },
+      {
+        status: 409,
+        message: "No Cognito sign-in on record for carol: log out of JupyterHub and sign in again",
+        warnings: [],
+      },
     ]);
   });
 
   it("answers 502 when Cognito refuses the refresh token, and logs why", () => {
-    const { results } = runHub([{ kind: "user", name: "dave", auth_state: { refresh_token: "revoked", oauth_user: { sub: "d" } } }]);
+    const { results } = runHub([
+      { kind: "user", name: "dave", auth_state: { refresh_token: "revoked", oauth_user: { sub: "d" } } },
+    ]);
     expect(results).toEqual([
       {
         status: 502,
@@ -228,14 +266,27 @@ function runCredentialProcess(status: number, body: string, hub: "hub" | "nowher
     env: { PATH: process.env.PATH ?? "", JUPYTERHUB_API_TOKEN: "notebook-token-1" },
   });
   expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as { code: number; stdout: string; stderr: string; seen: { path: string; authorization: string }[] };
+  return JSON.parse(run.stdout) as {
+    code: number;
+    stdout: string;
+    stderr: string;
+    seen: { path: string; authorization: string }[];
+  };
 }
 
 describe("the notebook's credential_process", () => {
   it("asks the hub with the notebook's own API token and prints the credentials for the AWS SDK", () => {
-    const credentials = { Version: 1, AccessKeyId: "ASIA1", SecretAccessKey: "sk", SessionToken: "st", Expiration: "2026-11-27T13:00:00+00:00" };
+    const credentials = {
+      Version: 1,
+      AccessKeyId: "ASIA1",
+      SecretAccessKey: "sk",
+      SessionToken: "st",
+      Expiration: "2026-11-27T13:00:00+00:00",
+    };
     const run = runCredentialProcess(200, JSON.stringify(credentials));
-    expect(run.seen).toEqual([{ path: `/hub/api${AWS_CREDENTIALS_API_PATH}`, authorization: "token notebook-token-1" }]);
+    expect(run.seen).toEqual([
+      { path: `/hub/api${AWS_CREDENTIALS_API_PATH}`, authorization: "token notebook-token-1" },
+    ]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(credentials);
     expect(run.stderr).toBe("");
@@ -245,16 +296,22 @@ describe("the notebook's credential_process", () => {
     const run = runCredentialProcess(409, '{"status": 409, "message": "No Cognito sign-in on record"}');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain('jupyterhub-aws: the hub answered 409: {"status": 409, "message": "No Cognito sign-in on record"}');
+    expect(run.stderr).toContain(
+      'jupyterhub-aws: the hub answered 409: {"status": 409, "message": "No Cognito sign-in on record"}',
+    );
   });
 
   it("fails clearly outside a notebook and when the hub is unreachable", () => {
     const unset = runCredentialProcess(200, "{}", "unset");
     expect(unset.code).toBe(1);
-    expect(unset.stderr).toContain("jupyterhub-aws: JUPYTERHUB_API_URL is not set: run this inside a JupyterHub notebook");
+    expect(unset.stderr).toContain(
+      "jupyterhub-aws: JUPYTERHUB_API_URL is not set: run this inside a JupyterHub notebook",
+    );
     const nowhere = runCredentialProcess(200, "{}", "nowhere");
     expect(nowhere.code).toBe(1);
-    expect(nowhere.stderr).toContain("jupyterhub-aws: cannot reach the hub at http://127.0.0.1:1/hub/api/aws-credentials");
+    expect(nowhere.stderr).toContain(
+      "jupyterhub-aws: cannot reach the hub at http://127.0.0.1:1/hub/api/aws-credentials",
+    );
   });
 
   it("refuses an answer that is not credential_process version 1", () => {

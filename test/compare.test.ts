@@ -1,14 +1,26 @@
-// scripts/compare.ts (npm run compare) against test/fixtures/blueprint, a reduced copy of the
-// blueprint's root module (its .tf files without comments, its helm values files byte for byte),
-// and against a fork drifted from it.
+/**
+ * scripts/compare.ts (npm run compare) against test/fixtures/blueprint, a reduced copy of the
+ * blueprint's root module (its .tf files without comments, its helm values files byte for byte),
+ * and against a fork drifted from it.
+ */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Difference, compare, hclSide, normalizeExpr, readIndex, report, rowsFor, stackSide, templateCall } from "../scripts/compare";
-import { synthStack } from "./helpers/synth";
-import { runNodeCli } from "./helpers/cli";
-import { PLATFORM_SETS } from "../versions";
 import { notebookProfiles, shippedProfiles } from "../profiles";
+import {
+  compare,
+  type Difference,
+  hclSide,
+  normalizeExpr,
+  readIndex,
+  report,
+  rowsFor,
+  stackSide,
+  templateCall,
+} from "../scripts/compare";
+import { PLATFORM_SETS } from "../versions";
+import { runNodeCli } from "./helpers/cli";
+import { synthStack } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "compare.ts");
@@ -25,7 +37,11 @@ let blueprintDiffs: Difference[] = [];
 /** The fork's own changes, each a plain edit of one blueprint file. */
 const FORK_EDITS: [string, string, string][] = [
   ["variables.tf", 'default     = "us-west-2"', 'default     = "eu-central-1"'],
-  ["variables.tf", 'variable "name" {', 'variable "cost_center" {\n  type    = string\n  default = "ml-platform"\n}\n\nvariable "name" {'],
+  [
+    "variables.tf",
+    'variable "name" {',
+    'variable "cost_center" {\n  type    = string\n  default = "ml-platform"\n}\n\nvariable "name" {',
+  ],
   ["main.tf", "max_size     = 8", "max_size     = 12"],
   ["helm/kube-prometheus-stack/values.yaml", "retention: 5h", "retention: 24h"],
 ];
@@ -42,7 +58,10 @@ beforeAll(async () => {
   tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "compare-test-")));
   stackDir = path.join(tmp, "stack");
   fs.mkdirSync(stackDir);
-  fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(synthStack({ platform: PLATFORM_SETS.blueprint, profiles: shippedProfiles(notebookProfiles) })));
+  fs.writeFileSync(
+    path.join(stackDir, "cdk.tf.json"),
+    JSON.stringify(synthStack({ platform: PLATFORM_SETS.blueprint, profiles: shippedProfiles(notebookProfiles) })),
+  );
   fs.writeFileSync(path.join(stackDir, "settings.json"), JSON.stringify({ platform: "blueprint" }));
   fork = path.join(tmp, "fork");
   copyDir(BLUEPRINT, fork);
@@ -89,8 +108,13 @@ describe("a drifted fork", () => {
     const diffs = compare((await hclSide(fork)).side, stack);
     const { undocumented, text } = report(diffs, index);
     expect(undocumented).toEqual([
-      { path: 'module.eks.eks_managed_node_groups.core_node_group.max_size', kind: "changed", hcl: 12, stack: 8 },
-      { path: "module.eks_blueprints_addons.kube_prometheus_stack.values[0].prometheus.prometheusSpec.retention", kind: "changed", hcl: "24h", stack: "5h" },
+      { path: "module.eks.eks_managed_node_groups.core_node_group.max_size", kind: "changed", hcl: 12, stack: 8 },
+      {
+        path: "module.eks_blueprints_addons.kube_prometheus_stack.values[0].prometheus.prometheusSpec.retention",
+        kind: "changed",
+        hcl: "24h",
+        stack: "5h",
+      },
       { path: "variable.cost_center", kind: "only in the HCL" },
       { path: "variable.region.default", kind: "changed", hcl: "eu-central-1", stack: "us-west-2" },
     ]);
@@ -101,12 +125,16 @@ describe("a drifted fork", () => {
 
 describe("helpers", () => {
   it("reads templatefile() calls and normalizes expressions", () => {
-    expect(templateCall('templatefile("${path.module}/helm/x.yaml", {\n  a = var.a\n  b = try(x["k"], "")\n})')).toEqual({
+    expect(
+      templateCall('templatefile("${path.module}/helm/x.yaml", {\n  a = var.a\n  b = try(x["k"], "")\n})'),
+    ).toEqual({
       file: "${path.module}/helm/x.yaml",
       vars: { a: "var.a", b: 'try(x["k"], "")' },
     });
     expect(templateCall('file("${path.module}/v.yaml")')).toEqual({ file: "${path.module}/v.yaml", vars: {} });
-    expect(normalizeExpr('merge(local.tags, {\n  Name = "a b",\n})')).toBe(normalizeExpr('merge(local.tags, {"Name" = "a b"})'));
+    expect(normalizeExpr('merge(local.tags, {\n  Name = "a b",\n})')).toBe(
+      normalizeExpr('merge(local.tags, {"Name" = "a b"})'),
+    );
   });
 });
 

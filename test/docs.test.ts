@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { EKS_KUBERNETES_VERSIONS, FACTS_CHECKED, PLATFORM_SETS } from "../versions";
 import { SECURITY_VARIABLES } from "../variables";
+import { EKS_KUBERNETES_VERSIONS, FACTS_CHECKED, PLATFORM_SETS } from "../versions";
 import { synthStack } from "./helpers/synth";
 
 const ROOT = resolve(__dirname, "..");
@@ -13,7 +13,12 @@ function codeBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((m) =>
     m[1]
       .split("\n")
-      .map((line) => line.replace(/\s+#\s.*$/, "").replace(/^#\s.*$/, "").trimEnd())
+      .map((line) =>
+        line
+          .replace(/\s+#\s.*$/, "")
+          .replace(/^#\s.*$/, "")
+          .trimEnd(),
+      )
       .join("\n"),
   );
 }
@@ -44,7 +49,10 @@ describe("documentation", () => {
 
   it("the README's profile example is the one the tests synthesize", () => {
     const source = read("profiles/examples.ts");
-    const example = source.slice(source.indexOf("export const exampleProfile"), source.indexOf("\n};", source.indexOf("export const exampleProfile")) + 3);
+    const example = source.slice(
+      source.indexOf("export const exampleProfile"),
+      source.indexOf("\n};", source.indexOf("export const exampleProfile")) + 3,
+    );
     expect(example.length).toBeGreaterThan(50);
     for (const readme of ["README.md", "README.zh-CN.md"]) expect(read(readme), readme).toContain(example);
   });
@@ -53,34 +61,41 @@ describe("documentation", () => {
     const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
     for (const readme of ["README.md", "README.zh-CN.md"]) {
       const text = read(readme);
-      for (const [, name] of text.matchAll(/npm run ([a-z0-9:-]+)/g)) expect(scripts[name], `${readme}: npm run ${name}`).toBeDefined();
-      for (const [, path] of text.matchAll(/(scripts\/[a-z-]+\.sh)/g)) expect(existsSync(join(ROOT, path)), path).toBe(true);
+      for (const [, name] of text.matchAll(/npm run ([a-z0-9:-]+)/g))
+        expect(scripts[name], `${readme}: npm run ${name}`).toBeDefined();
+      for (const [, path] of text.matchAll(/(scripts\/[a-z-]+\.sh)/g))
+        expect(existsSync(join(ROOT, path)), path).toBe(true);
     }
   });
 
-  it.each(["docs/versions.md", "docs/versions.zh-CN.md"])("%s states every pinned version, every EKS date and the check date", (file) => {
-    const text = read(file);
-    expect(text).toContain(FACTS_CHECKED);
-    for (const set of Object.values(PLATFORM_SETS)) {
-      const versions = [
-        ...Object.values(set.modules).map((m) => m.version),
-        set.karpenter.version,
-        ...(set.karpenterCrd ? [set.karpenterCrd.version] : []),
-        ...(set.coreNodeGroup.amiType ? [set.coreNodeGroup.amiType] : []),
-        set.kubernetes.default,
-        ...Object.values(set.charts).map((c) => c.version),
-        ...(set.clusterAutoscaler.chartVersion ? [set.clusterAutoscaler.chartVersion] : []),
-        ...Object.values(set.clusterAutoscaler.imageTags ?? {}),
-        ...set.karpenterExtraReadActions,
-        ...(set.nodeImage.amiSelectorAlias ? [set.nodeImage.amiSelectorAlias] : []),
-      ];
-      for (const v of versions) expect(text, `${file}: ${set.name} ${v}`).toContain(v);
-      expect(text, `${file}: ${set.name}`).toContain(`\`${set.name}\``);
-    }
-    for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
-      expect(text, `${file}: EKS ${v.version}`).toContain(`| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`);
-    }
-  });
+  it.each(["docs/versions.md", "docs/versions.zh-CN.md"])(
+    "%s states every pinned version, every EKS date and the check date",
+    (file) => {
+      const text = read(file);
+      expect(text).toContain(FACTS_CHECKED);
+      for (const set of Object.values(PLATFORM_SETS)) {
+        const versions = [
+          ...Object.values(set.modules).map((m) => m.version),
+          set.karpenter.version,
+          ...(set.karpenterCrd ? [set.karpenterCrd.version] : []),
+          ...(set.coreNodeGroup.amiType ? [set.coreNodeGroup.amiType] : []),
+          set.kubernetes.default,
+          ...Object.values(set.charts).map((c) => c.version),
+          ...(set.clusterAutoscaler.chartVersion ? [set.clusterAutoscaler.chartVersion] : []),
+          ...Object.values(set.clusterAutoscaler.imageTags ?? {}),
+          ...set.karpenterExtraReadActions,
+          ...(set.nodeImage.amiSelectorAlias ? [set.nodeImage.amiSelectorAlias] : []),
+        ];
+        for (const v of versions) expect(text, `${file}: ${set.name} ${v}`).toContain(v);
+        expect(text, `${file}: ${set.name}`).toContain(`\`${set.name}\``);
+      }
+      for (const v of EKS_KUBERNETES_VERSIONS.filter((x) => x.extendedSupportEnd >= "2026-07-01")) {
+        expect(text, `${file}: EKS ${v.version}`).toContain(
+          `| ${v.version} | ${v.released} | ${v.standardSupportEnd} | ${v.extendedSupportEnd} |`,
+        );
+      }
+    },
+  );
 });
 
 describe("security documentation", () => {

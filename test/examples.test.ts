@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -15,9 +15,15 @@ describe("examples/efs-move-shared-files.yaml", () => {
   it("is one valid YAML document: a Job in the jupyterhub namespace on the blueprint's shared claim (the EFS root)", () => {
     expect(docs).toHaveLength(1);
     expect(docs[0].errors).toEqual([]);
-    expect(job).toMatchObject({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "efs-move-shared-files", namespace: "jupyterhub" } });
+    expect(job).toMatchObject({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "efs-move-shared-files", namespace: "jupyterhub" },
+    });
     expect(job.spec.template.spec.restartPolicy).toBe("Never");
-    expect(job.spec.template.spec.volumes).toEqual([{ name: "efs", persistentVolumeClaim: { claimName: "efs-persist-shared" } }]);
+    expect(job.spec.template.spec.volumes).toEqual([
+      { name: "efs", persistentVolumeClaim: { claimName: "efs-persist-shared" } },
+    ]);
     expect(container.volumeMounts).toEqual([{ name: "efs", mountPath: "/efs" }]);
     expect(container.env).toEqual([
       { name: "EFS_ROOT", value: "/efs" },
@@ -45,13 +51,32 @@ describe("examples/efs-move-shared-files.yaml", () => {
       encoding: "utf8",
       env: { PATH: `${bin}:${process.env.PATH ?? ""}`, EFS_ROOT: efs, CHOWN_HOMES: "false", ...env },
     });
-    const chown = existsSync(join(dir, "chown.log")) ? readFileSync(join(dir, "chown.log"), "utf8").trim().split("\n") : [];
+    const chown = existsSync(join(dir, "chown.log"))
+      ? readFileSync(join(dir, "chown.log"), "utf8").trim().split("\n")
+      : [];
     const list = (p: string) => (existsSync(join(efs, p)) ? readdirSync(join(efs, p)).sort() : []);
-    return { ...result, chown, root: list("."), shared: list("shared"), efs, rerun: () => spawnSync("sh", ["-c", script], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH ?? ""}`, EFS_ROOT: efs, CHOWN_HOMES: "false" } }) };
+    return {
+      ...result,
+      chown,
+      root: list("."),
+      shared: list("shared"),
+      efs,
+      rerun: () =>
+        spawnSync("sh", ["-c", script], {
+          encoding: "utf8",
+          env: { PATH: `${bin}:${process.env.PATH ?? ""}`, EFS_ROOT: efs, CHOWN_HOMES: "false" },
+        }),
+    };
   }
 
   it("moves every entry of the root but home/ into shared/, dotfiles and directories included, and hands shared/ to uid 1000", () => {
-    const r = run({ "home/alice/notes.txt": "mine", "report.csv": "a,b", ".hidden": "x", "data/part-1": "1", "with space.txt": "s" });
+    const r = run({
+      "home/alice/notes.txt": "mine",
+      "report.csv": "a,b",
+      ".hidden": "x",
+      "data/part-1": "1",
+      "with space.txt": "s",
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.root).toEqual(["home", "shared"]);
     expect(r.shared).toEqual([".hidden", "data", "report.csv", "with space.txt"]);

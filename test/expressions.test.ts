@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
 import { choose, equalsValue, hcl, lookupOrEmpty, mapWhen } from "../expressions";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,7 +23,13 @@ function sourceFiles(entry: string): string[] {
   if (fs.statSync(full).isFile()) return [entry];
   return fs
     .readdirSync(full, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(entry, e.name)) : e.name.endsWith(".ts") ? [path.join(entry, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory()
+        ? sourceFiles(path.join(entry, e.name))
+        : e.name.endsWith(".ts")
+          ? [path.join(entry, e.name)]
+          : [],
+    );
 }
 
 /** Comments removed: they may quote HCL. */
@@ -46,11 +52,11 @@ describe("raw HCL expressions live in expressions.ts", () => {
   it("the check finds the forms that were written before", () => {
     for (const line of [
       `values: ["\${local.jupyterhub_values[var.jupyter_hub_auth_mechanism]}"],`,
-      "outputPath: \"${path.module}/lambda.zip\",",
-      "role_name_prefix: `\\${format(\"%s-%s\", local.name, \"ebs-csi-driver-\")}`,",
-      "defineLocal(stack, \"private_subnets\", `\\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 3, k)]}`);",
+      'outputPath: "${path.module}/lambda.zip",',
+      'role_name_prefix: `\\${format("%s-%s", local.name, "ebs-csi-driver-")}`,',
+      'defineLocal(stack, "private_subnets", `\\${[for k, v in local.azs : cidrsubnet(var.vpc_cidr, 3, k)]}`);',
       "for_each: '${var.cognito_mfa == \"OFF\" ? [] : [true]}',",
-      "const x = \"${data.aws_eks_cluster_auth.this.token}\";",
+      'const x = "${data.aws_eks_cluster_auth.this.token}";',
       "const y = '${!var.cognito_allow_self_signup}';",
       "const z = '${try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, \"\")}';",
     ]) {
@@ -60,7 +66,7 @@ describe("raw HCL expressions live in expressions.ts", () => {
       "value: `aws eks --region ${vars.region.stringValue} update-kubeconfig`,",
       "const p = `${path.join(a, b)}`;",
       "namePrefix: `${locals.name.asString}-grafana-`,",
-      "const department = \"$${aws:PrincipalTag/department}\";",
+      'const department = "$${aws:PrincipalTag/department}";',
       "// e.g. ${var.x} in a comment",
       "throw new Error(`module.${id}: set exactly one`);",
     ]) {

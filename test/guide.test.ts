@@ -1,23 +1,25 @@
-// The deployment guide (docs/guide.md, docs/guide.zh-CN.md), the READMEs and examples/gpu
-// against the code: every name they use must exist, so a rename in the code fails here
-// instead of leaving a guide that no longer works.
+/**
+ * The deployment guide (docs/guide.md, docs/guide.zh-CN.md), the READMEs and examples/gpu
+ * against the code: every name they use must exist, so a rename in the code fails here
+ * instead of leaving a guide that no longer works.
+ */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { DEFAULT_TIME_SLICING_REPLICAS, nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import { SINGLE_USER_START_TIMEOUT } from "../helm/jupyterhub";
-import { AUTH_MECHANISMS } from "../variables";
+import { DEFAULT_TIME_SLICING_REPLICAS, nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
 import {
+  type MemorySize,
+  type NotebookProfile,
   nodePools,
   notebookProfiles,
   SHIPPED_PROFILE_NAMES,
   shippedProfiles,
-  validateCatalog,
-  type MemorySize,
-  type NotebookProfile,
   type Toleration,
+  validateCatalog,
 } from "../profiles";
+import { AUTH_MECHANISMS } from "../variables";
 import { synthStack } from "./helpers/synth";
 
 const ROOT = resolve(__dirname, "..");
@@ -48,7 +50,12 @@ function blocks(markdown: string): Block[] {
 const withoutComments = (body: string) =>
   body
     .split("\n")
-    .map((line) => line.replace(/\s+#\s.*$/, "").replace(/^#\s.*$/, "").trimEnd())
+    .map((line) =>
+      line
+        .replace(/\s+#\s.*$/, "")
+        .replace(/^#\s.*$/, "")
+        .trimEnd(),
+    )
     .join("\n");
 
 /** The inline code spans outside fenced blocks. */
@@ -104,7 +111,9 @@ describe("the code the documents are checked against", () => {
     expect(code.options.install).not.toContain("--skip-kubernetes");
     expect(code.variables).toContain("jupyter_hub_auth_mechanism");
     expect(code.outputs).toContain("configure_kubectl");
-    expect([...code.namespaces]).toEqual(expect.arrayContaining(["jupyterhub", "karpenter", "kubecost", "kube-prometheus-stack"]));
+    expect([...code.namespaces]).toEqual(
+      expect.arrayContaining(["jupyterhub", "karpenter", "kubecost", "kube-prometheus-stack"]),
+    );
     expect(code.poolNames.size).toBe(nodePools.length);
     expect(code.profileNames.size).toBeGreaterThan(3);
   });
@@ -119,7 +128,8 @@ describe.each(DOCS)("%s", (file) => {
     const used = [...text.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(code.packageScripts[name], `npm run ${name}`).toBeDefined();
-    for (const [, name] of text.matchAll(/\bnpm (test|start)\b/g)) expect(code.packageScripts[name], `npm ${name}`).toBeDefined();
+    for (const [, name] of text.matchAll(/\bnpm (test|start)\b/g))
+      expect(code.packageScripts[name], `npm ${name}`).toBeDefined();
   });
 
   it("names only scripts and example files that exist", () => {
@@ -163,12 +173,17 @@ describe.each(DOCS)("%s", (file) => {
     for (const name of named) expect(code.variables.has(name), `variable ${name}`).toBe(true);
     // Any snake_case name in inline code is a variable or an output of the stack.
     for (const span of inline.filter((s) => /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(s))) {
-      expect(code.variables.has(span) || code.outputs.has(span), `\`${span}\` is neither a variable nor an output`).toBe(true);
+      expect(
+        code.variables.has(span) || code.outputs.has(span),
+        `\`${span}\` is neither a variable nor an output`,
+      ).toBe(true);
     }
   });
 
   it("uses only namespaces the platform has", () => {
-    const used = code_.flatMap(({ body }) => [...body.matchAll(/(?:^|\s)(?:-n|--namespace)[ =]([a-z0-9-]+)/g)].map((m) => m[1]));
+    const used = code_.flatMap(({ body }) =>
+      [...body.matchAll(/(?:^|\s)(?:-n|--namespace)[ =]([a-z0-9-]+)/g)].map((m) => m[1]),
+    );
     expect(used).toContain("jupyterhub");
     for (const ns of used) expect(code.namespaces.has(ns), `namespace ${ns}`).toBe(true);
   });
@@ -177,12 +192,16 @@ describe.each(DOCS)("%s", (file) => {
     const lists = text.split("\n").filter((l) => /kubectl get nodepools\s+#/.test(l));
     expect(lists.length).toBeGreaterThan(0);
     for (const l of lists) {
-      const names = l.slice(l.indexOf("#") + 1).split(/[,，、]/).map((w) => w.trim());
+      const names = l
+        .slice(l.indexOf("#") + 1)
+        .split(/[,，、]/)
+        .map((w) => w.trim());
       expect(new Set(names), l).toEqual(code.poolNames);
     }
     // Label selectors in commands name a NodePool label value.
     for (const { body } of code_) {
-      for (const [, v] of body.matchAll(/NodePool[=:] ?([a-z0-9-]+)/g)) expect(code.poolLabels.has(v), `NodePool=${v}`).toBe(true);
+      for (const [, v] of body.matchAll(/NodePool[=:] ?([a-z0-9-]+)/g))
+        expect(code.poolLabels.has(v), `NodePool=${v}`).toBe(true);
     }
   });
 
@@ -203,7 +222,12 @@ describe.each(GUIDES)("%s tables and facts", (file) => {
     const rows: string[][] = [];
     for (const l of lines.slice(start + 2)) {
       if (!l.startsWith("|")) break;
-      rows.push(l.split("|").slice(1, -1).map((c) => c.trim()));
+      rows.push(
+        l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
     }
     return rows;
   };
@@ -224,8 +248,13 @@ describe.each(GUIDES)("%s tables and facts", (file) => {
     const rows = table(/^\| (Profile|配置) \|/);
     // Every shipped profile has its row, in the catalog's order; a profile a team adds needs none.
     const listed = rows.map((r) => unquote(r[0]));
-    expect(listed.filter((n) => SHIPPED_PROFILE_NAMES.includes(n))).toEqual(shippedProfiles(notebookProfiles).map((p) => p.displayName));
-    expect(listed.filter((n) => !notebookProfiles.some((p) => p.displayName === n)), "rows for profiles that do not exist").toEqual([]);
+    expect(listed.filter((n) => SHIPPED_PROFILE_NAMES.includes(n))).toEqual(
+      shippedProfiles(notebookProfiles).map((p) => p.displayName),
+    );
+    expect(
+      listed.filter((n) => !notebookProfiles.some((p) => p.displayName === n)),
+      "rows for profiles that do not exist",
+    ).toEqual([]);
     for (const [name, pool] of rows) {
       const profile = notebookProfiles.find((p) => p.displayName === unquote(name))!;
       const target = nodePools.find((p) => p.labels.NodePool === profile.nodeSelector.NodePool)!;
@@ -252,7 +281,10 @@ describe("the two language versions of the guide", () => {
   const [en, zh] = GUIDES.map(read);
 
   it("have the same code blocks (comments aside)", () => {
-    const plain = (t: string) => blocks(t).filter((b) => b.lang !== "mermaid").map((b) => withoutComments(b.body));
+    const plain = (t: string) =>
+      blocks(t)
+        .filter((b) => b.lang !== "mermaid")
+        .map((b) => withoutComments(b.body));
     expect(plain(en).length).toBeGreaterThan(10);
     expect(plain(zh)).toEqual(plain(en));
   });
@@ -274,11 +306,16 @@ describe("the two language versions of the guide", () => {
   });
 
   it("have the same headings, tables and links, in the same order", () => {
-    const headings = (t: string) => t.split("\n").filter((l) => /^#{1,6} /.test(l)).map((l) => l.split(" ")[0]);
+    const headings = (t: string) =>
+      t
+        .split("\n")
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) => l.split(" ")[0]);
     expect(headings(zh)).toEqual(headings(en));
     const rowsOf = (t: string) => t.split("\n").filter((l) => l.startsWith("|")).length;
     expect(rowsOf(zh)).toBe(rowsOf(en));
-    const links = (t: string) => [...t.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((l) => !/^guide(\.zh-CN)?\.md$/.test(l));
+    const links = (t: string) =>
+      [...t.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((l) => !/^guide(\.zh-CN)?\.md$/.test(l));
     const anchorless = (l: string) => l.replace(/#.*$/, "");
     // Anchors are made from each language's own headings; the targets must match.
     expect(links(zh).map(anchorless)).toEqual(links(en).map(anchorless));
@@ -292,7 +329,8 @@ describe("the two language versions of the guide", () => {
   });
 
   it("link the guides that come next", () => {
-    for (const t of [en, zh]) for (const doc of ["adoption.md", "upgrading.md", "versions.md", "security.md"]) expect(t).toContain(`](${doc})`);
+    for (const t of [en, zh])
+      for (const doc of ["adoption.md", "upgrading.md", "versions.md", "security.md"]) expect(t).toContain(`](${doc})`);
   });
 });
 
@@ -303,7 +341,8 @@ function podSpecs(doc: Record<string, any>): Record<string, any>[] {
   return [];
 }
 
-const cpu = (q: string | number | undefined) => (q === undefined ? 0 : typeof q === "number" ? q : q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+const cpu = (q: string | number | undefined) =>
+  q === undefined ? 0 : typeof q === "number" ? q : q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q);
 const memory = (q: string | undefined): MemorySize => (q === undefined ? "0K" : (q.replace(/i$/, "") as MemorySize));
 
 /** A pod spec as a notebook profile, so the catalog's own placement checks judge it. */
@@ -314,7 +353,11 @@ function asProfile(name: string, spec: Record<string, any>): NotebookProfile {
     Object.assign(requests, c.resources?.requests ?? {});
     Object.assign(limits, c.resources?.limits ?? {});
   }
-  const devices = Object.fromEntries(Object.entries(limits).filter(([k]) => k.includes("/")).map(([k, v]) => [k, String(v)]));
+  const devices = Object.fromEntries(
+    Object.entries(limits)
+      .filter(([k]) => k.includes("/"))
+      .map(([k, v]) => [k, String(v)]),
+  );
   return {
     displayName: name,
     description: name,
@@ -352,7 +395,9 @@ describe(`${EXAMPLES_DIR}`, () => {
       for (const spec of specs) {
         const profile = asProfile(`${file} ${obj.kind}/${obj.metadata.name}`, spec);
         // Only NodePools: an example that fits the core node group would not test a GPU.
-        expect(validateCatalog({ profiles: [profile], nodePools, nodeGroups: [] }, { userPodNodeLabels: {} })).toEqual([]);
+        expect(validateCatalog({ profiles: [profile], nodePools, nodeGroups: [] }, { userPodNodeLabels: {} })).toEqual(
+          [],
+        );
         expect(profile.nodeSelector.NodePool).toBe("gpu-ts");
         expect(profile.extraResourceLimits?.["nvidia.com/gpu"]).toBe("1");
         const type = profile.nodeSelector["node.kubernetes.io/instance-type"];

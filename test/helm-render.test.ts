@@ -1,7 +1,9 @@
-// How toHelmValues renders values: YAML that YAML 1.1 (Helm) and 1.2 read alike, and text that
-// Terraform's template evaluation leaves intact. What each chart's values are is compared with
-// the blueprint in helm-values-blueprint.test.ts.
-import { TerraformHclModule, TerraformLocal, TerraformStack, TerraformVariable, Testing, Lazy } from "cdktf";
+/**
+ * How toHelmValues renders values: YAML that YAML 1.1 (Helm) and 1.2 read alike, and text that
+ * Terraform's template evaluation leaves intact. What each chart's values are is compared with
+ * the blueprint in helm-values-blueprint.test.ts.
+ */
+import { Lazy, TerraformHclModule, TerraformLocal, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { awsForFluentbitValues } from "../helm/aws-for-fluentbit";
 import { clusterAutoscalerValues } from "../helm/cluster-autoscaler";
 import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
@@ -77,7 +79,7 @@ describe("toHelmValues: YAML rendering", () => {
       tab: "a\tb",
       star: "*",
       brackets: "nodes=[*]",
-      quote: "it's \"quoted\"",
+      quote: 'it\'s "quoted"',
       backslash: String.raw`C:\path\.log`,
     };
     expect(roundTrip(values)).toStrictEqual(values);
@@ -86,9 +88,15 @@ describe("toHelmValues: YAML rendering", () => {
   it("rejects values YAML cannot carry faithfully", () => {
     expect(() => toHelmValues({ a: { b: () => 1 } })).toThrow(/at a\.b: a function cannot be rendered/);
     expect(() => toHelmValues({ when: new Date(0) })).toThrow(/at when: only plain objects/);
-    expect(() => toHelmValues({ list: Lazy.listValue({ produce: () => ["a"] }) })).toThrow(/at list: list or map tokens/);
-    expect(() => toHelmValues({ text: `x ${Lazy.listValue({ produce: () => ["a"] })[0]}` })).toThrow(/at text: list or map tokens/);
-    expect(() => toHelmValues({ map: Lazy.anyValue({ produce: () => ({}) }) })).toThrow(/at map: only plain objects.*unresolved token/);
+    expect(() => toHelmValues({ list: Lazy.listValue({ produce: () => ["a"] }) })).toThrow(
+      /at list: list or map tokens/,
+    );
+    expect(() => toHelmValues({ text: `x ${Lazy.listValue({ produce: () => ["a"] })[0]}` })).toThrow(
+      /at text: list or map tokens/,
+    );
+    expect(() => toHelmValues({ map: Lazy.anyValue({ produce: () => ({}) }) })).toThrow(
+      /at map: only plain objects.*unresolved token/,
+    );
   });
 });
 
@@ -101,7 +109,10 @@ describe("toHelmValues: Terraform template escaping", () => {
 
   it("keeps those escapes in the synthesized Terraform JSON and resolves tokens to module outputs", () => {
     const stack = new TerraformStack(Testing.app(), "escaping");
-    const eks = new TerraformHclModule(stack, "eks", { source: "acme/eks/aws", skipAssetCreationFromLocalModules: true });
+    const eks = new TerraformHclModule(stack, "eks", {
+      source: "acme/eks/aws",
+      skipAssetCreationFromLocalModules: true,
+    });
     new TerraformHclModule(stack, "addon", {
       source: "acme/addon/aws",
       variables: {
@@ -169,17 +180,27 @@ describe("toHelmValues: the charts' text", () => {
     new TerraformHclModule(stack, "addons", {
       source: "acme/addons/aws",
       variables: {
-        values: [toHelmValues(clusterAutoscalerValues({ awsRegion: region.stringValue, eksClusterId: eks.getString("cluster_name") }))],
+        values: [
+          toHelmValues(
+            clusterAutoscalerValues({ awsRegion: region.stringValue, eksClusterId: eks.getString("cluster_name") }),
+          ),
+        ],
       },
     });
     const [text] = synthJson(stack).module.addons.values as string[];
-    expect(text).toMatch(/^autoDiscovery:\n  clusterName: "\$\{module\.eks\.cluster_name\}"\nawsRegion: "\$\{var\.region\}"\n/);
+    expect(text).toMatch(
+      /^autoDiscovery:\n {2}clusterName: "\$\{module\.eks\.cluster_name\}"\nawsRegion: "\$\{var\.region\}"\n/,
+    );
   });
 
   it("aws-for-fluentbit: an explicit null first, the fluent-bit sections as literal block scalars", () => {
-    const text = toHelmValues(awsForFluentbitValues({ region: "us-west-2", cloudwatchLogGroup: "/jupyterhub-on-eks/aws-fluentbit-logs" }));
+    const text = toHelmValues(
+      awsForFluentbitValues({ region: "us-west-2", cloudwatchLogGroup: "/jupyterhub-on-eks/aws-fluentbit-logs" }),
+    );
     expect(text.startsWith("global: null\n")).toBe(true);
-    expect(text).toContain("  extraFilters: |\n    Kube_Tag_Prefix     systempods.\n    Regex_Parser        kubernetes\n");
+    expect(text).toContain(
+      "  extraFilters: |\n    Kube_Tag_Prefix     systempods.\n    Regex_Parser        kubernetes\n",
+    );
   });
 
   it("nvidia-device-plugin: the configuration documents as block scalars without a final newline", () => {

@@ -1,18 +1,20 @@
-// Chart by chart: the helm values the stack renders (`blueprint` platform set, each auth mode
-// for JupyterHub) are the blueprint's values plus the differences listed in
-// test/helm-values-differences.ts, each explained by a row of docs/differences.md. Both sides
-// are rendered by the real terraform from the same sample inputs (test/helpers/blueprint-values.ts).
+/**
+ * Chart by chart: the helm values the stack renders (`blueprint` platform set, each auth mode
+ * for JupyterHub) are the blueprint's values plus the differences listed in
+ * test/helm-values-differences.ts, each explained by a row of docs/differences.md. Both sides
+ * are rendered by the real terraform from the same sample inputs (test/helpers/blueprint-values.ts).
+ */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readIndex, rowsFor } from "../scripts/compare";
 import { notebookProfiles, shippedProfiles } from "../profiles";
+import { readIndex, rowsFor } from "../scripts/compare";
 import { PLATFORM_SETS } from "../versions";
-import { BLUEPRINT_DIR, RenderedValues, renderValues } from "./helpers/blueprint-values";
-import { synthStack } from "./helpers/synth";
-import { checkDifferences, diffValues, differenceReport } from "./helpers/values-diff";
-import { parseAsHelm, parseBoth } from "./helpers/yaml";
 import { HELM_VALUES_DIFFERENCES } from "./helm-values-differences";
+import { BLUEPRINT_DIR, type RenderedValues, renderValues } from "./helpers/blueprint-values";
+import { synthStack } from "./helpers/synth";
+import { checkDifferences, differenceReport, diffValues } from "./helpers/values-diff";
+import { parseAsHelm, parseBoth } from "./helpers/yaml";
 
 const LIST_FILE = "test/helm-values-differences.ts";
 // The shipped profiles only: a team may add its own to the catalog (docs/profiles.md).
@@ -27,7 +29,10 @@ const COMPARE_PREFIX: Record<string, string> = {
   kubecost: "module.eks_data_addons.kubecost_helm_config.values[0]",
   "nvidia-device-plugin": "module.eks_data_addons.nvidia_device_plugin_helm_config.values[0]",
   ...Object.fromEntries(
-    ["dummy", "cognito", "oauth"].map((m) => [`jupyterhub{${m}}`, `module.eks_data_addons.jupyterhub_helm_config.values[0]{${m}}`]),
+    ["dummy", "cognito", "oauth"].map((m) => [
+      `jupyterhub{${m}}`,
+      `module.eks_data_addons.jupyterhub_helm_config.values[0]{${m}}`,
+    ]),
   ),
   ...Object.fromEntries(
     Object.keys(json.module.eks_data_addons.karpenter_resources_helm_config).map((k) => [
@@ -64,7 +69,12 @@ describe("the vendored blueprint values (test/fixtures/blueprint/helm)", () => {
       .sort();
     expect(files).toEqual(Object.keys(blueprint).sort());
     for (const [file, sha] of Object.entries(blueprint)) {
-      expect(createHash("sha256").update(readFileSync(join(dir, file))).digest("hex"), file).toBe(sha);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(dir, file)))
+          .digest("hex"),
+        file,
+      ).toBe(sha);
     }
   });
 });
@@ -106,7 +116,9 @@ describe(`the list of documented differences (${LIST_FILE})`, () => {
     expect(sentence, "the sentence naming the rows of the list").not.toBeNull();
     const rows = [...new Set(HELM_VALUES_DIFFERENCES.flatMap((d) => [d.row].flat()))].sort((a, b) => a - b);
     expect(sentence![2]!.split(/, | and /).map(Number)).toEqual(rows);
-    expect([...new Set(HELM_VALUES_DIFFERENCES.map((d) => d.chart.replace(/\{.*\}$/, "")))]).toEqual([sentence![1]!.toLowerCase()]);
+    expect([...new Set(HELM_VALUES_DIFFERENCES.map((d) => d.chart.replace(/\{.*\}$/, "")))]).toEqual([
+      sentence![1]!.toLowerCase(),
+    ]);
   });
 
   it("names rows of docs/differences.md whose Index covers the path (or that compare cannot see)", () => {
@@ -126,7 +138,12 @@ describe(`the list of documented differences (${LIST_FILE})`, () => {
 describe("diffValues (test/helpers/values-diff.ts)", () => {
   it("reports changed, added and removed paths, whole lists of other lengths, profiles by name and their order", () => {
     const p = (name: string, cpu = 1) => ({ display_name: name, cpu });
-    const blueprint = { a: { b: 1, gone: true }, list: [1, 2], same: [1], profiles: [p("CPU 1"), p("GPU 2"), p("Old 3")] };
+    const blueprint = {
+      a: { b: 1, gone: true },
+      list: [1, 2],
+      same: [1],
+      profiles: [p("CPU 1"), p("GPU 2"), p("Old 3")],
+    };
     const ours = { a: { b: "1", added: null }, list: [1], same: [1], profiles: [p("GPU 2", 2), p("CPU 1")] };
     expect(diffValues("x", blueprint, ours)).toEqual([
       { chart: "x", path: "a.b", blueprint: 1, ours: "1" },
@@ -144,6 +161,7 @@ describe("diffValues (test/helpers/values-diff.ts)", () => {
     expect(checkDifferences(found, [{ ...found[0]!, row: 1 }])).toEqual({ undocumented: [], stale: [] });
     const wrongValue = { chart: "x", path: "a", blueprint: 1, ours: 3, row: 1 };
     const wrongSide = { chart: "x", path: "a", ours: 2, row: 1 };
-    for (const listed of [wrongValue, wrongSide]) expect(checkDifferences(found, [listed])).toEqual({ undocumented: found, stale: [listed] });
+    for (const listed of [wrongValue, wrongSide])
+      expect(checkDifferences(found, [listed])).toEqual({ undocumented: found, stale: [listed] });
   });
 });

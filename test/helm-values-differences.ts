@@ -48,7 +48,13 @@ const migProfile = (image: string) => ({
 });
 
 /** The blueprint's root start with sudo, in dummy and oauth mode one map (cognito mode adds to its own). */
-const sudoEnv = { GRANT_SUDO: "yes", NOTEBOOK_ARGS: "--allow-root", CHOWN_HOME: "yes", CHOWN_HOME_OPTS: "-R", CHOWN_EXTRA: "/home/shared" };
+const sudoEnv = {
+  GRANT_SUDO: "yes",
+  NOTEBOOK_ARGS: "--allow-root",
+  CHOWN_HOME: "yes",
+  CHOWN_HOME_OPTS: "-R",
+  CHOWN_EXTRA: "/home/shared",
+};
 
 const clientSecretRef = { valueFrom: { secretKeyRef: { name: "jupyterhub-oauth-client", key: "client-secret" } } };
 
@@ -122,28 +128,57 @@ export const HELM_VALUES_DIFFERENCES: DocumentedDifference[] = [
   }),
 
   // Row 8: the client secret reaches the hub from a Kubernetes secret, not inline.
-  ...jupyterhub(["cognito"], { path: "hub.config.GenericOAuthenticator.client_secret", blueprint: "sample-cognito-secret", row: 8 }),
-  ...jupyterhub(["oauth"], { path: "hub.config.GenericOAuthenticator.client_secret", blueprint: "sample-oauth-secret", row: 8 }),
+  ...jupyterhub(["cognito"], {
+    path: "hub.config.GenericOAuthenticator.client_secret",
+    blueprint: "sample-cognito-secret",
+    row: 8,
+  }),
+  ...jupyterhub(["oauth"], {
+    path: "hub.config.GenericOAuthenticator.client_secret",
+    blueprint: "sample-oauth-secret",
+    row: 8,
+  }),
   ...jupyterhub(["oauth"], { path: "hub.extraEnv", ours: { OAUTH_CLIENT_SECRET: clientSecretRef }, row: 8 }),
 
   // Row 13: the blueprint writes `client_id: ${client_id}` bare, so an all-digit id is a YAML number.
-  ...jupyterhub(["oauth"], { path: "hub.config.GenericOAuthenticator.client_id", blueprint: 123456, ours: "123456", row: 13 }),
+  ...jupyterhub(["oauth"], {
+    path: "hub.config.GenericOAuthenticator.client_id",
+    blueprint: 123456,
+    ours: "123456",
+    row: 13,
+  }),
 
   // Row 33: notebook credentials come from the hub on demand (cognito_config.py's own authenticator class).
-  ...jupyterhub(["cognito"], { path: "hub.config.JupyterHub", blueprint: { authenticator_class: "generic-oauth" }, row: 33 }),
-  ...jupyterhub(["cognito"], { path: "singleuser.extraEnv.AWS_CONFIG_FILE", ours: "/etc/jupyterhub-aws/config", row: 33 }),
+  ...jupyterhub(["cognito"], {
+    path: "hub.config.JupyterHub",
+    blueprint: { authenticator_class: "generic-oauth" },
+    row: 33,
+  }),
+  ...jupyterhub(["cognito"], {
+    path: "singleuser.extraEnv.AWS_CONFIG_FILE",
+    ours: "/etc/jupyterhub-aws/config",
+    row: 33,
+  }),
   ...jupyterhub(["cognito"], {
     path: "singleuser.extraFiles",
     ours: {
       "aws-config": {
         mountPath: "/etc/jupyterhub-aws/config",
-        stringData: "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = eu-west-1\n",
+        stringData:
+          "[default]\ncredential_process = python3 /etc/jupyterhub-aws/credential_process.py\nregion = eu-west-1\n",
       },
-      "aws-credential-process": { mountPath: "/etc/jupyterhub-aws/credential_process.py", stringData: NOTEBOOK_AWS_CREDENTIAL_PROCESS },
+      "aws-credential-process": {
+        mountPath: "/etc/jupyterhub-aws/credential_process.py",
+        stringData: NOTEBOOK_AWS_CREDENTIAL_PROCESS,
+      },
     },
     row: 33,
   }),
-  ...jupyterhub(["cognito"], { path: "singleuser.extraAnnotations", ours: { "eks.amazonaws.com/skip-containers": "notebook" }, row: 33 }),
+  ...jupyterhub(["cognito"], {
+    path: "singleuser.extraAnnotations",
+    ours: { "eks.amazonaws.com/skip-containers": "notebook" },
+    row: 33,
+  }),
 
   // Row 34: pinned hub packages, installed without their dependencies, then exec.
   ...jupyterhub(["cognito"], {

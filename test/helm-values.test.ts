@@ -1,8 +1,10 @@
-// Chart values beyond what the blueprint comparison (helm-values-blueprint.test.ts) covers: the
-// NVIDIA device plugin's replicas parameter and its configuration documents, and the EFS chart
-// and releases, which keep the blueprint's bytes.
+/**
+ * Chart values beyond what the blueprint comparison (helm-values-blueprint.test.ts) covers: the
+ * NVIDIA device plugin's replicas parameter and its configuration documents, and the EFS chart
+ * and releases, which keep the blueprint's bytes.
+ */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Lazy } from "cdktf";
 import { parse } from "yaml";
@@ -131,13 +133,23 @@ describe("local efs chart (helm/efs)", () => {
       "templates/efs-pvc.yaml": "0051aabe62bdb9d644760c4e79abc93cca30f5b33064a0303190cb3f7040e97b",
     };
     for (const [file, sha] of Object.entries(blueprint)) {
-      expect(createHash("sha256").update(readFileSync(join(chartDir, file))).digest("hex"), file).toBe(sha);
+      expect(
+        createHash("sha256")
+          .update(readFileSync(join(chartDir, file)))
+          .digest("hex"),
+        file,
+      ).toBe(sha);
     }
   });
 
   it("Chart.yaml declares the chart", () => {
     const chart = parse(read("Chart.yaml")) as Record<string, unknown>;
-    expect(chart).toMatchObject({ apiVersion: "v2", name: "efs", version: LOCAL_CHARTS.efs.version, appVersion: LOCAL_CHARTS.efs.version });
+    expect(chart).toMatchObject({
+      apiVersion: "v2",
+      name: "efs",
+      version: LOCAL_CHARTS.efs.version,
+      appVersion: LOCAL_CHARTS.efs.version,
+    });
     expect(Object.keys(chart).sort()).toStrictEqual(["apiVersion", "appVersion", "description", "name", "version"]);
     expect(typeof chart.description).toBe("string");
   });

@@ -1,12 +1,14 @@
-// What the JupyterHub values do beyond the blueprint's: the catalog a team extends, secrets kept
-// out of the values, the notebook pod's isolation, the hub's pinned packages. How each mode's
-// values differ from the blueprint's files is checked in helm-values-blueprint.test.ts.
+/**
+ * What the JupyterHub values do beyond the blueprint's: the catalog a team extends, secrets kept
+ * out of the values, the notebook pod's isolation, the hub's pinned packages. How each mode's
+ * values differ from the blueprint's files is checked in helm-values-blueprint.test.ts.
+ */
 import { parse as parseYaml } from "yaml";
-import { synthStack } from "./helpers/synth";
-import { PLATFORM_SETS } from "../versions";
-import { substitute } from "./helpers/template";
-import { NotebookProfile, exampleProfile, notebookProfiles } from "../profiles";
 import { COGNITO_HUB_COMMAND, COGNITO_HUB_CONFIG, HUB_PYTHON_PACKAGES, jupyterHubValues } from "../helm/jupyterhub";
+import { exampleProfile, type NotebookProfile, notebookProfiles } from "../profiles";
+import { PLATFORM_SETS } from "../versions";
+import { synthStack } from "./helpers/synth";
+import { substitute } from "./helpers/template";
 
 // The blueprint platform set: z2jh 3.2.1 (the `current` set's init image below).
 const json = synthStack({ platform: PLATFORM_SETS.blueprint });
@@ -22,9 +24,10 @@ describe("JupyterHub values, one rendering per auth mode", () => {
 
   it("cognito and oauth: the load balancer's scheme is the variable's (the blueprint hard-codes internal)", () => {
     for (const mode of ["cognito", "oauth"]) {
-      expect(valuesOf(mode).proxy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], mode).toBe(
-        "<<var.jupyterhub_load_balancer_scheme>>",
-      );
+      expect(
+        valuesOf(mode).proxy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"],
+        mode,
+      ).toBe("<<var.jupyterhub_load_balancer_scheme>>");
     }
   });
 
@@ -34,7 +37,9 @@ describe("JupyterHub values, one rendering per auth mode", () => {
     const without = synthStack({ platform: PLATFORM_SETS.blueprint, profiles: base });
     const withExample = synthStack({ platform: PLATFORM_SETS.blueprint, profiles: [...base, exampleProfile] });
     for (const mode of ["dummy", "cognito", "oauth"]) {
-      const names = valuesOf(mode, withExample).singleuser.profileList.map((p: { display_name: string }) => p.display_name);
+      const names = valuesOf(mode, withExample).singleuser.profileList.map(
+        (p: { display_name: string }) => p.display_name,
+      );
       expect(names, mode).toContain(exampleProfile.displayName);
       expect(names.length, mode).toBe(valuesOf(mode, without).singleuser.profileList.length + 1);
     }
@@ -42,9 +47,9 @@ describe("JupyterHub values, one rendering per auth mode", () => {
 
   it("a catalog that breaks an invariant is refused at synthesis", () => {
     const broken = { ...exampleProfile, nodeSelector: { NodePool: "does-not-exist" } };
-    expect(() => synthStack({ platform: PLATFORM_SETS.blueprint, profiles: [...notebookProfiles, broken] as never })).toThrow(
-      /^The profile catalog is invalid:\n- .*does-not-exist/,
-    );
+    expect(() =>
+      synthStack({ platform: PLATFORM_SETS.blueprint, profiles: [...notebookProfiles, broken] as never }),
+    ).toThrow(/^The profile catalog is invalid:\n- .*does-not-exist/);
   });
 });
 
@@ -62,7 +67,9 @@ describe("secrets", () => {
         '${var.jupyter_hub_auth_mechanism == "cognito" ? try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, "") : var.oauth_jupyter_client_secret}',
     });
     for (const mode of ["dummy", "cognito", "oauth"]) {
-      expect(json.locals.jupyterhub_values[mode]).not.toMatch(/client_secret:|\.client_secret|oauth_jupyter_client_secret/);
+      expect(json.locals.jupyterhub_values[mode]).not.toMatch(
+        /client_secret:|\.client_secret|oauth_jupyter_client_secret/,
+      );
     }
   });
 
@@ -85,16 +92,21 @@ describe("secrets", () => {
 describe("the notebook pod: own home, shared/ only, the image's user, no sudo (blueprint defect 12)", () => {
   const modes = ["dummy", "cognito", "oauth"] as const;
 
-  it.each(modes)("%s: the shared volume is the shared/ directory of EFS, never the root that holds every home", (mode) => {
-    const { storage } = valuesOf(mode).singleuser;
-    expect(storage.static.subPath).toBe("home/{username}");
-    expect(storage.extraVolumeMounts).toEqual([{ name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false }]);
-    // Every mount of either EFS claim, the init step's included, has a subPath.
-    const su = valuesOf(mode).singleuser;
-    for (const m of [...su.storage.extraVolumeMounts, ...su.initContainers.flatMap((c: any) => c.volumeMounts)]) {
-      expect(m.subPath, JSON.stringify(m)).toMatch(/^(home\/\{username\}|shared)$/);
-    }
-  });
+  it.each(modes)(
+    "%s: the shared volume is the shared/ directory of EFS, never the root that holds every home",
+    (mode) => {
+      const { storage } = valuesOf(mode).singleuser;
+      expect(storage.static.subPath).toBe("home/{username}");
+      expect(storage.extraVolumeMounts).toEqual([
+        { name: "jupyterhub-shared", mountPath: "/home/shared", subPath: "shared", readOnly: false },
+      ]);
+      // Every mount of either EFS claim, the init step's included, has a subPath.
+      const su = valuesOf(mode).singleuser;
+      for (const m of [...su.storage.extraVolumeMounts, ...su.initContainers.flatMap((c: any) => c.volumeMounts)]) {
+        expect(m.subPath, JSON.stringify(m)).toMatch(/^(home\/\{username\}|shared)$/);
+      }
+    },
+  );
 
   it.each(modes)("%s: uid 1000, gid 100, no privilege escalation, no sudo, no root arguments", (mode) => {
     const v = valuesOf(mode);
@@ -102,13 +114,17 @@ describe("the notebook pod: own home, shared/ only, the image's user, no sudo (b
     expect(v.hub.config.KubeSpawner.gid).toBe(100);
     expect(v.singleuser.extraPodConfig).toBeUndefined();
     const text = JSON.stringify(v.singleuser);
-    for (const needle of ["GRANT_SUDO", "--allow-root", "CHOWN_HOME", "CHOWN_EXTRA"]) expect(text).not.toContain(needle);
-    for (const profile of v.singleuser.profileList) expect(profile.kubespawner_override.uid, profile.display_name).toBeUndefined();
+    for (const needle of ["GRANT_SUDO", "--allow-root", "CHOWN_HOME", "CHOWN_EXTRA"])
+      expect(text).not.toContain(needle);
+    for (const profile of v.singleuser.profileList)
+      expect(profile.kubespawner_override.uid, profile.display_name).toBeUndefined();
   });
 
   it("current set: the init step uses the network-tools image of its chart, 4.4.0", () => {
     const cur = synthStack({ platform: PLATFORM_SETS.current });
-    expect(valuesOf("dummy", cur).singleuser.initContainers[0].image).toBe("quay.io/jupyterhub/k8s-network-tools:4.4.0");
+    expect(valuesOf("dummy", cur).singleuser.initContainers[0].image).toBe(
+      "quay.io/jupyterhub/k8s-network-tools:4.4.0",
+    );
   });
 
   it("a profile opts in to sudo: root start, privilege escalation, GRANT_SUDO for that profile only", () => {
@@ -116,12 +132,23 @@ describe("the notebook pod: own home, shared/ only, the image's user, no sudo (b
     const v = parseYaml(
       substitute(
         JSON.stringify(
-          jupyterHubValues({ mode: "dummy", profiles: [...notebookProfiles, withSudo], singleUserServiceAccountName: "sa" }),
+          jupyterHubValues({
+            mode: "dummy",
+            profiles: [...notebookProfiles, withSudo],
+            singleUserServiceAccountName: "sa",
+          }),
         ),
       ),
     );
-    const rendered = v.singleuser.profileList.find((p: { display_name: string }) => p.display_name === "Admin tools (sudo)");
-    expect(rendered.kubespawner_override).toMatchObject({ uid: 0, gid: 0, allow_privilege_escalation: true, environment: { GRANT_SUDO: "yes" } });
+    const rendered = v.singleuser.profileList.find(
+      (p: { display_name: string }) => p.display_name === "Admin tools (sudo)",
+    );
+    expect(rendered.kubespawner_override).toMatchObject({
+      uid: 0,
+      gid: 0,
+      allow_privilege_escalation: true,
+      environment: { GRANT_SUDO: "yes" },
+    });
     expect(v.singleuser.profileList.filter((p: any) => p.kubespawner_override.uid !== undefined)).toHaveLength(1);
     // Global settings stay closed.
     expect(v.singleuser).toMatchObject({ uid: 1000, allowPrivilegeEscalation: false });

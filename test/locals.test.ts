@@ -49,7 +49,12 @@ describe("the stack's locals, evaluated by terraform", () => {
   });
 
   it("follow the variables", async () => {
-    const o: Record<string, any> = await outputs({ name: "jhub-dev", region: "eu-west-1", vpc_cidr: "172.16.0.0/16", secondary_cidr_blocks: ["100.65.0.0/16"] });
+    const o: Record<string, any> = await outputs({
+      name: "jhub-dev",
+      region: "eu-west-1",
+      vpc_cidr: "172.16.0.0/16",
+      secondary_cidr_blocks: ["100.65.0.0/16"],
+    });
     expect(o.private_subnets).toEqual(["172.16.0.0/19", "172.16.32.0/19", "100.65.0.0/17", "100.65.128.0/17"]);
     expect(o.public_subnets).toEqual(["172.16.64.0/21", "172.16.72.0/21"]);
     expect(o.ebs_role_prefix).toBe("jhub-dev-ebs-csi-driver-");

@@ -1,27 +1,29 @@
-// Proves offline that `terraform init` resolves every registry module of both platform sets:
-// for each pinned module and each module it calls (transitively), its `required_version` and
-// `required_providers` (facts vendored in test/fixtures/module-facts/, regenerated from the
-// modules' repositories by `npm run module-facts`) must be satisfiable together with the
-// root's constraints (versions.ts), by the provider versions the prebuilt cdktf bindings were
-// generated from and by the Terraform CLI the project supports. The same facts check every
-// input the synthesized stack passes to a module against the variables of the pinned version.
+/**
+ * Proves offline that `terraform init` resolves every registry module of both platform sets:
+ * for each pinned module and each module it calls (transitively), its `required_version` and
+ * `required_providers` (facts vendored in test/fixtures/module-facts/, regenerated from the
+ * modules' repositories by `npm run module-facts`) must be satisfiable together with the
+ * root's constraints (versions.ts), by the provider versions the prebuilt cdktf bindings were
+ * generated from and by the Terraform CLI the project supports. The same facts check every
+ * input the synthesized stack passes to a module against the variables of the pinned version.
+ */
 import { execFileSync } from "node:child_process";
-import { PLATFORM_NAMES, PLATFORM_SETS, PlatformSet } from "../versions";
-import { synthStack } from "./helpers/synth";
-import { locateTerraform } from "./helpers/terraform";
+import { PLATFORM_NAMES, PLATFORM_SETS, type PlatformSet } from "../versions";
 import { formatSet, intersect, parseConstraints, satisfies } from "./helpers/constraints";
 import {
-  EXACT,
-  FactsLookup,
   bindingVersions,
   buildModuleTree,
   checkModuleInputs,
+  EXACT,
+  type FactsLookup,
   loadFacts,
   normalizeProvider,
   providerConflicts,
   resolveProviders,
   terraformVersions,
 } from "./helpers/module-resolution";
+import { synthStack } from "./helpers/synth";
+import { locateTerraform } from "./helpers/terraform";
 
 /**
  * The Terraform CLI line the project supports: docs/variables.md ("The test suite runs the
@@ -56,7 +58,10 @@ describe.each(PLATFORM_NAMES.map((name) => [name, PLATFORM_SETS[name]] as const)
   it("has the module facts of every pinned module and every module they call", () => {
     expect(tree.problems).toEqual([]);
     for (const [key, pin] of Object.entries(set.modules)) {
-      expect(tree.nodes.some((n) => n.facts.source === pin.source && n.facts.version === pin.version), key).toBe(true);
+      expect(
+        tree.nodes.some((n) => n.facts.source === pin.source && n.facts.version === pin.version),
+        key,
+      ).toBe(true);
     }
   });
 
@@ -74,7 +79,10 @@ describe.each(PLATFORM_NAMES.map((name) => [name, PLATFORM_SETS[name]] as const)
       }
       const ok = satisfies(binding.version, r.allowed);
       if (provider in BINDING_EXCEPTIONS) {
-        expect(ok, `${provider} is in BINDING_EXCEPTIONS but ${binding.version} now meets ${formatSet(r.allowed)}: remove it`).toBe(false);
+        expect(
+          ok,
+          `${provider} is in BINDING_EXCEPTIONS but ${binding.version} now meets ${formatSet(r.allowed)}: remove it`,
+        ).toBe(false);
         continue;
       }
       if (!ok) {
@@ -138,20 +146,33 @@ describe("the checker fails", () => {
     expect(conflicts).toHaveLength(1);
     const [helm] = conflicts;
     expect(helm).toMatch(/^hashicorp\/helm: /);
-    expect(helm).toContain(`"~> 2.17" (root (versions.ts)) and ">= 3.0" (aws-ia/eks-blueprints-addons/aws@1.24.3:versions.tf)`);
+    expect(helm).toContain(
+      `"~> 2.17" (root (versions.ts)) and ">= 3.0" (aws-ia/eks-blueprints-addons/aws@1.24.3:versions.tf)`,
+    );
     expect(helm).toContain(`"~> 2.17" (aws-ia/eks-data-addons/aws@1.38.0:versions.tf)`);
   });
 
   it("on a pin without module facts, and on facts of another version (stale), naming npm run module-facts", () => {
-    const missing = buildModuleTree({ ...current, modules: { ...current.modules, vpc: { ...current.modules.vpc, source: "example/none/aws" } } });
-    expect(missing.problems).toEqual([expect.stringMatching(/no module facts for example\/none\/aws@5\.21\.0 .*npm run module-facts/)]);
+    const missing = buildModuleTree({
+      ...current,
+      modules: { ...current.modules, vpc: { ...current.modules.vpc, source: "example/none/aws" } },
+    });
+    expect(missing.problems).toEqual([
+      expect.stringMatching(/no module facts for example\/none\/aws@5\.21\.0 .*npm run module-facts/),
+    ]);
     const stale = buildModuleTree(withModule(current, "eks", "19.20.0"));
-    expect(stale.problems).toEqual([expect.stringMatching(/terraform-aws-modules\/eks\/aws are for 19\.21\.0, not 19\.20\.0 \(stale\).*npm run module-facts/)]);
+    expect(stale.problems).toEqual([
+      expect.stringMatching(
+        /terraform-aws-modules\/eks\/aws are for 19\.21\.0, not 19\.20\.0 \(stale\).*npm run module-facts/,
+      ),
+    ]);
   });
 
   it("on a version range in a pin", () => {
     const tree = buildModuleTree(withModule(current, "eks", "~> 19.21"));
-    expect(tree.problems).toEqual([expect.stringContaining(`terraform-aws-modules/eks/aws version "~> 19.21" is not an exact version`)]);
+    expect(tree.problems).toEqual([
+      expect.stringContaining(`terraform-aws-modules/eks/aws version "~> 19.21" is not an exact version`),
+    ]);
   });
 
   it("on a nested module call that matches no tag", () => {

@@ -1,7 +1,10 @@
-// The eks_cluster_version rule of the platform sets at plan time, by the real terraform.
+/**
+ * The eks_cluster_version rule of the platform sets at plan time, by the real terraform.
+ */
+
+import { EKS_KUBERNETES_VERSIONS, type PLATFORM_NAMES, PLATFORM_SETS } from "../versions";
 import { synthStack, type TerraformJson } from "./helpers/synth";
 import { eksVersionRuleDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
-import { EKS_KUBERNETES_VERSIONS, PLATFORM_NAMES, PLATFORM_SETS } from "../versions";
 
 const synth = (name: (typeof PLATFORM_NAMES)[number]): TerraformJson => synthStack({ platform: PLATFORM_SETS[name] });
 const current = synth("current");
@@ -45,18 +48,21 @@ describe("eks_cluster_version at plan time, by the real terraform", () => {
     expect(r.code).toBe(0);
   });
 
-  it.each(["1.32", "1.33", "1.34", "1.36"])("current: %s plans, with a warning exactly while it is in extended support", async (version) => {
-    const r = await plan("current", version);
-    expect(r.errors).toEqual([]);
-    const warned = r.warnings.filter((w) => w.includes("extended support"));
-    expect(warned.length).toBe(inExtendedSupport(version) ? 1 : 0);
-    if (warned.length > 0) {
-      const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
-      expect(warned[0]).toContain(`Kubernetes ${version} left EKS standard support on ${v.standardSupportEnd}`);
-      expect(warned[0]).toContain("costs $0.60 instead of $0.10 per cluster-hour");
-      expect(warned[0]).toContain(`ends on ${v.extendedSupportEnd}`);
-    }
-  });
+  it.each(["1.32", "1.33", "1.34", "1.36"])(
+    "current: %s plans, with a warning exactly while it is in extended support",
+    async (version) => {
+      const r = await plan("current", version);
+      expect(r.errors).toEqual([]);
+      const warned = r.warnings.filter((w) => w.includes("extended support"));
+      expect(warned.length).toBe(inExtendedSupport(version) ? 1 : 0);
+      if (warned.length > 0) {
+        const v = EKS_KUBERNETES_VERSIONS.find((x) => x.version === version)!;
+        expect(warned[0]).toContain(`Kubernetes ${version} left EKS standard support on ${v.standardSupportEnd}`);
+        expect(warned[0]).toContain("costs $0.60 instead of $0.10 per cluster-hour");
+        expect(warned[0]).toContain(`ends on ${v.extendedSupportEnd}`);
+      }
+    },
+  );
 
   it.each([
     ["1.31", "past the end of extended support"],
@@ -66,7 +72,9 @@ describe("eks_cluster_version at plan time, by the real terraform", () => {
     const r = await plan("current", version);
     expect(r.code).toBe(1);
     expect(r.errors).toEqual([
-      expect.stringContaining(`eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "current" platform set; it is "${version}"`),
+      expect.stringContaining(
+        `eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "current" platform set; it is "${version}"`,
+      ),
     ]);
     expect(r.errors[0]).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
     expect(r.errors[0]).toContain("Example: -var 'eks_cluster_version=1.35'");
@@ -76,7 +84,9 @@ describe("eks_cluster_version at plan time, by the real terraform", () => {
     const r = await plan("blueprint");
     expect(r.errors).toEqual([]);
     expect(r.warnings.filter((w) => w.includes("Karpenter 0.37.0"))).toEqual([
-      expect.stringContaining('Karpenter 0.37.0 of the "blueprint" platform set supports Kubernetes 1.23 to 1.30, not 1.32'),
+      expect.stringContaining(
+        'Karpenter 0.37.0 of the "blueprint" platform set supports Kubernetes 1.23 to 1.30, not 1.32',
+      ),
     ]);
     expect(r.warnings.filter((w) => w.includes("extended support")).length).toBe(inExtendedSupport("1.32") ? 1 : 0);
   });

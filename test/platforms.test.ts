@@ -1,20 +1,21 @@
-// The platform sets of versions.ts: the same stack shape, exact pins with their sources, the
-// EKS versions each allows, and the chart and controller versions each installs.
+/**
+ * The platform sets of versions.ts: the same stack shape, exact pins with their sources, the
+ * EKS versions each allows, and the chart and controller versions each installs.
+ */
 import { parse as parseYaml } from "yaml";
-import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
-import { substitute } from "./helpers/template";
+import { AUTH_MECHANISMS } from "../variables";
 import {
+  allowedKubernetesVersions,
+  compareKubernetesVersions,
+  creatableEksVersions,
   EKS_KUBERNETES_VERSIONS,
   FACTS_CHECKED,
   PLATFORM_NAMES,
   PLATFORM_SETS,
   type PlatformName,
-  allowedKubernetesVersions,
-  compareKubernetesVersions,
-  creatableEksVersions,
 } from "../versions";
-import { AUTH_MECHANISMS } from "../variables";
-
+import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
+import { substitute } from "./helpers/template";
 
 const synth = (name: (typeof PLATFORM_NAMES)[number]): TerraformJson => synthStack({ platform: PLATFORM_SETS[name] });
 const current = synth("current");
@@ -101,7 +102,9 @@ describe("the platform sets", () => {
       expect(crd.version, set.name).toBe(set.karpenter.version);
       expect(crd.chart).toBe("oci://public.ecr.aws/karpenter/karpenter-crd");
       const servesV1beta1 = /^(0\.37|1\.0)\./.test(crd.version);
-      expect(crd.webhook, set.name).toEqual(servesV1beta1 ? { enabled: true, serviceName: "karpenter", port: 8443 } : undefined);
+      expect(crd.webhook, set.name).toEqual(
+        servesV1beta1 ? { enabled: true, serviceName: "karpenter", port: 8443 } : undefined,
+      );
     }
     expect(PLATFORM_SETS.blueprint.karpenterCrd).toBeUndefined();
     expect(PLATFORM_SETS.current.karpenterCrd?.version).toBe("1.14.1");
@@ -109,7 +112,9 @@ describe("the platform sets", () => {
 
   it("put the core node group on AL2023 exactly where the Karpenter pools are, and leave it unset in the blueprint", () => {
     for (const set of Object.values(PLATFORM_SETS)) {
-      expect(set.coreNodeGroup.amiType, set.name).toBe(set.nodeImage.family === "AL2023" ? "AL2023_x86_64_STANDARD" : undefined);
+      expect(set.coreNodeGroup.amiType, set.name).toBe(
+        set.nodeImage.family === "AL2023" ? "AL2023_x86_64_STANDARD" : undefined,
+      );
       const group = synth(set.name).module.eks.eks_managed_node_groups.core_node_group;
       expect(group.ami_type, set.name).toBe(set.coreNodeGroup.amiType);
       expect("ami_type" in group, set.name).toBe(set.coreNodeGroup.amiType !== undefined);
@@ -132,13 +137,17 @@ describe("EKS versions", () => {
     expect(allowed).toEqual(["1.32", "1.33", "1.34", "1.35", "1.36"]);
     expect(allowed).toContain(set.kubernetes.default);
     for (const v of allowed) {
-      expect(compareKubernetesVersions(v, set.karpenter.kubernetes.min) >= 0 && compareKubernetesVersions(v, set.karpenter.kubernetes.max) <= 0).toBe(true);
+      expect(
+        compareKubernetesVersions(v, set.karpenter.kubernetes.min) >= 0 &&
+          compareKubernetesVersions(v, set.karpenter.kubernetes.max) <= 0,
+      ).toBe(true);
     }
     const def = EKS_KUBERNETES_VERSIONS.find((v) => v.version === set.kubernetes.default)!;
     expect(FACTS_CHECKED <= def.standardSupportEnd).toBe(true);
     // One cluster-autoscaler image per allowed version (the autoscaler must match the cluster).
     expect(Object.keys(set.clusterAutoscaler.imageTags ?? {})).toEqual(allowed);
-    for (const [k, tag] of Object.entries(set.clusterAutoscaler.imageTags ?? {})) expect(tag.startsWith(`v${k}.`)).toBe(true);
+    for (const [k, tag] of Object.entries(set.clusterAutoscaler.imageTags ?? {}))
+      expect(tag.startsWith(`v${k}.`)).toBe(true);
   });
 
   it("blueprint allows 1.32 only: the one creatable version with Amazon Linux 2 images", () => {
@@ -155,7 +164,8 @@ describe("EKS versions", () => {
       expect(compareKubernetesVersions(PLATFORM_SETS[name].karpenter.kubernetes.max, "1.32"), name).toBeLessThan(0);
     }
     expect(allowed("upgrade-4")).toEqual([...new Set([...allowed("blueprint"), ...allowed("current")])]);
-    for (const name of ["upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4"] as const) expect(PLATFORM_SETS[name].kubernetes.default, name).toBe("1.32");
+    for (const name of ["upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4"] as const)
+      expect(PLATFORM_SETS[name].kubernetes.default, name).toBe("1.32");
     // The Karpenter ranges of version.go at the tags.
     expect(PLATFORM_SETS["upgrade-1"].karpenter.kubernetes).toEqual({ min: "1.23", max: "1.30" });
     expect(PLATFORM_SETS["upgrade-2"].karpenter.kubernetes).toEqual({ min: "1.25", max: "1.31" });
@@ -190,7 +200,12 @@ describe("chart and controller versions per set", () => {
   });
 
   it("current: the karpenter-crd release 1.14.1 without webhook values, the main chart skipping its CRDs, add-ons at their newest", () => {
-    expect(current.resource.helm_release.karpenter_crd).toMatchObject({ count: 1, chart: "karpenter-crd", version: "1.14.1", namespace: "karpenter" });
+    expect(current.resource.helm_release.karpenter_crd).toMatchObject({
+      count: 1,
+      chart: "karpenter-crd",
+      version: "1.14.1",
+      namespace: "karpenter",
+    });
     expect(current.resource.helm_release.karpenter_crd.values).toBeUndefined();
     expect(addons(current).karpenter.skip_crds).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
     expect(addons(blueprint).karpenter.skip_crds).toBeUndefined();

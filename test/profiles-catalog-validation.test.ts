@@ -1,20 +1,22 @@
-// The catalog's validation: every profile schedules on a NodePool or node group (Kubernetes
-// toleration semantics), and a team's own profiles come on top of the shipped ones.
+/**
+ * The catalog's validation: every profile schedules on a NodePool or node group (Kubernetes
+ * toleration semantics), and a team's own profiles come on top of the shipped ones.
+ */
 import {
   assertValidCatalog,
   blueprintMigProfile,
+  type Catalog,
   exampleProfile,
+  type ImageChoiceProfile,
   managedNodeGroups,
+  type NotebookProfile,
   nodePools,
   notebookProfiles,
-  shippedProfiles,
-  SHIPPED_PROFILE_NAMES,
   renderProfileList,
+  SHIPPED_PROFILE_NAMES,
+  shippedProfiles,
   tolerates,
   validateCatalog,
-  type Catalog,
-  type ImageChoiceProfile,
-  type NotebookProfile,
 } from "../profiles";
 
 // The shipped profiles: the checks below name them; a team's own profiles are tested by the
@@ -130,7 +132,9 @@ describe("validateCatalog", () => {
   it("requires tolerating NoSchedule and NoExecute taints, not PreferNoSchedule ones", () => {
     const x86With = (effect: "PreferNoSchedule" | "NoExecute"): Catalog => ({
       ...shipped,
-      nodePools: nodePools.map((p) => (p.name === "x86-cpu-karpenter" ? { ...p, taints: [{ key: "spot", effect }] } : p)),
+      nodePools: nodePools.map((p) =>
+        p.name === "x86-cpu-karpenter" ? { ...p, taints: [{ key: "spot", effect }] } : p,
+      ),
     });
     expect(validateCatalog(x86With("PreferNoSchedule"))).toEqual([]);
     expect(validateCatalog(x86With("NoExecute"))).toEqual(
@@ -261,7 +265,11 @@ describe("validateCatalog", () => {
   it("assertValidCatalog throws listing every error", () => {
     const broken = { ...shipped, profiles: [...notebookProfiles, blueprintMigProfile] };
     expect(() => assertValidCatalog(broken)).toThrow(
-      new Error(`The profile catalog is invalid:\n${validateCatalog(broken).map((e) => `- ${e}`).join("\n")}`),
+      new Error(
+        `The profile catalog is invalid:\n${validateCatalog(broken)
+          .map((e) => `- ${e}`)
+          .join("\n")}`,
+      ),
     );
   });
 });

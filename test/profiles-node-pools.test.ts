@@ -1,13 +1,15 @@
-// The Karpenter NodePools (karpenter_resources_helm_config) and the managed node groups of the catalog.
+/**
+ * The Karpenter NodePools (karpenter_resources_helm_config) and the managed node groups of the catalog.
+ */
 import { parse } from "yaml";
 import { toHelmValues } from "../helm/render";
 import {
   managedNodeGroups,
+  type NodePool,
+  type NodePoolRefs,
   nodePools,
   renderKarpenterResourcesHelmConfig,
   renderNodePoolValues,
-  type NodePool,
-  type NodePoolRefs,
 } from "../profiles";
 
 const fakeRefs: NodePoolRefs = {

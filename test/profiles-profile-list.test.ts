@@ -1,4 +1,6 @@
-// The notebook profiles as JupyterHub's singleuser.profileList: the blueprint's lists, value for value.
+/**
+ * The notebook profiles as JupyterHub's singleuser.profileList: the blueprint's lists, value for value.
+ */
 import { parse } from "yaml";
 import { blueprintMigProfile, exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
 
@@ -122,7 +124,8 @@ const DUMMY_AND_OAUTH_PROFILE_LIST: readonly Record<string, unknown>[] = [
   {
     display_name: "Data Science (GPU + Time-Slicing - G5)",
     default: true,
-    description: "GPU Time-Slicing with Single GPU VMs (G5 2x, 4x, 8x, 16x) | nvidia.com/gpu: 1 | Karpenter AutoScaling",
+    description:
+      "GPU Time-Slicing with Single GPU VMs (G5 2x, 4x, 8x, 16x) | nvidia.com/gpu: 1 | Karpenter AutoScaling",
     kubespawner_override: {
       image: "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only",
       node_selector: { NodePool: "gpu-ts", "hub.jupyter.org/node-purpose": "user" },
@@ -165,7 +168,9 @@ const DUMMY_AND_OAUTH_PROFILE_LIST: readonly Record<string, unknown>[] = [
 const GPU_IMAGE = "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only";
 const COGNITO_GPU_IMAGE = "cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only";
 const COGNITO_PROFILE_LIST: readonly Record<string, unknown>[] = JSON.parse(
-  JSON.stringify(DUMMY_AND_OAUTH_PROFILE_LIST.filter((p) => p.display_name !== "Elyra (CPU)")).split(GPU_IMAGE).join(COGNITO_GPU_IMAGE),
+  JSON.stringify(DUMMY_AND_OAUTH_PROFILE_LIST.filter((p) => p.display_name !== "Elyra (CPU)"))
+    .split(GPU_IMAGE)
+    .join(COGNITO_GPU_IMAGE),
 );
 
 /** The blueprint's MIG entry as the dummy and oauth values files have it. */
@@ -197,22 +202,32 @@ describe("renderProfileList", () => {
     ["dummy", DUMMY_AND_OAUTH_PROFILE_LIST],
     ["oauth", DUMMY_AND_OAUTH_PROFILE_LIST],
     ["cognito", COGNITO_PROFILE_LIST],
-  ] as const)("renders every profile of the blueprint's %s list (minus the MIG profile) with its values, in its order", (mode, expected) => {
-    // A subset, not the whole catalog: profiles a team adds (README, "Add a notebook profile")
-    // may come anywhere; the blueprint's own must all be there, unchanged and in their order.
-    const rendered = renderProfileList(notebookProfiles, mode);
-    const names = rendered.map((p) => p.display_name);
-    const positions = expected.map((entry) => names.indexOf(entry.display_name));
-    expect(positions.filter((i) => i < 0), "missing blueprint profiles").toEqual([]);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expected.forEach((entry, i) => {
-      expect(rendered[positions[i]!]).toStrictEqual(entry);
-    });
-  });
+  ] as const)(
+    "renders every profile of the blueprint's %s list (minus the MIG profile) with its values, in its order",
+    (mode, expected) => {
+      // A subset, not the whole catalog: profiles a team adds (README, "Add a notebook profile")
+      // may come anywhere; the blueprint's own must all be there, unchanged and in their order.
+      const rendered = renderProfileList(notebookProfiles, mode);
+      const names = rendered.map((p) => p.display_name);
+      const positions = expected.map((entry) => names.indexOf(entry.display_name));
+      expect(
+        positions.filter((i) => i < 0),
+        "missing blueprint profiles",
+      ).toEqual([]);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      expected.forEach((entry, i) => {
+        expect(rendered[positions[i]!]).toStrictEqual(entry);
+      });
+    },
+  );
 
   it("reproduces the blueprint's full list when the MIG profile is put back in its place", () => {
     const withMig = notebookProfiles.filter((p) => p.displayName !== exampleProfile.displayName);
-    withMig.splice(withMig.findIndex((p) => p.displayName === "Data Science (GPU - P4d.24xlarge)"), 0, blueprintMigProfile);
+    withMig.splice(
+      withMig.findIndex((p) => p.displayName === "Data Science (GPU - P4d.24xlarge)"),
+      0,
+      blueprintMigProfile,
+    );
     const expected = [...DUMMY_AND_OAUTH_PROFILE_LIST];
     expected.splice(5, 0, BLUEPRINT_MIG_ENTRY);
     expect(renderProfileList(withMig, "dummy")).toStrictEqual(expected);

@@ -1,5 +1,14 @@
 import { parse } from "@cdktf/hcl2json";
-import { hcl2jsonShape, renderHcl, soleExpression, templateParts, tidy, tidyTemplate, toBlocks, unclassified } from "../review/hcl";
+import {
+  hcl2jsonShape,
+  renderHcl,
+  soleExpression,
+  templateParts,
+  tidy,
+  tidyTemplate,
+  toBlocks,
+  unclassified,
+} from "../review/hcl";
 import { PLATFORM_SETS } from "../versions";
 import { synthStack } from "./helpers/synth";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
@@ -8,12 +17,15 @@ import { runTerraform, withTerraformDir } from "./helpers/terraform";
 function mapStrings(value: unknown, f: (s: string) => string): unknown {
   if (typeof value === "string") return f(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
   return value;
 }
 
 async function fmtCheck(text: string): Promise<{ code: number; stdout: string }> {
-  return withTerraformDir({ "main.tf": text }, async (dir) => runTerraform(["fmt", "-check", "-diff", "main.tf"], { cwd: dir }));
+  return withTerraformDir({ "main.tf": text }, async (dir) =>
+    runTerraform(["fmt", "-check", "-diff", "main.tf"], { cwd: dir }),
+  );
 }
 
 describe("the HCL review rendering", () => {
@@ -31,7 +43,7 @@ describe("the HCL review rendering", () => {
           n: {
             a: "x",
             long_name: 'say "${var.x}" \\ done',
-            values: ["a: 1\n  b: ${f(\"q\")}\n\nc: 3\n"],
+            values: ['a: 1\n  b: ${f("q")}\n\nc: 3\n'],
             script: "line\nEOT\n",
             ref: "${var.y}",
             list: ["a", "b"],

@@ -1,8 +1,8 @@
-import { synthStack, type TerraformJson, plain } from "./helpers/synth";
-import { runTerraform, withTerraformDir } from "./helpers/terraform";
-import { PLATFORM_SETS } from "../versions";
 import { BLUEPRINT_GLOBAL_NAMES, COGNITO_PASSWORD_POLICY } from "../stacks/jupyterhub/cognito";
 import { S3_READ_ONLY_POLICY_ARN } from "../stacks/jupyterhub/s3-access";
+import { PLATFORM_SETS } from "../versions";
+import { plain, synthStack, type TerraformJson } from "./helpers/synth";
+import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
 /**
  * Issue 11, secure by default: the synthesized JSON of each default and opt-in, and the plan-time
@@ -43,7 +43,9 @@ async function evaluate(outputs: Record<string, string>, vars: Record<string, un
       expect(apply.code, apply.stderr + apply.stdout).toBe(0);
       const out = await runTerraform(["output", "-json", "-no-color"], { cwd });
       expect(out.code, out.stderr).toBe(0);
-      return Object.fromEntries(Object.entries(JSON.parse(out.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+      return Object.fromEntries(
+        Object.entries(JSON.parse(out.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
+      );
     },
   );
 }
@@ -96,9 +98,17 @@ describe("the user pool (blueprint defect 11)", () => {
 
   it.each([
     ["the defaults", {}, { admin_only: true, mfa: "OPTIONAL", totp_blocks: 1 }],
-    ["self sign-up opened", { cognito_allow_self_signup: true }, { admin_only: false, mfa: "OPTIONAL", totp_blocks: 1 }],
+    [
+      "self sign-up opened",
+      { cognito_allow_self_signup: true },
+      { admin_only: false, mfa: "OPTIONAL", totp_blocks: 1 },
+    ],
     ["MFA required", { cognito_mfa: "ON" }, { admin_only: true, mfa: "ON", totp_blocks: 1 }],
-    ["MFA off: no TOTP block (Cognito reports none back)", { cognito_mfa: "OFF" }, { admin_only: true, mfa: "OFF", totp_blocks: 0 }],
+    [
+      "MFA off: no TOTP block (Cognito reports none back)",
+      { cognito_mfa: "OFF" },
+      { admin_only: true, mfa: "OFF", totp_blocks: 0 },
+    ],
   ])("evaluates for %s", async (_title, vars, expected) => {
     const out = await evaluate(
       {
@@ -115,8 +125,12 @@ describe("the user pool (blueprint defect 11)", () => {
 describe("names that must be unique in the account", () => {
   it("blueprint set: the blueprint's names, so an adopted deployment keeps its roles and function", () => {
     expect(resource(blueprint, "aws_iam_role", "iam_for_lambda").name).toBe(BLUEPRINT_GLOBAL_NAMES.lambdaRole);
-    expect(resource(blueprint, "aws_lambda_function", "pretoken_trigger").function_name).toBe(BLUEPRINT_GLOBAL_NAMES.function);
-    expect(resource(blueprint, "aws_iam_role", "cognito_authenticated_engineering_role").name).toBe("EngineeringTeamRole");
+    expect(resource(blueprint, "aws_lambda_function", "pretoken_trigger").function_name).toBe(
+      BLUEPRINT_GLOBAL_NAMES.function,
+    );
+    expect(resource(blueprint, "aws_iam_role", "cognito_authenticated_engineering_role").name).toBe(
+      "EngineeringTeamRole",
+    );
     for (const [type, name] of [
       ["aws_iam_role", "iam_for_lambda"],
       ["aws_lambda_function", "pretoken_trigger"],
@@ -157,7 +171,10 @@ describe("S3 by explicit grant (blueprint defect 11)", () => {
       role: "${aws_iam_role.cognito_authenticated_engineering_role[0].name}",
       policy_arn: S3_READ_ONLY_POLICY_ARN,
     });
-    expect(notebookPolicy).toMatchObject({ name: "notebook-s3-read", role: "${module.jupyterhub_single_user_irsa.iam_role_name}" });
+    expect(notebookPolicy).toMatchObject({
+      name: "notebook-s3-read",
+      role: "${module.jupyterhub_single_user_irsa.iam_role_name}",
+    });
   });
 
   it("by default: no managed read-all policy on either role, no notebook grant, the department policy on the stack's bucket only", async () => {
@@ -183,17 +200,32 @@ describe("S3 by explicit grant (blueprint defect 11)", () => {
           Effect: "Allow",
           Action: ["s3:ListBucket"],
           Resource: bucket,
-          Condition: { StringLike: { "s3:prefix": ["${aws:PrincipalTag/department}/", "${aws:PrincipalTag/department}/*"] } },
+          Condition: {
+            StringLike: { "s3:prefix": ["${aws:PrincipalTag/department}/", "${aws:PrincipalTag/department}/*"] },
+          },
         },
-        { Sid: "ReadOwnDepartment", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucket}/\${aws:PrincipalTag/department}/*` },
+        {
+          Sid: "ReadOwnDepartment",
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: `${bucket}/\${aws:PrincipalTag/department}/*`,
+        },
       ],
     });
   });
 
   it("notebook_s3_read_buckets: exactly the listed buckets and prefixes, read only, on both roles", async () => {
     const out = await evaluate(
-      { notebook_policy_count: notebookPolicy.count, notebook_policy: notebookPolicy.policy, department_policy: departmentPolicy.policy },
-      { ...COGNITO_VARS, notebook_s3_read_buckets: ["acme-datasets", "acme-shared/team-a/", "acme-shared/team-b/"], cognito_department_bucket: "acme-departments" },
+      {
+        notebook_policy_count: notebookPolicy.count,
+        notebook_policy: notebookPolicy.policy,
+        department_policy: departmentPolicy.policy,
+      },
+      {
+        ...COGNITO_VARS,
+        notebook_s3_read_buckets: ["acme-datasets", "acme-shared/team-a/", "acme-shared/team-b/"],
+        cognito_department_bucket: "acme-departments",
+      },
     );
     expect(out.notebook_policy_count).toBe(1);
     const grants = [
@@ -230,7 +262,10 @@ describe("S3 by explicit grant (blueprint defect 11)", () => {
   });
 
   it("notebook_s3_read_all = true restores AmazonS3ReadOnlyAccess on both roles, under the blueprint's key", async () => {
-    const out = await evaluate({ irsa_arns: irsaArns, read_all_count: readAll.count }, { ...COGNITO_VARS, notebook_s3_read_all: true });
+    const out = await evaluate(
+      { irsa_arns: irsaArns, read_all_count: readAll.count },
+      { ...COGNITO_VARS, notebook_s3_read_all: true },
+    );
     expect(out).toEqual({ irsa_arns: { policy: S3_READ_ONLY_POLICY_ARN }, read_all_count: 1 });
     const dummy = await evaluate({ read_all_count: readAll.count }, { notebook_s3_read_all: true });
     expect(dummy.read_all_count).toBe(0);
@@ -243,6 +278,8 @@ describe("the EKS API's public endpoint", () => {
     expect(cidrs).toBe("${var.cluster_endpoint_public_access_cidrs}");
     expect(blueprint.check?.cluster_endpoint_public_access_cidrs_open).toBeDefined();
     expect((await evaluate({ cidrs }, {})).cidrs).toEqual(["0.0.0.0/0"]);
-    expect((await evaluate({ cidrs }, { cluster_endpoint_public_access_cidrs: ["203.0.113.0/24"] })).cidrs).toEqual(["203.0.113.0/24"]);
+    expect((await evaluate({ cidrs }, { cluster_endpoint_public_access_cidrs: ["203.0.113.0/24"] })).cidrs).toEqual([
+      "203.0.113.0/24",
+    ]);
   });
 });

@@ -1,14 +1,17 @@
-// The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): its
-// addresses against the blueprint's, and their count shape.
-import { addresses } from "./helpers/synth";
+/**
+ * The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): its
+ * addresses against the blueprint's, and their count shape.
+ */
+
 import { data, json, resource } from "./helpers/blueprint-stack";
+import { addresses } from "./helpers/synth";
 
 const COGNITO = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';
 const NOT_DUMMY = '${var.jupyter_hub_auth_mechanism != "dummy" ? 1 : 0}';
 
 describe("addresses", () => {
   it("are exactly the blueprint's but the unused token secret, plus the documented additions", () => {
-   expect(addresses(json)).toEqual(
+    expect(addresses(json)).toEqual(
       [
         // versions.tf / main.tf
         "data.aws_availability_zones.available",
@@ -64,7 +67,7 @@ describe("addresses", () => {
         "helm_release.karpenter_crd",
         "aws_lambda_permission.pretoken_trigger",
         "aws_iam_role_policy.notebook_s3_read",
-     ].sort(),
+      ].sort(),
     );
   });
 
@@ -95,7 +98,9 @@ describe("addresses", () => {
     expect(resource("aws_iam_role_policy_attachment", "s3_readonly_policy_attachment").count).toBe(
       '${var.jupyter_hub_auth_mechanism == "cognito" && var.notebook_s3_read_all ? 1 : 0}',
     );
-    expect(resource("aws_iam_role_policy", "notebook_s3_read").count).toBe("${length(var.notebook_s3_read_buckets) > 0 ? 1 : 0}");
+    expect(resource("aws_iam_role_policy", "notebook_s3_read").count).toBe(
+      "${length(var.notebook_s3_read_buckets) > 0 ? 1 : 0}",
+    );
     counted.add("aws_iam_role_policy_attachment.s3_readonly_policy_attachment");
     counted.add("aws_iam_role_policy.notebook_s3_read");
     expect(data("aws_acm_certificate", "issued").count).toBe(NOT_DUMMY);
@@ -112,7 +117,8 @@ describe("addresses", () => {
     }
     for (const [type, byName] of Object.entries(json.data)) {
       for (const [name, body] of Object.entries(byName)) {
-        if (`${type}.${name}` !== "aws_acm_certificate.issued") expect(body.count, `data.${type}.${name}`).toBeUndefined();
+        if (`${type}.${name}` !== "aws_acm_certificate.issued")
+          expect(body.count, `data.${type}.${name}`).toBeUndefined();
       }
     }
   });
@@ -128,7 +134,7 @@ describe("addresses", () => {
       "data.aws_acm_certificate.issued",
     ];
     expect(countedAddresses.length).toBe(20);
-   for (const address of countedAddresses) {
+    for (const address of countedAddresses) {
       // `address.attr` is invalid once count is set (depends_on names the bare address, fine).
       const bare = new RegExp(`${address.replace(/\./g, "\\.")}\\.`, "g");
       expect(text.match(bare), address).toBeNull();

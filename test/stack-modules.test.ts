@@ -1,11 +1,13 @@
-// The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): the
-// module calls and the values they pass.
+/**
+ * The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): the
+ * module calls and the values they pass.
+ */
 import { parse as parseYaml } from "yaml";
-import { toHelmValues } from "../helm/render";
-import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
+import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
 import { kubecostValues } from "../helm/kubecost";
 import { metricsServerValues } from "../helm/metrics-server";
-import { kubePrometheusStackValues } from "../helm/kube-prometheus-stack";
+import { nvidiaDevicePluginValues } from "../helm/nvidia-device-plugin";
+import { toHelmValues } from "../helm/render";
 import { json, mod, parse, resource } from "./helpers/blueprint-stack";
 
 describe("modules", () => {
@@ -20,7 +22,10 @@ describe("modules", () => {
       eks_blueprints_addons: ["aws-ia/eks-blueprints-addons/aws", "1.23.0"],
       eks_data_addons: ["aws-ia/eks-data-addons/aws", "1.33.0"],
       // Unpinned in the blueprint; 6.0 removed the submodule.
-      jupyterhub_single_user_irsa: ["terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks", "5.60.0"],
+      jupyterhub_single_user_irsa: [
+        "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks",
+        "5.60.0",
+      ],
       efs_config: ["aws-ia/eks-blueprints-addons/aws", "1.23.0"],
     });
   });
@@ -133,7 +138,8 @@ describe("modules", () => {
       version: "5.60.0",
       role_name: "${module.eks.cluster_name}-jupyterhub-single-user-sa",
       // AmazonS3ReadOnlyAccess under the blueprint's key, only with notebook_s3_read_all (test/security.test.ts)
-      role_policy_arns: '${{ for k, v in { policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } : k => v if var.notebook_s3_read_all }}',
+      role_policy_arns:
+        '${{ for k, v in { policy = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } : k => v if var.notebook_s3_read_all }}',
       oidc_providers: {
         main: {
           provider_arn: "${module.eks.oidc_provider_arn}",
@@ -271,9 +277,13 @@ describe("modules", () => {
       repository_username: "${data.aws_ecrpublic_authorization_token.token.user_name}",
       repository_password: "${data.aws_ecrpublic_authorization_token.token.password}",
     });
-    expect(Object.keys(karpenter_resources_helm_config).sort()).toEqual(
-      ["karpenter-resources-inf", "karpenter-resources-mig", "karpenter-resources-trn", "karpenter-resources-ts", "x86-cpu-karpenter"],
-    );
+    expect(Object.keys(karpenter_resources_helm_config).sort()).toEqual([
+      "karpenter-resources-inf",
+      "karpenter-resources-mig",
+      "karpenter-resources-trn",
+      "karpenter-resources-ts",
+      "x86-cpu-karpenter",
+    ]);
     const ts = parse(karpenter_resources_helm_config["karpenter-resources-ts"].values[0]);
     expect(ts.clusterName).toBe("<<module.eks.cluster_name>>");
     expect(ts.ec2NodeClass).toEqual({
@@ -284,6 +294,10 @@ describe("modules", () => {
     });
     const cpu = parse(karpenter_resources_helm_config["x86-cpu-karpenter"].values[0]);
     expect(cpu.ec2NodeClass.subnetSelectorTerms).toEqual({ id: "<<module.vpc.private_subnets[3]>>" });
-    expect(cpu.nodePool.labels).toEqual([{ type: "karpenter" }, { NodePool: "default" }, { "hub.jupyter.org/node-purpose": "user" }]);
+    expect(cpu.nodePool.labels).toEqual([
+      { type: "karpenter" },
+      { NodePool: "default" },
+      { "hub.jupyter.org/node-purpose": "user" },
+    ]);
   });
 });

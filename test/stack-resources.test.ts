@@ -1,5 +1,7 @@
-// The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): the
-// resources and data sources outside the modules.
+/**
+ * The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts): the
+ * resources and data sources outside the modules.
+ */
 import { data, json, resource } from "./helpers/blueprint-stack";
 
 describe("resources", () => {

@@ -1,7 +1,10 @@
-// The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts):
-// versions.tf, the providers, the locals, the backend and the outputs.
-import { synthStack, plain } from "./helpers/synth";
+/**
+ * The synthesized stack of the blueprint platform set (test/helpers/blueprint-stack.ts):
+ * versions.tf, the providers, the locals, the backend and the outputs.
+ */
+
 import { data, json } from "./helpers/blueprint-stack";
+import { plain, synthStack } from "./helpers/synth";
 
 describe("versions.tf and providers", () => {
   it("keeps the blueprint's provider constraints and needs Terraform 1.9", () => {
@@ -48,15 +51,34 @@ describe("versions.tf and providers", () => {
   it("keeps the state next to the project, outside cdktf.out", () => {
     expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.tfstate" } });
     const s3 = synthStack({
-      backend: { type: "s3", bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1", encrypt: true, useLockfile: true },
+      backend: {
+        type: "s3",
+        bucket: "b",
+        key: "jupyterhub/terraform.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        useLockfile: true,
+      },
     });
-    expect(s3.terraform.backend).toEqual({ s3: { bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    expect(s3.terraform.backend).toEqual({
+      s3: { bucket: "b", key: "jupyterhub/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
     // S3-native locking is generally available from Terraform 1.11; the local stack keeps 1.9.
     expect(s3.terraform.required_version).toBe(">= 1.11.0");
     const dynamo = synthStack({
-      backend: { type: "s3", bucket: "b", key: "k", region: "eu-west-1", encrypt: false, useLockfile: false, dynamodbTable: "locks" },
+      backend: {
+        type: "s3",
+        bucket: "b",
+        key: "k",
+        region: "eu-west-1",
+        encrypt: false,
+        useLockfile: false,
+        dynamodbTable: "locks",
+      },
     });
-    expect(dynamo.terraform.backend).toEqual({ s3: { bucket: "b", key: "k", region: "eu-west-1", encrypt: false, dynamodb_table: "locks" } });
+    expect(dynamo.terraform.backend).toEqual({
+      s3: { bucket: "b", key: "k", region: "eu-west-1", encrypt: false, dynamodb_table: "locks" },
+    });
     expect(dynamo.terraform.required_version).toBe(">= 1.9.0");
   });
 

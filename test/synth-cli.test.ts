@@ -1,12 +1,27 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { STACK_DIR } from "../config";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
 const ROOT = resolve(__dirname, "..");
-const SOURCES = ["main.ts", "config.ts", "variables.ts", "versions.ts", "expressions.ts", "cdktf.json", "package.json", "tsconfig.json", "jupyterhub.config.json", "stacks", "modules", "profiles", "helm", "review"];
+const SOURCES = [
+  "main.ts",
+  "config.ts",
+  "variables.ts",
+  "versions.ts",
+  "expressions.ts",
+  "cdktf.json",
+  "package.json",
+  "tsconfig.json",
+  "jupyterhub.config.json",
+  "stacks",
+  "modules",
+  "profiles",
+  "helm",
+  "review",
+];
 
 /** A copy of the project's sources in a fresh directory, sharing node_modules. */
 function checkout(prefix: string): string {
@@ -21,7 +36,11 @@ function synth(dir: string, env: Record<string, string> = {}): string {
   return synthRun(dir, env).json;
 }
 
-function synthRun(dir: string, env: Record<string, string> = {}, args: string[] = []): { json: string; stderr: string } {
+function synthRun(
+  dir: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): { json: string; stderr: string } {
   const command = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts.synth as string;
   const result = spawnSync("sh", ["-c", `${command} "$@"`, "synth", ...args], {
     cwd: dir,
@@ -35,7 +54,10 @@ function synthRun(dir: string, env: Record<string, string> = {}, args: string[] 
     stdio: ["ignore", "pipe", "pipe"],
   });
   if (result.status !== 0) {
-    throw Object.assign(new Error(`synth failed (${result.status}): ${result.stderr}`), { status: result.status, stderr: result.stderr });
+    throw Object.assign(new Error(`synth failed (${result.status}): ${result.stderr}`), {
+      status: result.status,
+      stderr: result.stderr,
+    });
   }
   return { json: readFileSync(join(dir, STACK_DIR, "cdk.tf.json"), "utf8"), stderr: result.stderr.toString() };
 }
@@ -63,7 +85,9 @@ describe("npm run synth", () => {
   it("ships the efs chart inside the stack directory, where the releases look for it", () => {
     const chart = join(a, STACK_DIR, "helm", "efs");
     expect(readdirSync(chart).sort()).toEqual(["Chart.yaml", "templates", "values.yaml"]);
-    expect(readFileSync(join(chart, "Chart.yaml"), "utf8")).toBe(readFileSync(join(ROOT, "helm/efs/Chart.yaml"), "utf8"));
+    expect(readFileSync(join(chart, "Chart.yaml"), "utf8")).toBe(
+      readFileSync(join(ROOT, "helm/efs/Chart.yaml"), "utf8"),
+    );
     expect(existsSync(join(a, STACK_DIR, "helm", "efs", "templates", "efs-pv.yaml"))).toBe(true);
   });
 
@@ -77,20 +101,32 @@ describe("npm run synth", () => {
     const { stderr } = synthRun(a);
     expect(stderr).toContain(`synth: backend: local state file ${join(a, "terraform.tfstate")}\n`);
     const settings = JSON.parse(readFileSync(join(a, STACK_DIR, "settings.json"), "utf8"));
-    expect(settings).toMatchObject({ platform: "current", backend: "local", initArgs: [], stateFile: join(a, "terraform.tfstate") });
+    expect(settings).toMatchObject({
+      platform: "current",
+      backend: "local",
+      initArgs: [],
+      stateFile: join(a, "terraform.tfstate"),
+    });
   });
 
   it("keeps the committed project file's backend in a shell without any JUPYTERHUB_ variable", () => {
     const c = checkout("jh-synth-s3-");
     writeFileSync(
       join(c, "jupyterhub.config.json"),
-      JSON.stringify({ platform: "current", backend: { type: "s3", bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1" } }),
+      JSON.stringify({
+        platform: "current",
+        backend: { type: "s3", bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1" },
+      }),
     );
     const { json, stderr } = synthRun(c);
     const terraform = JSON.parse(json).terraform;
-    expect(terraform.backend).toEqual({ s3: { bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } });
+    expect(terraform.backend).toEqual({
+      s3: { bucket: "tf-state", key: "jh/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
     expect(terraform.required_version).toBe(">= 1.11.0");
-    expect(stderr).toContain("synth: backend: S3 s3://tf-state/jh/terraform.tfstate in eu-west-1 (encrypted, locked by S3 lock file)");
+    expect(stderr).toContain(
+      "synth: backend: S3 s3://tf-state/jh/terraform.tfstate in eu-west-1 (encrypted, locked by S3 lock file)",
+    );
     // An override is applied and reported.
     const override = synthRun(c, { JUPYTERHUB_S3_KEY: "other/terraform.tfstate" });
     expect(JSON.parse(override.json).terraform.backend.s3.key).toBe("other/terraform.tfstate");
@@ -134,7 +170,9 @@ describe("npm run synth", () => {
       failure = error as { status: number; stderr: Buffer };
     }
     expect(failure?.status).toBe(2);
-    expect(failure?.stderr.toString()).toMatch(/^synth: JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4"\./);
+    expect(failure?.stderr.toString()).toMatch(
+      /^synth: JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4"\./,
+    );
     expect(failure?.stderr.toString()).not.toContain("    at ");
   });
 
@@ -151,7 +189,9 @@ describe("npm run synth", () => {
     writeFileSync(join(a, STACK_DIR, "cdk.tf"), "# left by cdktf synth --hcl\n");
     const { stderr } = synthRun(a, {}, ["--hcl"]);
     expect(existsSync(join(a, STACK_DIR, "cdk.tf"))).toBe(false);
-    expect(readFileSync(join(a, STACK_DIR, "review", "main.tf"), "utf8")).toMatch(/^# Review rendering[^\n]*\n\n[\s\S]*\nterraform \{\n  backend "local" \{\n/);
+    expect(readFileSync(join(a, STACK_DIR, "review", "main.tf"), "utf8")).toMatch(
+      /^# Review rendering[^\n]*\n\n[\s\S]*\nterraform \{\n {2}backend "local" \{\n/,
+    );
     expect(stderr).toContain(`synth: removed stale ${STACK_DIR}/cdk.tf\n`);
     expect(stderr).toContain(`synth: wrote ${STACK_DIR}/review/main.tf`);
     // Without --hcl the rendering goes: it would no longer match cdk.tf.json.
@@ -171,7 +211,13 @@ describe("npm run synth", () => {
     const cli = join(ROOT, "node_modules", ".bin", "cdktf");
     execFileSync(cli, ["synth"], {
       cwd: b,
-      env: { PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, HOME: b, CI: "true", CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" },
+      env: {
+        PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+        HOME: b,
+        CI: "true",
+        CHECKPOINT_DISABLE: "1",
+        DISABLE_VERSION_CHECK: "1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     expect(readFileSync(join(b, STACK_DIR, "cdk.tf.json"), "utf8")).toBe(outA);

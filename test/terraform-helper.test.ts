@@ -1,7 +1,14 @@
-import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { TERRAFORM_INSTALL_HINT, locateTerraform, makeTerraformDir, removeTerraformDir, runTerraform, terraformEnv } from "./helpers/terraform";
+import {
+  locateTerraform,
+  makeTerraformDir,
+  removeTerraformDir,
+  runTerraform,
+  TERRAFORM_INSTALL_HINT,
+  terraformEnv,
+} from "./helpers/terraform";
 
 describe("test helper: terraform", () => {
   it("fails with installation instructions when terraform is not on PATH", () => {
@@ -15,7 +22,14 @@ describe("test helper: terraform", () => {
   it("runs terraform without inherited Terraform settings and with checkpoint and input off", () => {
     const env = terraformEnv(
       { TF_VAR_region: "eu-west-1" },
-      { PATH: "/usr/bin", HOME: "/home/x", TF_VAR_name: "x", TF_CLI_ARGS_plan: "-destroy", TF_LOG: "DEBUG", TF_WORKSPACE: "w" },
+      {
+        PATH: "/usr/bin",
+        HOME: "/home/x",
+        TF_VAR_name: "x",
+        TF_CLI_ARGS_plan: "-destroy",
+        TF_LOG: "DEBUG",
+        TF_WORKSPACE: "w",
+      },
     );
     expect(env.PATH).toBe("/usr/bin");
     expect(env.HOME).toBe("/home/x");
@@ -34,7 +48,11 @@ describe("test helper: terraform", () => {
     process.env.TF_CLI_CONFIG_FILE = missing;
     try {
       // Without the helper's environment terraform warns about the missing file ...
-      const raw = spawnSync(locateTerraform(), ["version"], { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      const raw = spawnSync(locateTerraform(), ["version"], {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
       expect(raw.stderr).toContain("Unable to open CLI configuration file");
       // ... with it, it does not.
       const result = await runTerraform(["version"], { cwd });

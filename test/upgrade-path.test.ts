@@ -1,15 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool as KarpenterNodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
-import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
-import { changedPaths, type ChangedPaths } from "./helpers/json-diff";
-import { substitute } from "./helpers/template";
-import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
-import { eksVersionRuleDir, makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
+import { parse as parseYaml } from "yaml";
 import { NOTEBOOK_POOL_BUDGETS } from "../profiles";
-import { PLATFORM_NAMES, PLATFORM_SETS, UPGRADE_PATH, type PlatformName } from "../versions";
+import { PLATFORM_NAMES, PLATFORM_SETS, type PlatformName, UPGRADE_PATH } from "../versions";
+import { type ChangedPaths, changedPaths } from "./helpers/json-diff";
+import { renderKarpenterResources } from "./helpers/karpenter-resources-chart";
+import { addresses, synthStack, type TerraformJson } from "./helpers/synth";
+import { substitute } from "./helpers/template";
+import {
+  eksVersionRuleDir,
+  makeTerraformDir,
+  parseDiagnostics,
+  removeTerraformDir,
+  runTerraform,
+} from "./helpers/terraform";
 
 const ROOT = resolve(__dirname, "..");
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
@@ -26,7 +32,9 @@ const STEPS = PATH.slice(1).map((to, i) => ({ from: PATH[i], to }));
  */
 function stageTables(markdown: string): Record<string, ChangedPaths> {
   const out: Record<string, ChangedPaths> = {};
-  for (const [, set, body] of markdown.matchAll(/<!-- stage-changes ([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/stage-changes -->/g)) {
+  for (const [, set, body] of markdown.matchAll(
+    /<!-- stage-changes ([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/stage-changes -->/g,
+  )) {
     const rows = body.trim().split("\n").slice(2); // header and separator
     const table: ChangedPaths = {};
     for (const row of rows) {
@@ -82,7 +90,12 @@ describe("the upgrade path", () => {
   it("tells the stages apart by Karpenter, the karpenter-crd release, the image family and the JupyterHub chart", () => {
     const keys = PATH.map((name) => {
       const set = PLATFORM_SETS[name];
-      return [set.karpenter.version, set.karpenterCrd?.version ?? "none", set.nodeImage.family, set.charts.jupyterhub.version].join(" ");
+      return [
+        set.karpenter.version,
+        set.karpenterCrd?.version ?? "none",
+        set.nodeImage.family,
+        set.charts.jupyterhub.version,
+      ].join(" ");
     });
     expect(keys).toEqual([
       "0.37.0 none AL2 3.2.1",
@@ -159,7 +172,9 @@ describe("docs/upgrading.md", () => {
     expect(blocks.length).toBeGreaterThan(8);
     expect(codeBlocks(chinese)).toEqual(blocks);
     const script = readFileSync(join(__dirname, "..", "scripts", "upgrade.sh"), "utf8");
-    const declared = [...script.matchAll(/^LC_(?:FLAG|VALUE)_OPTIONS=\(([^)]*)\)/gm)].flatMap((m) => m[1]!.split(/\s+/).filter(Boolean));
+    const declared = [...script.matchAll(/^LC_(?:FLAG|VALUE)_OPTIONS=\(([^)]*)\)/gm)].flatMap((m) =>
+      m[1]!.split(/\s+/).filter(Boolean),
+    );
     expect(declared).toContain("--wait-for-idle");
     for (const page of [english, chinese]) {
       for (const option of [...declared, "--dry-run", "--yes"]) expect(page, option).toContain(option);
@@ -201,17 +216,20 @@ describe("stage 1 and later: the karpenter-crd release", () => {
   it("makes the Karpenter release skip its CRDs and wait for the release through an input, not a module depends_on", () => {
     for (const name of PATH) {
       const json = synth(name);
-      for (const [module, body] of Object.entries(json.module)) expect(body.depends_on ?? [], `${name}: module.${module}`).not.toContain("helm_release.karpenter_crd");
+      for (const [module, body] of Object.entries(json.module))
+        expect(body.depends_on ?? [], `${name}: module.${module}`).not.toContain("helm_release.karpenter_crd");
       expect(json.module.eks_blueprints_addons.depends_on, name).toBeUndefined();
       const skip = json.module.eks_blueprints_addons.karpenter.skip_crds;
-      if (PLATFORM_SETS[name].karpenterCrd) expect(skip, name).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
+      if (PLATFORM_SETS[name].karpenterCrd)
+        expect(skip, name).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
       else expect(skip, name).toBeUndefined();
     }
   });
 });
 
 describe("stage 3: the v1 NodePools on Amazon Linux 2023", () => {
-  const config = (json: TerraformJson) => json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
+  const config = (json: TerraformJson) =>
+    json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
   const resolveRef = (expr: string): string => {
     if (expr.includes("private_subnets")) return "subnet-0123456789abcdef0";
     if (expr.includes("node_iam_role_arn")) return "karpenter-jupyterhub-on-eks-2026112701000000000001";
@@ -224,20 +242,35 @@ describe("stage 3: the v1 NodePools on Amazon Linux 2023", () => {
     expect(config(synth("upgrade-3"))).not.toEqual(config(synth("upgrade-2")));
   });
 
-  it.each(Object.keys(config(synth("upgrade-3"))))("%s: a valid karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass, alias al2023@latest, drift budget", (key) => {
-    const values = parseYaml(substitute(config(synth("upgrade-3"))[key].values[0], resolveRef)) as Record<string, unknown>;
-    const { nodePool, ec2NodeClass } = renderKarpenterResources(values);
-    expect(() => validate(new KarpenterNodePool(nodePool as never))).not.toThrow();
-    expect(() => validate(new EC2NodeClass(ec2NodeClass as never))).not.toThrow();
-    expect(ec2NodeClass!.spec.amiSelectorTerms).toEqual([{ alias: "al2023@latest" }]);
-    expect(nodePool!.spec.disruption.budgets).toEqual(NOTEBOOK_POOL_BUDGETS);
-    expect(nodePool!.spec.template.spec.nodeClassRef).toMatchObject({ group: "karpenter.k8s.aws", kind: "EC2NodeClass" });
-  });
+  it.each(Object.keys(config(synth("upgrade-3"))))(
+    "%s: a valid karpenter.sh/v1 NodePool and karpenter.k8s.aws/v1 EC2NodeClass, alias al2023@latest, drift budget",
+    (key) => {
+      const values = parseYaml(substitute(config(synth("upgrade-3"))[key].values[0], resolveRef)) as Record<
+        string,
+        unknown
+      >;
+      const { nodePool, ec2NodeClass } = renderKarpenterResources(values);
+      expect(() => validate(new KarpenterNodePool(nodePool as never))).not.toThrow();
+      expect(() => validate(new EC2NodeClass(ec2NodeClass as never))).not.toThrow();
+      expect(ec2NodeClass!.spec.amiSelectorTerms).toEqual([{ alias: "al2023@latest" }]);
+      expect(nodePool!.spec.disruption.budgets).toEqual(NOTEBOOK_POOL_BUDGETS);
+      expect(nodePool!.spec.template.spec.nodeClassRef).toMatchObject({
+        group: "karpenter.k8s.aws",
+        kind: "EC2NodeClass",
+      });
+    },
+  );
 
   it("would be caught by the schema if the pools were still v1beta1 (the check can fail)", () => {
     const [first] = Object.values(config(synth("upgrade-2")));
     const values = parseYaml(substitute(first.values[0], resolveRef)) as Record<string, any>;
-    const { nodePool } = renderKarpenterResources({ ...values, nodePool: { ...values.nodePool, disruption: { ...values.nodePool.disruption, consolidationPolicy: "WhenUnderutilized" } } });
+    const { nodePool } = renderKarpenterResources({
+      ...values,
+      nodePool: {
+        ...values.nodePool,
+        disruption: { ...values.nodePool.disruption, consolidationPolicy: "WhenUnderutilized" },
+      },
+    });
     expect(() => validate(new KarpenterNodePool(nodePool as never))).toThrow(/consolidationPolicy/);
   });
 });
@@ -254,7 +287,11 @@ describe("the Karpenter release waits for the CRD release without deferring the 
     expect(standIn).not.toBe(skip);
     const addons = {
       variable: { karpenter: { type: "any" } },
-      data: { terraform_remote_state: { policy: { backend: "local", config: { path: '${lookup(var.karpenter, "state", "")}' } } } },
+      data: {
+        terraform_remote_state: {
+          policy: { backend: "local", config: { path: '${lookup(var.karpenter, "state", "")}' } },
+        },
+      },
       resource: { terraform_data: { release: { input: "${try(var.karpenter.skip_crds, null)}" } } },
     };
     const karpenter = (skipCrds: string | boolean) => ({ state: "${path.root}/empty.tfstate", skip_crds: skipCrds });
@@ -268,7 +305,14 @@ describe("the Karpenter release waits for the CRD release without deferring the 
     dir = makeTerraformDir({
       "main.tf.json": JSON.stringify(root, null, 2),
       "addons/main.tf.json": JSON.stringify(addons, null, 2),
-      "empty.tfstate": JSON.stringify({ version: 4, terraform_version: "1.9.0", serial: 1, lineage: "empty", outputs: {}, resources: [] }),
+      "empty.tfstate": JSON.stringify({
+        version: 4,
+        terraform_version: "1.9.0",
+        serial: 1,
+        lineage: "empty",
+        outputs: {},
+        resources: [],
+      }),
     });
   });
   afterAll(() => removeTerraformDir(dir));
@@ -286,7 +330,9 @@ describe("the Karpenter release waits for the CRD release without deferring the 
     expect(reads).toEqual(["module.by_depends_on.data.terraform_remote_state.policy read_because_dependency_pending"]);
     // skip_crds is known at plan time: true.
     const show = await runTerraform(["show", "-json", "tfplan"], { cwd: dir });
-    const planned = (JSON.parse(show.stdout) as { resource_changes: { address: string; change: { after: { input?: unknown } } }[] }).resource_changes;
+    const planned = (
+      JSON.parse(show.stdout) as { resource_changes: { address: string; change: { after: { input?: unknown } } }[] }
+    ).resource_changes;
     expect(planned.find((c) => c.address === "module.by_input.terraform_data.release")?.change.after.input).toBe(true);
 
     const apply = await runTerraform(["apply", "-input=false", "-lock=false", "-json", "tfplan"], { cwd: dir });
@@ -296,7 +342,9 @@ describe("the Karpenter release waits for the CRD release without deferring the 
       .filter((l) => l.includes('"type":"apply_start"') || l.includes('"type":"apply_complete"'))
       .map((l) => JSON.parse(l) as { type: string; hook: { resource: { addr: string } } })
       .map((m) => `${m.type} ${m.hook.resource.addr}`);
-    expect(events.indexOf("apply_start module.by_input.terraform_data.release")).toBeGreaterThan(events.indexOf("apply_complete terraform_data.karpenter_crd[0]"));
+    expect(events.indexOf("apply_start module.by_input.terraform_data.release")).toBeGreaterThan(
+      events.indexOf("apply_complete terraform_data.karpenter_crd[0]"),
+    );
     expect(apply.stdout).toContain('"module.by_input.terraform_data.release"');
   });
 });
@@ -330,28 +378,40 @@ describe("eks_cluster_version of each stage at plan time, by the real terraform"
     ["upgrade-1", "0.37.8", "1.23 to 1.30"],
     ["upgrade-2", "1.0.14", "1.25 to 1.31"],
     ["upgrade-3", "1.0.14", "1.25 to 1.31"],
-  ] as const)("%s: the default 1.32 plans, warning that Karpenter %s supports %s only; 1.33 is refused", async (name, karpenter, range) => {
-    const ok = await plan(name);
-    expect(ok.errors).toEqual([]);
-    expect(ok.code).toBe(0);
-    expect(ok.warnings.filter((w) => w.includes("Karpenter"))).toEqual([
-      expect.stringContaining(`Karpenter ${karpenter} of the "${name}" platform set supports Kubernetes ${range}, not 1.32`),
-    ]);
-    const refused = await plan(name, "1.33");
-    expect(refused.code).toBe(1);
-    expect(refused.errors).toEqual([expect.stringContaining(`eks_cluster_version must be 1.32 in the "${name}" platform set; it is "1.33"`)]);
-  });
+  ] as const)(
+    "%s: the default 1.32 plans, warning that Karpenter %s supports %s only; 1.33 is refused",
+    async (name, karpenter, range) => {
+      const ok = await plan(name);
+      expect(ok.errors).toEqual([]);
+      expect(ok.code).toBe(0);
+      expect(ok.warnings.filter((w) => w.includes("Karpenter"))).toEqual([
+        expect.stringContaining(
+          `Karpenter ${karpenter} of the "${name}" platform set supports Kubernetes ${range}, not 1.32`,
+        ),
+      ]);
+      const refused = await plan(name, "1.33");
+      expect(refused.code).toBe(1);
+      expect(refused.errors).toEqual([
+        expect.stringContaining(`eks_cluster_version must be 1.32 in the "${name}" platform set; it is "1.33"`),
+      ]);
+    },
+  );
 
   it("upgrade-4: 1.32 (default), 1.33 and 1.36 plan without a Karpenter warning; 1.31 and 1.37 are refused", async () => {
     for (const version of [undefined, "1.33", "1.36"]) {
       const r = await plan("upgrade-4", version);
       expect(r.errors, String(version)).toEqual([]);
-      expect(r.warnings.filter((w) => w.includes("Karpenter")), String(version)).toEqual([]);
+      expect(
+        r.warnings.filter((w) => w.includes("Karpenter")),
+        String(version),
+      ).toEqual([]);
     }
     for (const version of ["1.31", "1.37"]) {
       const r = await plan("upgrade-4", version);
       expect(r.code, version).toBe(1);
-      expect(r.errors[0], version).toContain('eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "upgrade-4" platform set');
+      expect(r.errors[0], version).toContain(
+        'eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "upgrade-4" platform set',
+      );
       expect(r.errors[0], version).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
     }
   });

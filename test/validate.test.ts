@@ -1,13 +1,15 @@
-// End-to-end tests of scripts/validate.ts (npm run validate): the real CLI as a child
-// process, against the synthesized stack written into a temporary --stack-dir, with the real
-// terraform. Every run gets its own working directory, no TF_VAR_* from the
-// outside, and a TF_CLI_CONFIG_FILE that does not exist (the tool must not need one).
+/**
+ * End-to-end tests of scripts/validate.ts (npm run validate): the real CLI as a child
+ * process, against the synthesized stack written into a temporary --stack-dir, with the real
+ * terraform. Every run gets its own working directory, no TF_VAR_* from the
+ * outside, and a TF_CLI_CONFIG_FILE that does not exist (the tool must not need one).
+ */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { closest, hclError, referenceRoots, tempModule } from "../scripts/validate";
-import { synthStack } from "./helpers/synth";
 import { runNodeCli } from "./helpers/cli";
+import { synthStack } from "./helpers/synth";
 import { locateTerraform } from "./helpers/terraform";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -56,7 +58,13 @@ function dirWith(files: Record<string, string> = {}): string {
 
 async function validate(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; stackDir?: string | null; path?: string; ownTmp?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    stackDir?: string | null;
+    path?: string;
+    ownTmp?: boolean;
+  } = {},
 ): Promise<Run> {
   const cwd = options.cwd ?? dirWith();
   // tsx keeps its compile cache in TMPDIR: a fresh one costs a second, so only on request.
@@ -71,7 +79,12 @@ async function validate(
     ...(tmp ? { TMPDIR: tmp } : {}),
     ...options.env,
   });
-  const stack = options.stackDir === undefined ? ["--stack-dir", stackDir] : options.stackDir === null ? [] : ["--stack-dir", options.stackDir];
+  const stack =
+    options.stackDir === undefined
+      ? ["--stack-dir", stackDir]
+      : options.stackDir === null
+        ? []
+        : ["--stack-dir", options.stackDir];
   const result = await runNodeCli(SCRIPT, [...stack, ...args], { cwd, env });
   const leftovers = tmp ? fs.readdirSync(tmp).filter((name) => name.startsWith("jupyterhub-validate-")) : [];
   return { ...result, leftovers };
@@ -87,7 +100,11 @@ describe.concurrent("npm run validate", () => {
     const run = await validate(["-var-file", "cognito.tfvars"], { cwd, ownTmp: true });
     const declared = Object.keys(synthStack().variable).length;
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(summary(run)).toMatch(new RegExp(`^validate: ${declared} variables checked, 0 errors, \\d+ warnings? \\(terraform 1\\.\\d+\\.\\d+, \\d+\\.\\d\\d s\\)$`));
+    expect(summary(run)).toMatch(
+      new RegExp(
+        `^validate: ${declared} variables checked, 0 errors, \\d+ warnings? \\(terraform 1\\.\\d+\\.\\d+, \\d+\\.\\d\\d s\\)$`,
+      ),
+    );
     expect(run.stdout).not.toMatch(/^error:/m);
     expect(run.stdout + run.stderr).not.toContain("CLI configuration");
     expect(run.leftovers).toEqual([]);
@@ -106,10 +123,12 @@ describe.concurrent("npm run validate", () => {
   });
 
   it("suggests nothing when no declared name is close", async () => {
-    const cwd = dirWith({ "x.tfvars": "instance_type = \"m5.large\"\n" });
+    const cwd = dirWith({ "x.tfvars": 'instance_type = "m5.large"\n' });
     const run = await validate(["--var-file", "x.tfvars"], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("error: " + path.join(cwd, "x.tfvars") + " line 1: instance_type is not a variable of this stack\n");
+    expect(run.stdout).toContain(
+      `error: ${path.join(cwd, "x.tfvars")} line 1: instance_type is not a variable of this stack\n`,
+    );
     expect(run.stdout).not.toContain("did you mean");
   });
 
@@ -152,14 +171,23 @@ describe.concurrent("npm run validate", () => {
     const cwd = dirWith({ "ldap.tfvars": 'region = "us-west-2"\njupyter_hub_auth_mechanism = "ldap"\n' });
     const run = await validate(["-var-file", "ldap.tfvars"], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^error: jupyter_hub_auth_mechanism: jupyter_hub_auth_mechanism must be one of "dummy"/m);
+    expect(run.stdout).toMatch(
+      /^error: jupyter_hub_auth_mechanism: jupyter_hub_auth_mechanism must be one of "dummy"/m,
+    );
     expect(run.stdout).toContain(`  (set in ${path.join(cwd, "ldap.tfvars")} line 2)`);
     expect(run.stdout).not.toContain("This was checked by the validation rule");
     expect(summary(run)).toContain(" 1 error,");
   });
 
   it("checks -var names and values, in every spelling terraform accepts", async () => {
-    const run = await validate(["-var", "regoin=us-west-2", "-var=vpc_cidr=10.1.3.0/21", "--var", "name=hub", "--var=eks_cluster_version=1.35"]);
+    const run = await validate([
+      "-var",
+      "regoin=us-west-2",
+      "-var=vpc_cidr=10.1.3.0/21",
+      "--var",
+      "name=hub",
+      "--var=eks_cluster_version=1.35",
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("error: -var regoin: regoin is not a variable of this stack; did you mean region?");
     expect(run.stdout).toMatch(/^error: vpc_cidr: vpc_cidr must be written in network form/m);
@@ -167,35 +195,51 @@ describe.concurrent("npm run validate", () => {
   });
 
   it("accepts good -var values", async () => {
-    const run = await validate(["-var", "region=eu-west-1", "-var=secondary_cidr_blocks=[\"100.64.0.0/16\"]"]);
+    const run = await validate(["-var", "region=eu-west-1", '-var=secondary_cidr_blocks=["100.64.0.0/16"]']);
     expect(run.code, run.stdout).toBe(0);
   });
 
   it("reports an undeclared TF_VAR_ variable, and runs the rules on declared ones without printing the secret", async () => {
     const secret = "s3cr3t-never-printed";
     const run = await validate([], {
-      env: { TF_VAR_nmae: "hub", TF_VAR_jupyter_hub_auth_mechanism: "oauth", TF_VAR_oauth_jupyter_client_secret: secret },
+      env: {
+        TF_VAR_nmae: "hub",
+        TF_VAR_jupyter_hub_auth_mechanism: "oauth",
+        TF_VAR_oauth_jupyter_client_secret: secret,
+      },
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("error: TF_VAR_nmae: nmae is not a variable of this stack; did you mean name? (terraform ignores this environment variable)");
-    expect(run.stdout).toMatch(/^error: oauth_domain: oauth_domain is required when jupyter_hub_auth_mechanism is "oauth"/m);
+    expect(run.stdout).toContain(
+      "error: TF_VAR_nmae: nmae is not a variable of this stack; did you mean name? (terraform ignores this environment variable)",
+    );
+    expect(run.stdout).toMatch(
+      /^error: oauth_domain: oauth_domain is required when jupyter_hub_auth_mechanism is "oauth"/m,
+    );
     expect(run.stdout).not.toMatch(/^error: oauth_jupyter_client_secret:/m);
     expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
   it("reads a .tfvars.json var file with JSON rules: undeclared keys and rejected values", async () => {
-    const cwd = dirWith({ "lb.tfvars.json": JSON.stringify({ jupyterhub_load_balancer_scheme: "public", regoin: "x" }, null, 2) });
+    const cwd = dirWith({
+      "lb.tfvars.json": JSON.stringify({ jupyterhub_load_balancer_scheme: "public", regoin: "x" }, null, 2),
+    });
     const run = await validate(["-var-file", "lb.tfvars.json"], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`error: ${path.join(cwd, "lb.tfvars.json")} line 3: regoin is not a variable of this stack; did you mean region?`);
-    expect(run.stdout).toMatch(/^error: jupyterhub_load_balancer_scheme: jupyterhub_load_balancer_scheme must be "internal"/m);
+    expect(run.stdout).toContain(
+      `error: ${path.join(cwd, "lb.tfvars.json")} line 3: regoin is not a variable of this stack; did you mean region?`,
+    );
+    expect(run.stdout).toMatch(
+      /^error: jupyterhub_load_balancer_scheme: jupyterhub_load_balancer_scheme must be "internal"/m,
+    );
   });
 
   it("reports an invalid JSON var file once, with its line", async () => {
     const cwd = dirWith({ "bad.json": '{\n  "region": "us-west-2",\n}\n' });
     const run = await validate(["-var-file", "bad.json"], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^error: ${escape(path.join(cwd, "bad.json"))} line 3: invalid JSON: `, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(`^error: ${escapeRegExp(path.join(cwd, "bad.json"))} line 3: invalid JSON: `, "m"),
+    );
     expect(summary(run)).toContain(" 1 error,");
   });
 
@@ -203,7 +247,9 @@ describe.concurrent("npm run validate", () => {
     const cwd = dirWith({ "broken.tfvars": 'region = "us-west-2"\nname = "unterminated\n' });
     const run = await validate(["-var-file", "broken.tfvars"], { cwd });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^error: ${escape(path.join(cwd, "broken.tfvars"))} line 2: [A-Z][a-z]+ [a-z -]+: `, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(`^error: ${escapeRegExp(path.join(cwd, "broken.tfvars"))} line 2: [A-Z][a-z]+ [a-z -]+: `, "m"),
+    );
     expect(summary(run)).toContain(" 1 error,");
   });
 
@@ -227,7 +273,9 @@ describe.concurrent("npm run validate", () => {
     });
     const run = await validate([], { stackDir: dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`error: ${path.join(dir, "terraform.tfvars")} line 1: regio is not a variable of this stack; did you mean region?`);
+    expect(run.stdout).toContain(
+      `error: ${path.join(dir, "terraform.tfvars")} line 1: regio is not a variable of this stack; did you mean region?`,
+    );
     expect(run.stdout).toContain(`  (set in ${path.join(dir, "terraform.tfvars")} line 2)`);
     expect(run.stdout).toMatch(/^error: region: region must be an AWS region code/m);
   });
@@ -242,14 +290,18 @@ describe.concurrent("npm run validate", () => {
   it("stops with exit 2 and says how to install terraform when it is not on PATH", async () => {
     const run = await validate([], { path: dirWith() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("terraform (>= 1.9) is not on PATH. Install it from https://developer.hashicorp.com/terraform/install");
+    expect(run.stderr).toContain(
+      "terraform (>= 1.9) is not on PATH. Install it from https://developer.hashicorp.com/terraform/install",
+    );
   });
 
   it("runs the check blocks that read only variables (warnings, exit 0) and skips the others with a note", async () => {
     const stack = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
     stack.check = {
       ...stack.check,
-      region_hint: { assert: [{ condition: '${var.region != "eu-north-1"}', error_message: "Region ${var.region} is far away." }] },
+      region_hint: {
+        assert: [{ condition: '${var.region != "eu-north-1"}', error_message: "Region ${var.region} is far away." }],
+      },
       needs_data: {
         data: { aws_region: { here: {} } },
         assert: [{ condition: "${data.aws_region.here.name != var.region}", error_message: "never evaluated" }],
@@ -259,19 +311,23 @@ describe.concurrent("npm run validate", () => {
     const run = await validate(["-var", "region=eu-north-1"], { stackDir: dir });
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain("warning: Check block assertion failed: Region eu-north-1 is far away.");
-    expect(run.stdout).toContain("note: check.needs_data reads data, which only a full terraform plan has; not checked here");
+    expect(run.stdout).toContain(
+      "note: check.needs_data reads data, which only a full terraform plan has; not checked here",
+    );
     expect(summary(run)).toMatch(/ 0 errors, [1-9]\d* warnings? /);
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 describe("validate helpers", () => {
   it("finds the roots an HCL template refers to, outside string literals", () => {
     expect([...referenceRoots('${try(contains(["a.b", "x"], var.mode), false)}')]).toEqual(["var"]);
-    expect([...referenceRoots('Kubernetes ${var.v} left on ${lookup({ "1.29" = "2025" }, var.v, "")}: docs.aws.amazon.com')]).toEqual(["var"]);
+    expect([
+      ...referenceRoots('Kubernetes ${var.v} left on ${lookup({ "1.29" = "2025" }, var.v, "")}: docs.aws.amazon.com'),
+    ]).toEqual(["var"]);
     expect([...referenceRoots('${"${local.x}-y" == var.a}')].sort()).toEqual(["local", "var"]);
     expect([...referenceRoots("${aws_vpc.this[0].id != module.vpc.id}")].sort()).toEqual(["aws_vpc", "module"]);
     expect([...referenceRoots("${provider::aws::arn_parse(var.arn).region}")].sort()).toEqual(["provider::", "var"]);
@@ -283,17 +339,23 @@ describe("validate helpers", () => {
       terraform: { required_version: ">= 1.9.0", backend: { local: {} } },
       provider: { aws: [{}] },
       variable: {
-        a: { type: "string", validation: [{ condition: "${var.a != \"\"}", error_message: "a" }, { condition: "${local.ok}", error_message: "b" }] },
+        a: {
+          type: "string",
+          validation: [
+            { condition: '${var.a != ""}', error_message: "a" },
+            { condition: "${local.ok}", error_message: "b" },
+          ],
+        },
       },
       check: {
-        vars: { assert: [{ condition: "${var.a != \"x\"}", error_message: "x" }] },
-        res: { assert: [{ condition: "${aws_vpc.this.id != \"\"}", error_message: "y" }] },
+        vars: { assert: [{ condition: '${var.a != "x"}', error_message: "x" }] },
+        res: { assert: [{ condition: '${aws_vpc.this.id != ""}', error_message: "y" }] },
       },
     });
     expect(config).toEqual({
       terraform: { required_version: ">= 1.9.0" },
-      variable: { a: { type: "string", validation: [{ condition: "${var.a != \"\"}", error_message: "a" }] } },
-      check: { vars: { assert: [{ condition: "${var.a != \"x\"}", error_message: "x" }] } },
+      variable: { a: { type: "string", validation: [{ condition: '${var.a != ""}', error_message: "a" }] } },
+      check: { vars: { assert: [{ condition: '${var.a != "x"}', error_message: "x" }] } },
     });
     expect(notes.map((n) => n.text)).toEqual([
       "variable a: a validation rule reads local, which only a full terraform plan has; not checked here",

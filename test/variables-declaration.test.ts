@@ -1,55 +1,66 @@
 import { TerraformStack, Testing } from "cdktf";
-import { PLATFORM_SETS } from "../versions";
 import {
   AUTH_MECHANISMS,
+  addVariableChecks,
+  type BlueprintVariables,
   COGNITO_MFA_MODES,
+  declareVariables,
   EKS_PUBLIC_ACCESS_CIDRS_MAX,
-  SECURITY_VARIABLES,
-  BlueprintVariables,
   FIRST_SECONDARY_CIDR_MAX_PREFIX,
   FIRST_SECONDARY_SUBNET,
   FIRST_SECONDARY_SUBNET_ADDRESSES,
   LOAD_BALANCER_SCHEMES,
   NAME_MAX_LENGTH,
   REQUIRED_TERRAFORM_VERSION,
-  addVariableChecks,
-  declareVariables,
+  SECURITY_VARIABLES,
 } from "../variables";
-import { CHECKS, CHECK_READS, readsOf, synthVariables } from "./helpers/variables";
+import { PLATFORM_SETS } from "../versions";
 import { synthStack } from "./helpers/synth";
+import { CHECK_READS, CHECKS, readsOf, synthVariables } from "./helpers/variables";
 
 // What the variable and check blocks look like once synthesized; variables-rules-*.test.ts run them.
 
 // The blueprint's thirteen variables (name, type, default, sensitive) plus our additions.
-const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> = {
-  name: { type: "string", default: "jupyterhub-on-eks", sensitive: false, key: "name" },
-  region: { type: "string", default: "us-west-2", sensitive: false, key: "region" },
-  // 1.30 cannot be created any more: the blueprint set defaults to 1.32 (docs/versions.md).
-  eks_cluster_version: { type: "string", default: "1.32", sensitive: false, key: "eksClusterVersion" },
-  vpc_cidr: { type: "string", default: "10.1.0.0/21", sensitive: false, key: "vpcCidr" },
-  secondary_cidr_blocks: { type: "list(string)", default: ["100.64.0.0/16"], sensitive: false, key: "secondaryCidrBlocks" },
-  jupyter_hub_auth_mechanism: { type: "string", default: "dummy", sensitive: false, key: "jupyterHubAuthMechanism" },
-  cognito_custom_domain: { type: "string", default: "eks", sensitive: false, key: "cognitoCustomDomain" },
-  acm_certificate_domain: { type: "string", default: "", sensitive: false, key: "acmCertificateDomain" },
-  jupyterhub_domain: { type: "string", default: "", sensitive: false, key: "jupyterhubDomain" },
-  oauth_domain: { type: "string", default: "", sensitive: false, key: "oauthDomain" },
-  oauth_jupyter_client_id: { type: "string", default: "", sensitive: false, key: "oauthJupyterClientId" },
-  oauth_jupyter_client_secret: { type: "string", default: "", sensitive: true, key: "oauthJupyterClientSecret" },
-  oauth_username_key: { type: "string", default: "", sensitive: false, key: "oauthUsernameKey" },
-  jupyterhub_load_balancer_scheme: { type: "string", default: "internal", sensitive: false, key: "jupyterhubLoadBalancerScheme" },
-  // Issue 11, secure by default: closed unless opened, but for the EKS API (adoption keeps it, with a warning).
-  cognito_allow_self_signup: { type: "bool", default: false, sensitive: false, key: "cognitoAllowSelfSignup" },
-  cognito_mfa: { type: "string", default: "OPTIONAL", sensitive: false, key: "cognitoMfa" },
-  notebook_s3_read_buckets: { type: "list(string)", default: [], sensitive: false, key: "notebookS3ReadBuckets" },
-  cognito_department_bucket: { type: "string", default: "", sensitive: false, key: "cognitoDepartmentBucket" },
-  notebook_s3_read_all: { type: "bool", default: false, sensitive: false, key: "notebookS3ReadAll" },
-  cluster_endpoint_public_access_cidrs: {
-    type: "list(string)",
-    default: ["0.0.0.0/0"],
-    sensitive: false,
-    key: "clusterEndpointPublicAccessCidrs",
-  },
-};
+const EXPECTED: Record<string, { type: string; default: unknown; sensitive: boolean; key: keyof BlueprintVariables }> =
+  {
+    name: { type: "string", default: "jupyterhub-on-eks", sensitive: false, key: "name" },
+    region: { type: "string", default: "us-west-2", sensitive: false, key: "region" },
+    // 1.30 cannot be created any more: the blueprint set defaults to 1.32 (docs/versions.md).
+    eks_cluster_version: { type: "string", default: "1.32", sensitive: false, key: "eksClusterVersion" },
+    vpc_cidr: { type: "string", default: "10.1.0.0/21", sensitive: false, key: "vpcCidr" },
+    secondary_cidr_blocks: {
+      type: "list(string)",
+      default: ["100.64.0.0/16"],
+      sensitive: false,
+      key: "secondaryCidrBlocks",
+    },
+    jupyter_hub_auth_mechanism: { type: "string", default: "dummy", sensitive: false, key: "jupyterHubAuthMechanism" },
+    cognito_custom_domain: { type: "string", default: "eks", sensitive: false, key: "cognitoCustomDomain" },
+    acm_certificate_domain: { type: "string", default: "", sensitive: false, key: "acmCertificateDomain" },
+    jupyterhub_domain: { type: "string", default: "", sensitive: false, key: "jupyterhubDomain" },
+    oauth_domain: { type: "string", default: "", sensitive: false, key: "oauthDomain" },
+    oauth_jupyter_client_id: { type: "string", default: "", sensitive: false, key: "oauthJupyterClientId" },
+    oauth_jupyter_client_secret: { type: "string", default: "", sensitive: true, key: "oauthJupyterClientSecret" },
+    oauth_username_key: { type: "string", default: "", sensitive: false, key: "oauthUsernameKey" },
+    jupyterhub_load_balancer_scheme: {
+      type: "string",
+      default: "internal",
+      sensitive: false,
+      key: "jupyterhubLoadBalancerScheme",
+    },
+    // Issue 11, secure by default: closed unless opened, but for the EKS API (adoption keeps it, with a warning).
+    cognito_allow_self_signup: { type: "bool", default: false, sensitive: false, key: "cognitoAllowSelfSignup" },
+    cognito_mfa: { type: "string", default: "OPTIONAL", sensitive: false, key: "cognitoMfa" },
+    notebook_s3_read_buckets: { type: "list(string)", default: [], sensitive: false, key: "notebookS3ReadBuckets" },
+    cognito_department_bucket: { type: "string", default: "", sensitive: false, key: "cognitoDepartmentBucket" },
+    notebook_s3_read_all: { type: "bool", default: false, sensitive: false, key: "notebookS3ReadAll" },
+    cluster_endpoint_public_access_cidrs: {
+      type: "list(string)",
+      default: ["0.0.0.0/0"],
+      sensitive: false,
+      key: "clusterEndpointPublicAccessCidrs",
+    },
+  };
 
 describe("declareVariables: synthesized variable blocks", () => {
   const { vars, variables, json } = synthVariables();
@@ -69,7 +80,11 @@ describe("declareVariables: synthesized variable blocks", () => {
   });
 
   it("returns each variable under its camelCase key, addressed by its exact Terraform name", () => {
-    expect(Object.keys(vars).sort()).toEqual(Object.values(EXPECTED).map((e) => e.key).sort());
+    expect(Object.keys(vars).sort()).toEqual(
+      Object.values(EXPECTED)
+        .map((e) => e.key)
+        .sort(),
+    );
     for (const [name, expected] of Object.entries(EXPECTED)) {
       expect(vars[expected.key].friendlyUniqueId).toBe(name);
     }
@@ -91,9 +106,10 @@ describe("declareVariables: synthesized variable blocks", () => {
       for (const rule of v.validation ?? []) {
         expect(rule.condition.startsWith("${") && rule.condition.endsWith("}"), rule.condition).toBe(true);
         expect(rule.condition).toContain(`var.${name}`);
-        expect(rule.error_message.startsWith(`${name} `) || rule.error_message.startsWith(`${name}:`), rule.error_message).toBe(
-          true,
-        );
+        expect(
+          rule.error_message.startsWith(`${name} `) || rule.error_message.startsWith(`${name}:`),
+          rule.error_message,
+        ).toBe(true);
         expect(rule.error_message).toMatch(/Example|e\.g\./);
       }
     }
@@ -102,7 +118,9 @@ describe("declareVariables: synthesized variable blocks", () => {
   it("makes every rule read only its own variable and the auth mode", () => {
     for (const [name, v] of Object.entries(variables)) {
       for (const rule of v.validation ?? []) {
-        const read = new Set([...(rule.condition + rule.error_message).matchAll(/var\.([a-z0-9_]+)/g)].map((m) => m[1]));
+        const read = new Set(
+          [...(rule.condition + rule.error_message).matchAll(/var\.([a-z0-9_]+)/g)].map((m) => m[1]),
+        );
         read.delete(name);
         read.delete("jupyter_hub_auth_mechanism");
         expect([...read], `${name}: ${rule.condition}`).toEqual([]);
@@ -121,7 +139,9 @@ describe("declareVariables: synthesized variable blocks", () => {
     expect(LOAD_BALANCER_SCHEMES).toEqual(["internal", "internet-facing"]);
     expect(COGNITO_MFA_MODES).toEqual(["OFF", "OPTIONAL", "ON"]);
     expect(EKS_PUBLIC_ACCESS_CIDRS_MAX).toBe(40);
-    expect(Object.fromEntries(Object.keys(SECURITY_VARIABLES).map((k) => [k, EXPECTED[k].default]))).toEqual(SECURITY_VARIABLES);
+    expect(Object.fromEntries(Object.keys(SECURITY_VARIABLES).map((k) => [k, EXPECTED[k].default]))).toEqual(
+      SECURITY_VARIABLES,
+    );
     expect(REQUIRED_TERRAFORM_VERSION).toBe(">= 1.9.0");
     // 38 (IAM role name prefix limit) - 16 (length of "-ebs-csi-driver-").
     expect(NAME_MAX_LENGTH).toBe(38 - "-ebs-csi-driver-".length);
@@ -150,8 +170,12 @@ describe("addValueChecks: synthesized check blocks", () => {
       expect(condition.startsWith("${") && condition.endsWith("}"), condition).toBe(true);
       // Nothing but variables: no resource, data source or local, so the check changes no plan.
       expect(condition + message).not.toMatch(/\b(local|data|module|resource|each|count)\./);
-      for (const v of readsOf(condition + message)) expect(Object.keys(EXPECTED), `${name} reads var.${v}`).toContain(v);
-      expect(CHECK_READS[name].some((v) => message.startsWith(`${v} `) || message.startsWith(`${v}:`)), message).toBe(true);
+      for (const v of readsOf(condition + message))
+        expect(Object.keys(EXPECTED), `${name} reads var.${v}`).toContain(v);
+      expect(
+        CHECK_READS[name].some((v) => message.startsWith(`${v} `) || message.startsWith(`${v}:`)),
+        message,
+      ).toBe(true);
       expect(message).toMatch(/Example|e\.g\./);
     }
   });
@@ -188,7 +212,9 @@ describe("the smallest first secondary block", () => {
   it("is /23: each /24 half holds the 253 addresses, a /25 half not even with two interfaces per node", () => {
     const nodesPerHalf = need.coreNodeGroupMaxSize / need.availabilityZones;
     const fixed = need.reservedByAws + need.eksControlPlane + need.efsMountTargets + need.loadBalancerInterfaces;
-    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(fixed + nodesPerHalf * need.networkInterfacesPerCoreNode * need.ipv4AddressesPerInterface);
+    expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(
+      fixed + nodesPerHalf * need.networkInterfacesPerCoreNode * need.ipv4AddressesPerInterface,
+    );
     expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBe(5 + 6 + 1 + 1 + 4 * 4 * 15);
     expect(FIRST_SECONDARY_SUBNET_ADDRESSES).toBeLessThanOrEqual(2 ** (32 - (FIRST_SECONDARY_CIDR_MAX_PREFIX + 1)));
     expect(FIRST_SECONDARY_CIDR_MAX_PREFIX).toBe(23);

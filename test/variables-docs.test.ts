@@ -1,8 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { PLATFORM_SETS } from "../versions";
+import {
+  BEGIN_MARKER,
+  END_MARKER,
+  VARIABLES_DOC,
+  variablesReference,
+  withVariablesReference,
+} from "../scripts/docs-variables";
 import { variableSpecs } from "../variables";
-import { BEGIN_MARKER, END_MARKER, VARIABLES_DOC, variablesReference, withVariablesReference } from "../scripts/docs-variables";
+import { PLATFORM_SETS } from "../versions";
 
 // docs/variables.md against the declaration in variables.ts: the reference table is generated,
 // the rules are explained by hand, one row per variable.
@@ -22,7 +28,10 @@ describe(VARIABLES_DOC, () => {
   it("holds the reference table generated from variables.ts (else: npm run docs:variables)", () => {
     expect(doc.split(BEGIN_MARKER).length, "one begin marker").toBe(2);
     expect(doc.split(END_MARKER).length, "one end marker").toBe(2);
-    expect(withVariablesReference(doc) === doc, `${VARIABLES_DOC} is out of date with variables.ts: run npm run docs:variables`).toBe(true);
+    expect(
+      withVariablesReference(doc) === doc,
+      `${VARIABLES_DOC} is out of date with variables.ts: run npm run docs:variables`,
+    ).toBe(true);
   });
 
   it("generates one row per variable, in the declaration's order, with each set's default", () => {
@@ -33,7 +42,9 @@ describe(VARIABLES_DOC, () => {
     expect(row("oauth_jupyter_client_secret")[4]).toBe("**yes**");
     expect(row("notebook_s3_read_all")[3]).toBe("`false`");
     expect(row("eks_cluster_version")[3]).toContain(`\`"${PLATFORM_SETS.current.kubernetes.default}"\` (\`current\``);
-    expect(row("eks_cluster_version")[3]).toContain(`\`"${PLATFORM_SETS.blueprint.kubernetes.default}"\` (\`blueprint\``);
+    expect(row("eks_cluster_version")[3]).toContain(
+      `\`"${PLATFORM_SETS.blueprint.kubernetes.default}"\` (\`blueprint\``,
+    );
   });
 
   it("explains the rules of every variable, one row each, in the declaration's order", () => {

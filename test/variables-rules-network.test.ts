@@ -1,5 +1,5 @@
 import { NAME_MAX_LENGTH } from "../variables";
-import { Case, describeCases } from "./helpers/variables";
+import { type Case, describeCases } from "./helpers/variables";
 
 // The network and naming rules (vpc_cidr, secondary_cidr_blocks, name, eks_cluster_version, region),
 // run by the real terraform binary: `terraform plan` on a directory that holds only the
@@ -15,12 +15,23 @@ const CASES: Record<string, Case> = {
   "vpc_cidr 172.16.0.0/16": { vars: { vpc_cidr: "172.16.0.0/16" } },
   "vpc_cidr 192.168.0.0/23 (smallest)": { vars: { vpc_cidr: "192.168.0.0/23" } },
   "vpc_cidr 10.0.0.0/16 (largest)": { vars: { vpc_cidr: "10.0.0.0/16" } },
-  "vpc_cidr without a prefix": { vars: { vpc_cidr: "10.1.0.0" }, errors: [["vpc_cidr", "IPv4 CIDR block written a.b.c.d/n"]] },
-  "vpc_cidr with an octet above 255": { vars: { vpc_cidr: "300.1.0.0/16" }, errors: [["vpc_cidr", "each of a-d in 0-255"]] },
+  "vpc_cidr without a prefix": {
+    vars: { vpc_cidr: "10.1.0.0" },
+    errors: [["vpc_cidr", "IPv4 CIDR block written a.b.c.d/n"]],
+  },
+  "vpc_cidr with an octet above 255": {
+    vars: { vpc_cidr: "300.1.0.0/16" },
+    errors: [["vpc_cidr", "each of a-d in 0-255"]],
+  },
   "vpc_cidr in IPv6": { vars: { vpc_cidr: "fd00::/56" }, errors: [["vpc_cidr", "IPv4 CIDR block"]] },
   "vpc_cidr with host bits set": {
     vars: { vpc_cidr: "10.1.3.0/21" },
-    errors: [["vpc_cidr", 'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"']],
+    errors: [
+      [
+        "vpc_cidr",
+        'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"',
+      ],
+    ],
   },
   "vpc_cidr with a public range": {
     vars: { vpc_cidr: "8.8.0.0/16" },
@@ -34,17 +45,35 @@ const CASES: Record<string, Case> = {
     vars: { vpc_cidr: "198.19.0.0/16" },
     warnings: [["vpc_cidr_public_range", "Example: -var 'vpc_cidr=10.1.0.0/21'"]],
   },
-  "vpc_cidr in the shared address space": { vars: { vpc_cidr: "100.64.0.0/16" }, errors: [["vpc_cidr", "must not lie in 100.0.0.0/8"]] },
+  "vpc_cidr in the shared address space": {
+    vars: { vpc_cidr: "100.64.0.0/16" },
+    errors: [["vpc_cidr", "must not lie in 100.0.0.0/8"]],
+  },
   "vpc_cidr in 100.0.0.0/8 outside the shared address space": {
     vars: { vpc_cidr: "100.0.0.0/16" },
     errors: [["vpc_cidr", 'the private subnets whose addresses start with "100."']],
   },
-  "vpc_cidr in the link-local range": { vars: { vpc_cidr: "169.254.0.0/16" }, errors: [["vpc_cidr", "169.254.0.0/16 (link-local"]] },
-  "vpc_cidr in the loopback range": { vars: { vpc_cidr: "127.0.0.0/16" }, errors: [["vpc_cidr", "not usable by hosts"]] },
-  "vpc_cidr in the multicast range": { vars: { vpc_cidr: "224.0.0.0/16" }, errors: [["vpc_cidr", "224.0.0.0/4 (multicast)"]] },
+  "vpc_cidr in the link-local range": {
+    vars: { vpc_cidr: "169.254.0.0/16" },
+    errors: [["vpc_cidr", "169.254.0.0/16 (link-local"]],
+  },
+  "vpc_cidr in the loopback range": {
+    vars: { vpc_cidr: "127.0.0.0/16" },
+    errors: [["vpc_cidr", "not usable by hosts"]],
+  },
+  "vpc_cidr in the multicast range": {
+    vars: { vpc_cidr: "224.0.0.0/16" },
+    errors: [["vpc_cidr", "224.0.0.0/4 (multicast)"]],
+  },
   "vpc_cidr in 0.0.0.0/8": { vars: { vpc_cidr: "0.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
-  "vpc_cidr in the reserved range 240.0.0.0/4": { vars: { vpc_cidr: "250.0.0.0/16" }, errors: [["vpc_cidr", "special-purpose"]] },
-  "vpc_cidr /15 (too large for AWS)": { vars: { vpc_cidr: "10.0.0.0/15" }, errors: [["vpc_cidr", "prefix length from /16 to /23"]] },
+  "vpc_cidr in the reserved range 240.0.0.0/4": {
+    vars: { vpc_cidr: "250.0.0.0/16" },
+    errors: [["vpc_cidr", "special-purpose"]],
+  },
+  "vpc_cidr /15 (too large for AWS)": {
+    vars: { vpc_cidr: "10.0.0.0/15" },
+    errors: [["vpc_cidr", "prefix length from /16 to /23"]],
+  },
   "vpc_cidr /24 (public subnets would be /29)": {
     vars: { vpc_cidr: "10.1.0.0/24" },
     errors: [["vpc_cidr", "so the prefix can be at most 28 - 5 = 23"]],
@@ -63,10 +92,14 @@ const CASES: Record<string, Case> = {
 
   // --- 3. secondary_cidr_blocks -------------------------------------------------------------
   "two secondary blocks": { vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.65.0.0/16"] } },
-  "a /23 first secondary block (the smallest: two /24 subnets)": { vars: { secondary_cidr_blocks: ["100.127.254.0/23"] } },
+  "a /23 first secondary block (the smallest: two /24 subnets)": {
+    vars: { secondary_cidr_blocks: ["100.127.254.0/23"] },
+  },
   "a /24 first secondary block (two /25 subnets: too small for the core nodes)": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/24"] },
-    errors: [["secondary_cidr_blocks", "the first block must be /23 or larger (a prefix length of 23 or less); it is /24"]],
+    errors: [
+      ["secondary_cidr_blocks", "the first block must be /23 or larger (a prefix length of 23 or less); it is /24"],
+    ],
   },
   "a /27 first secondary block (two /28 subnets)": {
     vars: { secondary_cidr_blocks: ["100.127.255.224/27"] },
@@ -82,7 +115,9 @@ const CASES: Record<string, Case> = {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.66.128.0/20", "100.66.0.0/16"] },
     errors: [["secondary_cidr_blocks", "overlap one another: 100.66.128.0/20 and 100.66.0.0/16. AWS refuses"]],
   },
-  "four secondary blocks (the default quota: five with vpc_cidr)": { vars: { secondary_cidr_blocks: secondaryBlocks(4) } },
+  "four secondary blocks (the default quota: five with vpc_cidr)": {
+    vars: { secondary_cidr_blocks: secondaryBlocks(4) },
+  },
   "five secondary blocks (above the default quota)": {
     vars: { secondary_cidr_blocks: secondaryBlocks(5) },
     warnings: [["secondary_cidr_blocks_quota", "secondary_cidr_blocks lists 5 blocks: with vpc_cidr that makes 6"]],
@@ -95,7 +130,10 @@ const CASES: Record<string, Case> = {
     vars: { secondary_cidr_blocks: secondaryBlocks(50) },
     errors: [["secondary_cidr_blocks", "can list at most 49 blocks; it lists 50"]],
   },
-  "no secondary block": { vars: { secondary_cidr_blocks: [] }, errors: [["secondary_cidr_blocks", "at least one CIDR block"]] },
+  "no secondary block": {
+    vars: { secondary_cidr_blocks: [] },
+    errors: [["secondary_cidr_blocks", "at least one CIDR block"]],
+  },
   "a secondary block without a prefix": {
     vars: { secondary_cidr_blocks: ["100.64.0.0"] },
     errors: [["secondary_cidr_blocks", "IPv4 CIDR blocks written a.b.c.d/n in network form"]],
@@ -114,7 +152,12 @@ const CASES: Record<string, Case> = {
   },
   "a secondary block just outside 100.64.0.0/10": {
     vars: { secondary_cidr_blocks: ["100.64.0.0/16", "100.128.0.0/16"] },
-    warnings: [["secondary_cidr_blocks_public_range", "secondary_cidr_blocks has blocks outside the shared address space 100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS"]],
+    warnings: [
+      [
+        "secondary_cidr_blocks_public_range",
+        "secondary_cidr_blocks has blocks outside the shared address space 100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS",
+      ],
+    ],
   },
   "a first secondary block in 100.0.0.0/8 below 100.64.0.0/10": {
     vars: { secondary_cidr_blocks: ["100.0.0.0/16"] },
@@ -138,7 +181,9 @@ const CASES: Record<string, Case> = {
   [`a ${NAME_MAX_LENGTH}-character name`]: { vars: { name: "abcdefghij-klmnopqrstu" } },
   [`a ${NAME_MAX_LENGTH + 1}-character name`]: {
     vars: { name: "abcdefghij-klmnopqrstuv" },
-    errors: [["name", `must be 1 to ${NAME_MAX_LENGTH} characters long; this value has 23. The EBS CSI driver IAM role`]],
+    errors: [
+      ["name", `must be 1 to ${NAME_MAX_LENGTH} characters long; this value has 23. The EBS CSI driver IAM role`],
+    ],
   },
   "a name with capitals": { vars: { name: "JupyterHub" }, errors: [["name", "must start with a lowercase letter"]] },
   "a name with an underscore": { vars: { name: "jupyter_hub" }, errors: [["name", "CloudFormation stack"]] },
@@ -159,20 +204,35 @@ const CASES: Record<string, Case> = {
   },
   "cluster version 1.33, no AL2 images": {
     vars: { eks_cluster_version: "1.33" },
-    errors: [["eks_cluster_version", "EKS publishes AL2 node images, which the Karpenter NodePools of this set use, for 1.23 to 1.32"]],
+    errors: [
+      [
+        "eks_cluster_version",
+        "EKS publishes AL2 node images, which the Karpenter NodePools of this set use, for 1.23 to 1.32",
+      ],
+    ],
   },
   "cluster version with a patch number": {
     vars: { eks_cluster_version: "1.32.2" },
     errors: [["eks_cluster_version", "written 1.NN"]],
   },
-  "cluster version with a leading v": { vars: { eks_cluster_version: "v1.32" }, errors: [["eks_cluster_version", "not 1.32.2, v1.32"]] },
+  "cluster version with a leading v": {
+    vars: { eks_cluster_version: "v1.32" },
+    errors: [["eks_cluster_version", "not 1.32.2, v1.32"]],
+  },
   "cluster version 1.3": { vars: { eks_cluster_version: "1.3" }, errors: [["eks_cluster_version", "1.NN"]] },
 
   // --- 6. region -----------------------------------------------------------------------------
   ...Object.fromEntries(
-    ["us-west-2", "eu-central-1", "ap-southeast-3", "il-central-1", "me-south-1", "ca-west-1", "mx-central-1", "af-south-1"].map(
-      (r): [string, Case] => [`region ${r}`, { vars: { region: r } }],
-    ),
+    [
+      "us-west-2",
+      "eu-central-1",
+      "ap-southeast-3",
+      "il-central-1",
+      "me-south-1",
+      "ca-west-1",
+      "mx-central-1",
+      "af-south-1",
+    ].map((r): [string, Case] => [`region ${r}`, { vars: { region: r } }]),
   ),
   ...Object.fromEntries(
     [
@@ -192,7 +252,6 @@ const CASES: Record<string, Case> = {
   "region with an availability-zone letter": { vars: { region: "us-west-2a" }, errors: [["region", "not us-west-2a"]] },
   "region in capitals": { vars: { region: "US-WEST-2" }, errors: [["region", "AWS region code such as us-west-2"]] },
   "region as a display name": { vars: { region: "Oregon" }, errors: [["region", "-var 'region=us-west-2'"]] },
-
 };
 
 describeCases("network and naming rules, run by terraform plan", CASES);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { COGNITO, OAUTH, Vars, makeRulesDir, plan, variableOf } from "./helpers/variables";
 import { makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";
+import { COGNITO, makeRulesDir, OAUTH, plan, type Vars, variableOf } from "./helpers/variables";
 
 // What the plan prints about the client secret, and values read from a *.tfvars file.
 
@@ -45,7 +45,10 @@ describe("the client secret and *.tfvars files, run by terraform plan", () => {
 
   it.each([
     ["-var", (secret: string) => ({ vars: { oauth_jupyter_client_secret: secret }, env: {} })],
-    ["TF_VAR_oauth_jupyter_client_secret", (secret: string) => ({ vars: {}, env: { TF_VAR_oauth_jupyter_client_secret: secret } })],
+    [
+      "TF_VAR_oauth_jupyter_client_secret",
+      (secret: string) => ({ vars: {}, env: { TF_VAR_oauth_jupyter_client_secret: secret } }),
+    ],
   ])("never prints a client secret given with %s while other rules fail", async (_how, given) => {
     const secret = "Zq8-very-secret-value-41";
     const { vars, env } = given(secret);
@@ -71,7 +74,10 @@ describe("the client secret and *.tfvars files, run by terraform plan", () => {
       const errors = parseDiagnostics(result.stdout).filter((d) => d.severity === "error");
       expect(result.code).toBe(1);
       expect(errors.map((e) => [variableOf(e), e.detail.split(". ")[0]])).toEqual([
-        ["name", "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens (pattern ^[a-z][a-z0-9-]*$)"],
+        [
+          "name",
+          "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens (pattern ^[a-z][a-z0-9-]*$)",
+        ],
       ]);
     } finally {
       removeTerraformDir(tfvarsDir);
@@ -95,7 +101,12 @@ describe("the security settings' bool variables", () => {
       const diagnostics = parseDiagnostics(result.stdout);
       expect(result.code).toBe(1);
       expect(diagnostics.filter((d) => d.severity === "warning")).toEqual([]);
-      expect(diagnostics.filter((d) => d.severity === "error").map((e) => [variableOf(e), e.detail.split(": ")[0]]).sort()).toEqual([
+      expect(
+        diagnostics
+          .filter((d) => d.severity === "error")
+          .map((e) => [variableOf(e), e.detail.split(": ")[0]])
+          .sort(),
+      ).toEqual([
         ["cognito_allow_self_signup", "cognito_allow_self_signup must be true or false, not null"],
         ["notebook_s3_read_all", "notebook_s3_read_all must be true or false, not null"],
       ]);

@@ -1,6 +1,16 @@
-// The version constraint reader of test/helpers/constraints.ts, which the module resolution
-// check (test/module-resolution.test.ts) relies on: Terraform's and the providers' dialects.
-import { compareVersions, formatSet, highestSatisfying, intersect, isEmpty, parseConstraints, satisfies } from "./helpers/constraints";
+/**
+ * The version constraint reader of test/helpers/constraints.ts, which the module resolution
+ * check (test/module-resolution.test.ts) relies on: Terraform's and the providers' dialects.
+ */
+import {
+  compareVersions,
+  formatSet,
+  highestSatisfying,
+  intersect,
+  isEmpty,
+  parseConstraints,
+  satisfies,
+} from "./helpers/constraints";
 
 describe("version constraints (test/helpers/constraints.ts)", () => {
   const range = (c: string, dialect: "provider" | "terraform" = "provider") => formatSet(parseConstraints(c, dialect));
@@ -35,7 +45,9 @@ describe("version constraints (test/helpers/constraints.ts)", () => {
     expect(satisfies("2.17.0", ">= 2.9, < 3.0")).toBe(true);
     expect(satisfies("3.0.0", ">= 2.9, < 3.0")).toBe(false);
     expect(satisfies("2.17.0", ["~> 2.17", ">= 2.9, < 3.0", ">= 2.4.1"])).toBe(true);
-    expect(formatSet(intersect(parseConstraints("~> 5.95"), parseConstraints(">= 5.0"), parseConstraints(">= 4.57")))).toBe(">= 5.95.0, < 6.0.0");
+    expect(
+      formatSet(intersect(parseConstraints("~> 5.95"), parseConstraints(">= 5.0"), parseConstraints(">= 4.57"))),
+    ).toBe(">= 5.95.0, < 6.0.0");
   });
 
   it("excludes with != and finds empty intersections", () => {

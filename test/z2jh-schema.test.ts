@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
+import { PLATFORM_SETS } from "../versions";
 import { synthStack } from "./helpers/synth";
 import { substitute } from "./helpers/template";
-import { PLATFORM_SETS } from "../versions";
 
 const blueprint = synthStack({ platform: PLATFORM_SETS.blueprint });
 const valuesOf = (mode: string, j = blueprint) => parseYaml(substitute(j.locals.jupyterhub_values[mode]));
@@ -32,7 +32,9 @@ describe("JupyterHub values against the z2jh chart's values schema", () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(fixture.schema);
     return (values: unknown) => {
       const merged = coalesce(fixture.defaults, values);
-      return validate(merged) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+      return validate(merged)
+        ? []
+        : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
     };
   }
 

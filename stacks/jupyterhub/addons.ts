@@ -1,44 +1,44 @@
-import { Fn, TerraformStack, Token, dependable } from "cdktf";
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataAwsEcrpublicAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecrpublic-authorization-token";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { StorageClass } from "@cdktf/provider-kubernetes/lib/storage-class";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { Release } from "@cdktf/provider-helm/lib/release";
-import { EksModule } from "../../modules/eks";
-import { AddonHelmConfig, EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
-import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
+import { dependable, Fn, type TerraformStack, Token } from "cdktf";
+import { choose, equalsValue, lookupOrEmpty, nonEmpty, notEqualsValue } from "../../expressions";
+import { awsForFluentbitValues } from "../../helm/aws-for-fluentbit";
+import { clusterAutoscalerValues } from "../../helm/cluster-autoscaler";
+import { jupyterHubValues } from "../../helm/jupyterhub";
+import { kubePrometheusStackValues } from "../../helm/kube-prometheus-stack";
+import { kubecostValues } from "../../helm/kubecost";
+import { metricsServerValues } from "../../helm/metrics-server";
+import { nvidiaDevicePluginValues } from "../../helm/nvidia-device-plugin";
+import { toHelmValues } from "../../helm/render";
+import type { EksModule } from "../../modules/eks";
+import { type AddonHelmConfig, EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { EksDataAddonsModule } from "../../modules/eks-data-addons";
-import { VpcModule } from "../../modules/vpc";
-import type { AuthMechanism } from "../../variables";
+import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
+import type { VpcModule } from "../../modules/vpc";
 import {
   BLUEPRINT_KARPENTER_RESOURCES,
-  KarpenterResourcesTarget,
-  NodePoolRefs,
-  NotebookProfile,
+  type KarpenterResourcesTarget,
+  type NodePoolRefs,
+  type NotebookProfile,
   nodePools,
   renderKarpenterResourcesHelmConfig,
 } from "../../profiles";
+import type { AuthMechanism } from "../../variables";
 import type { PlatformSet } from "../../versions";
-import { jupyterHubValues } from "../../helm/jupyterhub";
-import { nvidiaDevicePluginValues } from "../../helm/nvidia-device-plugin";
-import { kubecostValues } from "../../helm/kubecost";
-import { toHelmValues } from "../../helm/render";
-import { metricsServerValues } from "../../helm/metrics-server";
-import { clusterAutoscalerValues } from "../../helm/cluster-autoscaler";
-import { kubePrometheusStackValues } from "../../helm/kube-prometheus-stack";
-import { awsForFluentbitValues } from "../../helm/aws-for-fluentbit";
-import { AwsProviders } from "./providers";
-import { SSM_MANAGED_INSTANCE_CORE } from "./eks";
-import { StackContext, defineLocal, tagsOf } from "./context";
+import type { CognitoResources } from "./cognito";
+import { defineLocal, type StackContext, tagsOf } from "./context";
 import { allInstances, countWhen, firstInstanceOrEmpty } from "./count";
-import { choose, equalsValue, lookupOrEmpty, nonEmpty, notEqualsValue } from "../../expressions";
-import { JupyterHubResources } from "./jupyterhub";
-import { CognitoResources } from "./cognito";
+import { SSM_MANAGED_INSTANCE_CORE } from "./eks";
+import type { JupyterHubResources } from "./jupyterhub";
+import type { AwsProviders } from "./providers";
 
 export interface ClusterAddons {
   readonly ecrToken: DataAwsEcrpublicAuthorizationToken;
@@ -128,69 +128,76 @@ export function addClusterAddons(
   const mostRecent = platform.eksAddons.mostRecent === undefined ? {} : { most_recent: platform.eksAddons.mostRecent };
 
   const fluentbitLogGroup = `/${locals.name.asString}/aws-fluentbit-logs`;
-  const blueprintsAddons = new EksBlueprintsAddonsModule(stack, "eks_blueprints_addons", platform.modules.eksBlueprintsAddons, {
-    cluster_name: eks.clusterName,
-    cluster_endpoint: eks.clusterEndpoint,
-    cluster_version: eks.clusterVersion,
-    oidc_provider_arn: eks.oidcProviderArn,
-    eks_addons: {
-      "aws-ebs-csi-driver": { service_account_role_arn: ebsCsiDriverIrsa.iamRoleArn, ...mostRecent },
-      coredns: { ...mostRecent },
-      "kube-proxy": { ...mostRecent },
-      // The VPC CNI uses the node role's policies.
-      "vpc-cni": { ...mostRecent },
+  const blueprintsAddons = new EksBlueprintsAddonsModule(
+    stack,
+    "eks_blueprints_addons",
+    platform.modules.eksBlueprintsAddons,
+    {
+      cluster_name: eks.clusterName,
+      cluster_endpoint: eks.clusterEndpoint,
+      cluster_version: eks.clusterVersion,
+      oidc_provider_arn: eks.oidcProviderArn,
+      eks_addons: {
+        "aws-ebs-csi-driver": { service_account_role_arn: ebsCsiDriverIrsa.iamRoleArn, ...mostRecent },
+        coredns: { ...mostRecent },
+        "kube-proxy": { ...mostRecent },
+        // The VPC CNI uses the node role's policies.
+        "vpc-cni": { ...mostRecent },
+      },
+      enable_metrics_server: true,
+      metrics_server: {
+        timeout: "300",
+        values: [toHelmValues(metricsServerValues())],
+      },
+      enable_cluster_autoscaler: true,
+      cluster_autoscaler: {
+        ...clusterAutoscalerPins(platform, vars.eksClusterVersion.stringValue),
+        timeout: "300",
+        create_role: true,
+        values: [
+          toHelmValues(clusterAutoscalerValues({ awsRegion: vars.region.stringValue, eksClusterId: eks.clusterName })),
+        ],
+      },
+      enable_karpenter: true,
+      karpenter_enable_spot_termination: true,
+      karpenter_node: {
+        iam_role_additional_policies: { AmazonSSMManagedInstanceCore: SSM_MANAGED_INSTANCE_CORE },
+      },
+      karpenter: {
+        chart_version: platform.karpenter.version,
+        ...karpenterPolicyStatements(platform, locals.region.asString),
+        repository_username: ecrToken.userName,
+        repository_password: ecrToken.password,
+        ...(platform.karpenterCrd ? { skip_crds: skipCrdsWhenReleased(karpenterCrd) } : {}),
+      },
+      enable_aws_load_balancer_controller: true,
+      // The hub's Service uses aws-load-balancer-type "external", so the controller's
+      // mutating webhook for Services is not needed.
+      aws_load_balancer_controller: {
+        set: [{ name: "enableServiceMutatorWebhook", value: "false" }],
+      },
+      enable_kube_prometheus_stack: true,
+      kube_prometheus_stack: {
+        values: [toHelmValues(kubePrometheusStackValues())],
+        chart_version: platform.charts.kubePrometheusStack.version,
+        set_sensitive: [{ name: "grafana.adminPassword", value: adminPassword.secretString }],
+      },
+      enable_aws_for_fluentbit: true,
+      aws_for_fluentbit_cw_log_group: {
+        use_name_prefix: false,
+        name: fluentbitLogGroup,
+        retention_in_days: 30,
+      },
+      aws_for_fluentbit: {
+        values: [
+          toHelmValues(
+            awsForFluentbitValues({ region: locals.region.asString, cloudwatchLogGroup: fluentbitLogGroup }),
+          ),
+        ],
+      },
+      tags: tagsOf(locals),
     },
-    enable_metrics_server: true,
-    metrics_server: {
-      timeout: "300",
-      values: [toHelmValues(metricsServerValues())],
-    },
-    enable_cluster_autoscaler: true,
-    cluster_autoscaler: {
-      ...clusterAutoscalerPins(platform, vars.eksClusterVersion.stringValue),
-      timeout: "300",
-      create_role: true,
-      values: [
-        toHelmValues(clusterAutoscalerValues({ awsRegion: vars.region.stringValue, eksClusterId: eks.clusterName })),
-      ],
-    },
-    enable_karpenter: true,
-    karpenter_enable_spot_termination: true,
-    karpenter_node: {
-      iam_role_additional_policies: { AmazonSSMManagedInstanceCore: SSM_MANAGED_INSTANCE_CORE },
-    },
-    karpenter: {
-      chart_version: platform.karpenter.version,
-      ...karpenterPolicyStatements(platform, locals.region.asString),
-      repository_username: ecrToken.userName,
-      repository_password: ecrToken.password,
-      ...(platform.karpenterCrd ? { skip_crds: skipCrdsWhenReleased(karpenterCrd) } : {}),
-    },
-    enable_aws_load_balancer_controller: true,
-    // The hub's Service uses aws-load-balancer-type "external", so the controller's
-    // mutating webhook for Services is not needed.
-    aws_load_balancer_controller: {
-      set: [{ name: "enableServiceMutatorWebhook", value: "false" }],
-    },
-    enable_kube_prometheus_stack: true,
-    kube_prometheus_stack: {
-      values: [toHelmValues(kubePrometheusStackValues())],
-      chart_version: platform.charts.kubePrometheusStack.version,
-      set_sensitive: [{ name: "grafana.adminPassword", value: adminPassword.secretString }],
-    },
-    enable_aws_for_fluentbit: true,
-    aws_for_fluentbit_cw_log_group: {
-      use_name_prefix: false,
-      name: fluentbitLogGroup,
-      retention_in_days: 30,
-    },
-    aws_for_fluentbit: {
-      values: [
-        toHelmValues(awsForFluentbitValues({ region: locals.region.asString, cloudwatchLogGroup: fluentbitLogGroup })),
-      ],
-    },
-    tags: tagsOf(locals),
-  });
+  );
 
   return { ecrToken, blueprintsAddons };
 }
@@ -204,7 +211,12 @@ export function addClusterAddons(
  * Before its first apply on a cluster whose CRDs came from the main chart, the CRDs must be
  * labelled and annotated for Helm (docs/upgrading.md, stage 1).
  */
-function addKarpenterCrd(stack: TerraformStack, platform: PlatformSet, eks: EksModule, ecrToken: DataAwsEcrpublicAuthorizationToken): Release {
+function addKarpenterCrd(
+  stack: TerraformStack,
+  platform: PlatformSet,
+  eks: EksModule,
+  ecrToken: DataAwsEcrpublicAuthorizationToken,
+): Release {
   const crd = platform.karpenterCrd;
   const webhook = crd?.webhook;
   const release = new Release(stack, "karpenter_crd", {
@@ -253,7 +265,10 @@ export function karpenterResourcesTarget(platform: PlatformSet): KarpenterResour
  * The set's cluster-autoscaler chart and the image for the cluster's minor version (a plan-time
  * lookup on var.eks_cluster_version). Nothing for a set that keeps the module's defaults.
  */
-function clusterAutoscalerPins(platform: PlatformSet, eksClusterVersion: string): Pick<AddonHelmConfig, "chart_version" | "image_tag_override"> {
+function clusterAutoscalerPins(
+  platform: PlatformSet,
+  eksClusterVersion: string,
+): Pick<AddonHelmConfig, "chart_version" | "image_tag_override"> {
   const { chartVersion, imageTags } = platform.clusterAutoscaler;
   const out: { chart_version?: string; image_tag_override?: string } = {};
   if (chartVersion) out.chart_version = chartVersion;
@@ -300,7 +315,11 @@ export interface DataAddonsDependencies {
  * JupyterHub, Kubecost, the Karpenter NodePools) and the certificate the hub's load balancer
  * serves in cognito and oauth modes.
  */
-export function addDataAddons(stack: TerraformStack, { platform, vars, locals }: StackContext, deps: DataAddonsDependencies): EksDataAddonsModule {
+export function addDataAddons(
+  stack: TerraformStack,
+  { platform, vars, locals }: StackContext,
+  deps: DataAddonsDependencies,
+): EksDataAddonsModule {
   const { eks, vpc, clusterAddons, hub, cognito } = deps;
   const mechanism = vars.jupyterHubAuthMechanism.stringValue;
   const notDummy = notEqualsValue(mechanism, "dummy");

@@ -1,28 +1,24 @@
-import { Fn, Op, TerraformStack } from "cdktf";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
+import { CognitoIdentityPool } from "@cdktf/provider-aws/lib/cognito-identity-pool";
+import { CognitoIdentityPoolProviderPrincipalTag } from "@cdktf/provider-aws/lib/cognito-identity-pool-provider-principal-tag";
+import { CognitoIdentityPoolRolesAttachment } from "@cdktf/provider-aws/lib/cognito-identity-pool-roles-attachment";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
-import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
-import { CognitoIdentityPool } from "@cdktf/provider-aws/lib/cognito-identity-pool";
-import { CognitoIdentityPoolProviderPrincipalTag } from "@cdktf/provider-aws/lib/cognito-identity-pool-provider-principal-tag";
-import { CognitoIdentityPoolRolesAttachment } from "@cdktf/provider-aws/lib/cognito-identity-pool-roles-attachment";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
-import { StackContext, defineLocal } from "./context";
-import { countWhen, firstInstance } from "./count";
-import { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
-import { JupyterHubResources } from "./jupyterhub";
+import { Fn, Op, type TerraformStack } from "cdktf";
 import {
   both,
-  concatLists,
   choose,
+  concatLists,
   departmentStatements,
   equalsValue,
   inModuleDirectory,
@@ -31,6 +27,10 @@ import {
   policyDocument,
   s3ReadGrantStatements,
 } from "../../expressions";
+import { defineLocal, type StackContext } from "./context";
+import { countWhen, firstInstance } from "./count";
+import type { JupyterHubResources } from "./jupyterhub";
+import { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
 
 /** The password policy of the user pool (the blueprint asked for 6 characters and nothing else). */
 export const COGNITO_PASSWORD_POLICY = {
@@ -255,7 +255,9 @@ export function addCognito(
     count,
     name: "s3_cognito_engineering_policy",
     role: firstInstance(engineeringRole, "id"),
-    policy: policyDocument(concatLists(departmentStatements(departmentBucket), s3ReadGrantStatements(hub.s3ReadGrants.asString))),
+    policy: policyDocument(
+      concatLists(departmentStatements(departmentBucket), s3ReadGrantStatements(hub.s3ReadGrants.asString)),
+    ),
   });
 
   new CognitoIdentityPoolProviderPrincipalTag(stack, "example", {
@@ -285,4 +287,3 @@ export function addCognito(
 
   return { pool, client, identityPool, customDomain: cognitoCustomDomain.asString };
 }
-

@@ -1,5 +1,5 @@
-import { TerraformLocal, TerraformStack } from "cdktf";
-import { BlueprintVariables } from "../../variables";
+import { TerraformLocal, type TerraformStack } from "cdktf";
+import type { BlueprintVariables } from "../../variables";
 import type { PlatformSet } from "../../versions";
 
 /** The blueprint's `locals` of main.tf, shared by every file of the stack. */

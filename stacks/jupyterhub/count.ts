@@ -1,4 +1,4 @@
-import { Fn, TerraformDataSource, TerraformResource, Token, propertyAccess } from "cdktf";
+import { Fn, propertyAccess, type TerraformDataSource, type TerraformResource, Token } from "cdktf";
 import { indexToken } from "../../expressions";
 
 export { countWhen } from "../../expressions";

@@ -1,7 +1,7 @@
-import { Fn, TerraformStack, Token } from "cdktf";
+import { Fn, type TerraformStack, Token } from "cdktf";
 import { EksModule } from "../../modules/eks";
-import { VpcModule } from "../../modules/vpc";
-import { StackContext, tagsOf } from "./context";
+import type { VpcModule } from "../../modules/vpc";
+import { type StackContext, tagsOf } from "./context";
 
 export const SSM_MANAGED_INSTANCE_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
@@ -15,7 +15,11 @@ export interface EksDependencies {
 }
 
 /** main.tf's `module.eks`: the control plane, its security group rules and the core node group. */
-export function addEks(stack: TerraformStack, { platform, vars, locals }: StackContext, deps: EksDependencies): EksModule {
+export function addEks(
+  stack: TerraformStack,
+  { platform, vars, locals }: StackContext,
+  deps: EksDependencies,
+): EksModule {
   const secondaryRangeSubnets = deps.vpc.secondaryRangePrivateSubnetIds;
   return new EksModule(stack, "eks", platform.modules.eks, {
     cluster_name: locals.name.asString,

@@ -1,17 +1,17 @@
-import { Construct } from "constructs";
-import { CloudBackend, LocalBackend, Lazy, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import { ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";
-import { addVariableChecks, declareVariables } from "../../variables";
+import { CloudBackend, Lazy, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { type ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";
+import type { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
 import { assertValidCatalog, managedNodeGroups, nodePools } from "../../profiles";
-import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
+import { addVariableChecks, declareVariables } from "../../variables";
+import { addClusterAddons, addDataAddons } from "./addons";
+import { addCognito } from "./cognito";
+import type { StackContext } from "./context";
+import { addEks } from "./eks";
+import { addJupyterHub } from "./jupyterhub";
+import { addOutputs } from "./outputs";
 import { addAwsProviders, addClusterProviders } from "./providers";
 import { addVpc } from "./vpc";
-import { addEks } from "./eks";
-import { addClusterAddons, addDataAddons } from "./addons";
-import { addJupyterHub } from "./jupyterhub";
-import { addCognito } from "./cognito";
-import { addOutputs } from "./outputs";
-import { StackContext } from "./context";
 
 /**
  * The root stack: one synthesized Terraform configuration whose addresses are the HCL

@@ -1,21 +1,21 @@
-import { TerraformLocal, TerraformStack } from "cdktf";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Namespace } from "@cdktf/provider-kubernetes/lib/namespace";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { EksModule } from "../../modules/eks";
-import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
-import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
-import { VpcModule } from "../../modules/vpc";
+import type { TerraformLocal, TerraformStack } from "cdktf";
+import { countWhen, mapWhen, nonEmpty, policyDocument, s3ReadGrantStatements, s3ReadGrants } from "../../expressions";
 import { efsReleaseValuesYaml } from "../../helm/efs-release";
 import { EFS_CLAIMS } from "../../helm/jupyterhub";
+import type { EksModule } from "../../modules/eks";
+import { EksBlueprintsAddonsModule } from "../../modules/eks-blueprints-addons";
+import { IrsaModule } from "../../modules/iam-role-for-service-accounts-eks";
+import type { VpcModule } from "../../modules/vpc";
 import { LOCAL_CHARTS } from "../../versions";
-import { StackContext, defineLocal, tagsOf } from "./context";
+import { defineLocal, type StackContext, tagsOf } from "./context";
 import { LocalChart } from "./local-chart";
 import { S3_READ_GRANTS_LOCAL, S3_READ_ONLY_POLICY_ARN } from "./s3-access";
-import { countWhen, mapWhen, nonEmpty, policyDocument, s3ReadGrantStatements, s3ReadGrants } from "../../expressions";
 
 export const JUPYTERHUB_NAMESPACE = "jupyterhub";
 
@@ -69,7 +69,11 @@ export function addJupyterHub(
   });
 
   // What every notebook may read: notebook_s3_read_buckets, none by default.
-  const s3ReadGrantsLocal = defineLocal(stack, S3_READ_GRANTS_LOCAL, s3ReadGrants(vars.notebookS3ReadBuckets.stringValue));
+  const s3ReadGrantsLocal = defineLocal(
+    stack,
+    S3_READ_GRANTS_LOCAL,
+    s3ReadGrants(vars.notebookS3ReadBuckets.stringValue),
+  );
   new IamRolePolicy(stack, "notebook_s3_read", {
     count: countWhen(nonEmpty(vars.notebookS3ReadBuckets.stringValue)),
     name: "notebook-s3-read",

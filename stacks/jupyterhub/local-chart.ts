@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { inModuleDirectory } from "../../expressions";
 // Not re-exported by the package root; the same hook TerraformAsset uses.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { Construct } from "constructs";
+import { inModuleDirectory } from "../../expressions";
 
 /** The project's own charts: `helm/<name>` beside package.json. */
 export const CHARTS_DIR = path.resolve(__dirname, "..", "..", "helm");

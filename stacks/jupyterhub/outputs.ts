@@ -1,7 +1,7 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
-import { StackContext } from "./context";
-import { EksModule } from "../../modules/eks";
-import { CognitoResources } from "./cognito";
+import { TerraformOutput, type TerraformStack } from "cdktf";
+import type { EksModule } from "../../modules/eks";
+import type { CognitoResources } from "./cognito";
+import type { StackContext } from "./context";
 import { firstInstanceOrEmpty } from "./count";
 
 /**
@@ -12,7 +12,12 @@ import { firstInstanceOrEmpty } from "./count";
  * In cognito mode, the user pool's id, which inviting a user takes (only administrators create
  * users by default); empty in the other modes.
  */
-export function addOutputs(stack: TerraformStack, { vars, locals }: StackContext, eks: EksModule, cognito: CognitoResources): void {
+export function addOutputs(
+  stack: TerraformStack,
+  { vars, locals }: StackContext,
+  eks: EksModule,
+  cognito: CognitoResources,
+): void {
   new TerraformOutput(stack, "configure_kubectl", {
     description:
       "Configure kubectl: make sure you're logged in with the correct AWS profile and run the following command to update your kubeconfig",

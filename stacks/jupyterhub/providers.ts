@@ -1,15 +1,15 @@
-import { Fn, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
-import { BlueprintVariables } from "../../variables";
+import { Fn, type TerraformStack } from "cdktf";
+import type { EksModule } from "../../modules/eks";
+import type { BlueprintVariables } from "../../variables";
 import type { PlatformSet } from "../../versions";
-import { EksModule } from "../../modules/eks";
-import { Locals, defineLocal } from "./context";
+import { defineLocal, type Locals } from "./context";
 
 export interface AwsProviders {
   readonly aws: AwsProvider;

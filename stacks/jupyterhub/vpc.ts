@@ -1,7 +1,7 @@
-import { Fn, TerraformStack, Token } from "cdktf";
+import { Fn, type TerraformStack, Token } from "cdktf";
 import { firstElement, subnetCidrsPerAz } from "../../expressions";
 import { VpcModule } from "../../modules/vpc";
-import { StackContext, defineLocal, tagsOf } from "./context";
+import { defineLocal, type StackContext, tagsOf } from "./context";
 
 /**
  * vpc.tf: two AZs; per AZ one RFC 1918 private subnet (`cidrsubnet(vpc_cidr, 3, k)`), one
@@ -13,7 +13,9 @@ export function addVpc(stack: TerraformStack, { platform, vars, locals }: StackC
   const azs = locals.azs.asString;
   const privateSubnets = defineLocal(stack, "private_subnets", subnetCidrsPerAz(azs, vars.vpcCidr.stringValue, 3));
   const publicSubnets = defineLocal(stack, "public_subnets", subnetCidrsPerAz(azs, vars.vpcCidr.stringValue, 5, 8));
-  const secondaryRangePrivateSubnets = defineLocal(stack, "secondary_ip_range_private_subnets",
+  const secondaryRangePrivateSubnets = defineLocal(
+    stack,
+    "secondary_ip_range_private_subnets",
     subnetCidrsPerAz(azs, firstElement(vars.secondaryCidrBlocks.stringValue), 1),
   );
 

@@ -1,5 +1,7 @@
-// The stack of the blueprint platform set, the mirror of the HCL blueprint (the `current` set
-// is covered by test/platforms*.test.ts), and the lookups the test/stack-*.test.ts files use.
+/**
+ * The stack of the blueprint platform set, the mirror of the HCL blueprint (the `current` set
+ * is covered by test/platforms*.test.ts), and the lookups the test/stack-*.test.ts files use.
+ */
 import { parse as parseYaml } from "yaml";
 import { PLATFORM_SETS } from "../../versions";
 import { plain, synthStack } from "./synth";

@@ -16,9 +16,9 @@
  *
  * Only the referenced things need a sample; anything else fails the terraform run by name.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { TerraformJson } from "./synth";
+import type { TerraformJson } from "./synth";
 import { evaluateAll } from "./terraform-eval";
 
 export const MODES = ["dummy", "cognito", "oauth"] as const;
@@ -52,17 +52,29 @@ export function sampleResources(mode: Mode): Record<string, unknown> {
   return {
     module: {
       eks: { cluster_name: "sample-hub" },
-      eks_blueprints_addons: { karpenter: { node_iam_role_arn: "arn:aws:iam::111122223333:role/karpenter-sample-hub-node" } },
+      eks_blueprints_addons: {
+        karpenter: { node_iam_role_arn: "arn:aws:iam::111122223333:role/karpenter-sample-hub-node" },
+      },
       vpc: { private_subnets: ["subnet-0a", "subnet-0b", "subnet-0c", "subnet-0d", "subnet-0e", "subnet-0f"] },
     },
     data: {
-      aws_acm_certificate: { issued: withCount(mode !== "dummy", { arn: "arn:aws:acm:eu-west-1:111122223333:certificate/sample" }) },
+      aws_acm_certificate: {
+        issued: withCount(mode !== "dummy", { arn: "arn:aws:acm:eu-west-1:111122223333:certificate/sample" }),
+      },
     },
-    aws_cognito_user_pool_client: { user_pool_client: withCount(cognito, { id: "sampleclientid", client_secret: "sample-cognito-secret" }) },
+    aws_cognito_user_pool_client: {
+      user_pool_client: withCount(cognito, { id: "sampleclientid", client_secret: "sample-cognito-secret" }),
+    },
     aws_cognito_user_pool: { pool: withCount(cognito, { id: "eu-west-1_SamplePool" }) },
-    aws_cognito_identity_pool: { identity_pool: withCount(cognito, { id: "eu-west-1:00000000-0000-0000-0000-000000000000" }) },
-    kubernetes_service_account_v1: { jupyterhub_single_user_sa: { metadata: [{ name: "sample-hub-jupyterhub-single-user" }] } },
-    kubernetes_secret_v1: { jupyterhub_oauth_client: withCount(mode !== "dummy", { metadata: [{ name: "jupyterhub-oauth-client" }] }) },
+    aws_cognito_identity_pool: {
+      identity_pool: withCount(cognito, { id: "eu-west-1:00000000-0000-0000-0000-000000000000" }),
+    },
+    kubernetes_service_account_v1: {
+      jupyterhub_single_user_sa: { metadata: [{ name: "sample-hub-jupyterhub-single-user" }] },
+    },
+    kubernetes_secret_v1: {
+      jupyterhub_oauth_client: withCount(mode !== "dummy", { metadata: [{ name: "jupyterhub-oauth-client" }] }),
+    },
   };
 }
 
@@ -171,7 +183,7 @@ export function rewriteTemplate(template: string, rewrite: (expr: string) => str
       i += 3;
     } else if (template.startsWith("${", i)) {
       const end = skipBracketed(template, i + 2, "}");
-      out += "${" + rewrite(template.slice(i + 2, end - 1)) + "}";
+      out += `\${${rewrite(template.slice(i + 2, end - 1))}}`;
       i = end;
     } else if (template.startsWith("%{", i)) {
       throw new Error(`template directives are not supported here: ${template.slice(i, i + 40)}`);
@@ -185,7 +197,8 @@ export function rewriteTemplate(template: string, rewrite: (expr: string) => str
 function rewriteJson(value: unknown, rewrite: (expr: string) => string): unknown {
   if (typeof value === "string") return rewriteTemplate(value, rewrite);
   if (Array.isArray(value)) return value.map((v) => rewriteJson(v, rewrite));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteJson(v, rewrite)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteJson(v, rewrite)]));
   return value;
 }
 
@@ -218,7 +231,8 @@ function sources(json: TerraformJson, addonsTf: string): Source[] {
   const out: Source[] = [];
   for (const call of templatefileCalls(addonsTf)) {
     const chart = /\/helm\/([^/]+)\//.exec(call)?.[1];
-    if (!chart || !OUR_VALUES[chart]) throw new Error(`a templatefile call of addons.tf reads no known chart: ${call.slice(0, 80)}`);
+    if (!chart || !OUR_VALUES[chart])
+      throw new Error(`a templatefile call of addons.tf reads no known chart: ${call.slice(0, 80)}`);
     const perMode = call.includes("var.jupyter_hub_auth_mechanism");
     for (const mode of perMode ? MODES : (["dummy"] as const)) {
       out.push({ chart: perMode ? `${chart}{${mode}}` : chart, mode, bp: call, ours: OUR_VALUES[chart]!(json) });
@@ -228,8 +242,10 @@ function sources(json: TerraformJson, addonsTf: string): Source[] {
   const karpenter = json.module.eks_data_addons.karpenter_resources_helm_config as Record<string, { values: string[] }>;
   for (const [key, lines] of Object.entries(heredocs)) {
     const bp = `<<-EOT\n${lines}\nEOT\n`;
-    if (key === "nvidia_device_plugin_helm_config") out.push({ chart: "nvidia-device-plugin", mode: "dummy", bp, ours: OUR_VALUES["nvidia-device-plugin"]!(json) });
-    else if (karpenter[key]) out.push({ chart: `karpenter-resources{${key}}`, mode: "dummy", bp, ours: karpenter[key]!.values[0]! });
+    if (key === "nvidia_device_plugin_helm_config")
+      out.push({ chart: "nvidia-device-plugin", mode: "dummy", bp, ours: OUR_VALUES["nvidia-device-plugin"]!(json) });
+    else if (karpenter[key])
+      out.push({ chart: `karpenter-resources{${key}}`, mode: "dummy", bp, ours: karpenter[key]!.values[0]! });
     else throw new Error(`inline values of addons.tf for ${key}: no such release in the stack`);
   }
   return out;
@@ -261,7 +277,10 @@ export async function renderValues(json: TerraformJson): Promise<RenderedValues>
     defined.add(id);
     if (side === "bp") {
       const expr = bpLocals[name];
-      if (expr === undefined) throw new Error(`the blueprint's local.${name} is not a one-line local of ${relative(process.cwd(), BLUEPRINT_DIR)}`);
+      if (expr === undefined)
+        throw new Error(
+          `the blueprint's local.${name} is not a one-line local of ${relative(process.cwd(), BLUEPRINT_DIR)}`,
+        );
       hclLines.push(`  ${id} = ${rewriteExpr(expr, side, mode, need(side, mode))}`);
     } else {
       if (!(name in json.locals)) throw new Error(`the stack has no local.${name}`);
@@ -270,7 +289,9 @@ export async function renderValues(json: TerraformJson): Promise<RenderedValues>
   };
   list.forEach((s, i) => {
     hclLines.push(`  bp_values_${i} = ${rewriteExpr(s.bp, "bp", s.mode, need("bp", s.mode))}`);
-    jsonLocals[`ours_values_${i}`] = rewriteTemplate(s.ours, (e) => rewriteExpr(e, "ours", s.mode, need("ours", s.mode)));
+    jsonLocals[`ours_values_${i}`] = rewriteTemplate(s.ours, (e) =>
+      rewriteExpr(e, "ours", s.mode, need("ours", s.mode)),
+    );
     expressions[`${s.chart}/blueprint`] = `local.bp_values_${i}`;
     expressions[`${s.chart}/ours`] = `local.ours_values_${i}`;
   });
@@ -280,10 +301,12 @@ export async function renderValues(json: TerraformJson): Promise<RenderedValues>
     "blueprint.tf": `locals {\n${hclLines.join("\n")}\n}\n`,
     "ours.tf.json": JSON.stringify({ locals: jsonLocals }, null, 1),
   };
-  for (const rel of listFiles(join(BLUEPRINT_DIR, "helm"))) files[join("helm", rel)] = readFileSync(join(BLUEPRINT_DIR, "helm", rel), "utf8");
+  for (const rel of listFiles(join(BLUEPRINT_DIR, "helm")))
+    files[join("helm", rel)] = readFileSync(join(BLUEPRINT_DIR, "helm", rel), "utf8");
   const values = await evaluateAll(files, expressions);
   const out: RenderedValues = {};
-  for (const s of list) out[s.chart] = { blueprint: values[`${s.chart}/blueprint`] as string, ours: values[`${s.chart}/ours`] as string };
+  for (const s of list)
+    out[s.chart] = { blueprint: values[`${s.chart}/blueprint`] as string, ours: values[`${s.chart}/ours`] as string };
   return out;
 }
 

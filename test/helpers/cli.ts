@@ -1,5 +1,7 @@
-// Running the project's node CLIs (scripts/*.ts: validate, check-state, compare) in tests,
-// the way `npm run <name>` does: node with the tsx loader.
+/**
+ * Running the project's node CLIs (scripts/*.ts: validate, check-state, compare) in tests,
+ * the way `npm run <name>` does: node with the tsx loader.
+ */
 import { execFile } from "node:child_process";
 
 const TSX = require.resolve("tsx/cjs");

@@ -72,11 +72,13 @@ function comparePrerelease(a: string, b: string): number {
   if (a === b) return 0;
   if (a === "") return 1; // a release is newer than its pre-releases
   if (b === "") return -1;
-  const as = a.split("."), bs = b.split(".");
+  const as = a.split("."),
+    bs = b.split(".");
   for (let i = 0; i < Math.max(as.length, bs.length); i++) {
     if (as[i] === undefined) return -1;
     if (bs[i] === undefined) return 1;
-    const an = /^\d+$/.test(as[i]), bn = /^\d+$/.test(bs[i]);
+    const an = /^\d+$/.test(as[i]),
+      bn = /^\d+$/.test(bs[i]);
     if (an && bn) {
       const d = Number(as[i]) - Number(bs[i]);
       if (d !== 0) return Math.sign(d);
@@ -125,7 +127,11 @@ function parsePart(part: string, dialect: Dialect): VersionSet {
     case "<=":
       return { intervals: [{ upper: at(v, true) }], prereleases: [] };
     case "~>": {
-      if (segments === 3) return { intervals: [{ lower: at(v, true), upper: at(release(v.major, v.minor + 1, 0), false) }], prereleases: [] };
+      if (segments === 3)
+        return {
+          intervals: [{ lower: at(v, true), upper: at(release(v.major, v.minor + 1, 0), false) }],
+          prereleases: [],
+        };
       if (segments === 2 || dialect === "provider") {
         return { intervals: [{ lower: at(v, true), upper: at(release(v.major + 1, 0, 0), false) }], prereleases: [] };
       }
@@ -233,7 +239,10 @@ export function highestSatisfying(
   dialect: Dialect = "provider",
 ): string | undefined {
   const set = toSet(constraints, dialect);
-  return [...versions].filter((v) => satisfies(v, set)).sort(compareVersions).pop();
+  return [...versions]
+    .filter((v) => satisfies(v, set))
+    .sort(compareVersions)
+    .pop();
 }
 
 /** A set written as constraints, e.g. ">= 5.95.0, < 6.0.0"; intervals joined by " OR "; "(none)" when empty. */
@@ -242,7 +251,13 @@ export function formatSet(set: VersionSet): string {
   const intervals = set.intervals.filter((i) => intervalHasMember(i, set.prereleases));
   return intervals
     .map((i) => {
-      if (i.lower && i.upper && i.lower.inclusive && i.upper.inclusive && compareVersions(i.lower.version, i.upper.version) === 0) {
+      if (
+        i.lower &&
+        i.upper &&
+        i.lower.inclusive &&
+        i.upper.inclusive &&
+        compareVersions(i.lower.version, i.upper.version) === 0
+      ) {
         return `= ${formatVersion(i.lower.version)}`;
       }
       const parts: string[] = [];

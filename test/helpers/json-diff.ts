@@ -54,7 +54,9 @@ function diffValues(a: Json, b: Json, path: string, out: string[]): void {
       out.push(path);
       return;
     }
-    a.forEach((item, i) => diffValues(item, b[i], `${path}[${i}]`, out));
+    a.forEach((item, i) => {
+      diffValues(item, b[i], `${path}[${i}]`, out);
+    });
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
@@ -74,7 +76,8 @@ function byAddress(doc: Record<string, Json>): Map<string, Json> {
       for (const [name, body] of Object.entries(content)) out.set(rule.prefix([name]), body);
     } else {
       for (const [type, byName] of Object.entries(content)) {
-        for (const [name, body] of Object.entries(byName as Record<string, Json>)) out.set(rule.prefix([type, name]), body);
+        for (const [name, body] of Object.entries(byName as Record<string, Json>))
+          out.set(rule.prefix([type, name]), body);
       }
     }
   }

@@ -21,9 +21,17 @@ export const CHART_DEFAULTS: Plain = {
     subnetSelectorTerms: { id: null },
     securityGroupSelectorTerms: null,
     karpenterRole: null,
-    metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 2, httpTokens: "required" },
+    metadataOptions: {
+      httpEndpoint: "enabled",
+      httpProtocolIPv6: "disabled",
+      httpPutResponseHopLimit: 2,
+      httpTokens: "required",
+    },
     blockDeviceMappings: [
-      { deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } },
+      {
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true },
+      },
     ],
     detailedMonitoring: true,
     userData: null,
@@ -76,7 +84,9 @@ export function renderKarpenterResources(releaseValues: Plain): RenderedKarpente
     if (nc.amiSelectorTerms) spec.amiSelectorTerms = nc.amiSelectorTerms;
     const subnetTerms: Plain[] = [];
     if (isMap(nc.subnetSelectorTerms) && "tags" in nc.subnetSelectorTerms) {
-      subnetTerms.push({ tags: Object.fromEntries(Object.entries(nc.subnetSelectorTerms.tags).map(([k, t]) => [k, String(t)])) });
+      subnetTerms.push({
+        tags: Object.fromEntries(Object.entries(nc.subnetSelectorTerms.tags).map(([k, t]) => [k, String(t)])),
+      });
     }
     if (isMap(nc.subnetSelectorTerms) && nc.subnetSelectorTerms.id) subnetTerms.push({ id: nc.subnetSelectorTerms.id });
     spec.subnetSelectorTerms = subnetTerms;

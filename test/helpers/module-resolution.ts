@@ -1,21 +1,23 @@
-// The offline check that `terraform init` resolves every registry module of a platform set
-// (test/module-resolution.test.ts): the module tree from the facts vendored in
-// test/fixtures/module-facts/ (regenerated from the modules' repositories by
-// `npm run module-facts`), the provider and required_version constraints along it, and the
-// inputs the synthesized stack passes to each module against the pinned version's variables.
+/**
+ * The offline check that `terraform init` resolves every registry module of a platform set
+ * (test/module-resolution.test.ts): the module tree from the facts vendored in
+ * test/fixtures/module-facts/ (regenerated from the modules' repositories by
+ * `npm run module-facts`), the provider and required_version constraints along it, and the
+ * inputs the synthesized stack passes to each module against the pinned version's variables.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlatformSet } from "../../versions";
 import type { ModuleFacts } from "../../scripts/module-facts";
-import { VersionSet, intersect, isEmpty, parseConstraints } from "./constraints";
+import type { PlatformSet } from "../../versions";
+import { intersect, isEmpty, parseConstraints, type VersionSet } from "./constraints";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const FACTS_DIR = path.join(__dirname, "..", "fixtures", "module-facts");
-const REGENERATE = "run `npm run module-facts` (it reads the module repositories' git mirrors; see scripts/module-facts.ts)";
+const REGENERATE =
+  "run `npm run module-facts` (it reads the module repositories' git mirrors; see scripts/module-facts.ts)";
 
 // ---------------------------------------------------------------------------------------------
 // Facts
-
 
 export type FactsLookup = (source: string, version: string) => ModuleFacts | undefined;
 
@@ -66,17 +68,21 @@ export const EXACT = /^\d+\.\d+\.\d+$/;
 export function buildModuleTree(set: PlatformSet, lookup: FactsLookup = loadFacts): ModuleTree {
   const nodes = new Map<string, TreeNode>();
   const problems: string[] = [];
-  const queue: { source: string; version: string; path: string[] }[] = Object.entries(set.modules).map(([key, pin]) => ({
-    source: pin.source,
-    version: pin.version,
-    path: [`${set.name}.modules.${key}`],
-  }));
+  const queue: { source: string; version: string; path: string[] }[] = Object.entries(set.modules).map(
+    ([key, pin]) => ({
+      source: pin.source,
+      version: pin.version,
+      path: [`${set.name}.modules.${key}`],
+    }),
+  );
   while (queue.length > 0) {
     const { source, version, path: via } = queue.shift()!;
     const key = `${source}@${version}`;
     if (nodes.has(key)) continue;
     if (!EXACT.test(version)) {
-      problems.push(`${via.join(" > ")}: ${source} version "${version}" is not an exact version (x.y.z): pin it in versions.ts.`);
+      problems.push(
+        `${via.join(" > ")}: ${source} version "${version}" is not an exact version (x.y.z): pin it in versions.ts.`,
+      );
       continue;
     }
     const facts = lookup(source, version);
@@ -90,7 +96,9 @@ export function buildModuleTree(set: PlatformSet, lookup: FactsLookup = loadFact
       continue;
     }
     if (facts.source !== source || facts.version !== version) {
-      problems.push(`test/fixtures/module-facts/${factsFileName(source, version)} describes ${facts.source}@${facts.version}: ${REGENERATE}.`);
+      problems.push(
+        `test/fixtures/module-facts/${factsFileName(source, version)} describes ${facts.source}@${facts.version}: ${REGENERATE}.`,
+      );
       continue;
     }
     nodes.set(key, { facts, path: via });
@@ -140,7 +148,8 @@ export function resolveProviders(set: PlatformSet, tree: ModuleTree): ProviderRe
   for (const { facts } of tree.nodes) {
     for (const p of Object.values(facts.requiredProviders)) {
       byProvider.set(normalizeProvider(p.source), byProvider.get(normalizeProvider(p.source)) ?? []); // required, maybe unconstrained
-      for (const c of p.constraints) add(p.source, { constraint: c.constraint, from: `${facts.source}@${facts.version}:${c.file}` });
+      for (const c of p.constraints)
+        add(p.source, { constraint: c.constraint, from: `${facts.source}@${facts.version}:${c.file}` });
     }
   }
   return [...byProvider.entries()]
@@ -176,25 +185,35 @@ export function providerConflicts(resolutions: readonly ProviderResolution[]): s
 }
 
 /** The Terraform versions every `required_version` of the root and the tree admits. */
-export function terraformVersions(set: PlatformSet, tree: ModuleTree): { constraints: ConstraintSource[]; allowed: VersionSet } {
+export function terraformVersions(
+  set: PlatformSet,
+  tree: ModuleTree,
+): { constraints: ConstraintSource[]; allowed: VersionSet } {
   const constraints: ConstraintSource[] = [{ constraint: set.terraform.requiredVersion, from: "root (versions.ts)" }];
   for (const { facts } of tree.nodes) {
-    for (const c of facts.requiredVersion) constraints.push({ constraint: c.constraint, from: `${facts.source}@${facts.version}:${c.file}` });
+    for (const c of facts.requiredVersion)
+      constraints.push({ constraint: c.constraint, from: `${facts.source}@${facts.version}:${c.file}` });
   }
   return { constraints, allowed: intersect(...constraints.map((c) => parseConstraints(c.constraint, "terraform"))) };
 }
 
 /** `cdktf.provider` of every @cdktf/provider-* dependency: the provider version its bindings were generated from. */
 export function bindingVersions(): Map<string, { version: string; pkg: string }> {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
   const out = new Map<string, { version: string; pkg: string }>();
   for (const name of Object.keys(pkg.dependencies).filter((d) => d.startsWith("@cdktf/provider-"))) {
     const meta = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as {
       version: string;
       cdktf?: { provider?: { name: string; version: string } };
     };
-    if (!meta.cdktf?.provider) throw new Error(`${name} has no cdktf.provider in its package.json: cannot tell its provider version`);
-    out.set(normalizeProvider(meta.cdktf.provider.name), { version: meta.cdktf.provider.version, pkg: `${name}@${meta.version}` });
+    if (!meta.cdktf?.provider)
+      throw new Error(`${name} has no cdktf.provider in its package.json: cannot tell its provider version`);
+    out.set(normalizeProvider(meta.cdktf.provider.name), {
+      version: meta.cdktf.provider.version,
+      pkg: `${name}@${meta.version}`,
+    });
   }
   return out;
 }
@@ -243,13 +262,19 @@ export function checkModuleInputs(
     const version = String(block.version);
     const f = facts(source, version);
     if (!f) {
-      problems.push({ module, kind: "no-facts", message: `${module}: no module facts for ${source}@${version}: ${REGENERATE}.` });
+      problems.push({
+        module,
+        kind: "no-facts",
+        message: `${module}: no module facts for ${source}@${version}: ${REGENERATE}.`,
+      });
       continue;
     }
     const variables = Object.keys(f.variables);
     const inputs = Object.keys(block).filter((k) => !META_ARGUMENTS.has(k));
     for (const input of inputs.filter((i) => !(i in f.variables)).sort()) {
-      const closest = [...variables].sort((a, b) => editDistance(input, a) - editDistance(input, b) || a.localeCompare(b))[0];
+      const closest = [...variables].sort(
+        (a, b) => editDistance(input, a) - editDistance(input, b) || a.localeCompare(b),
+      )[0];
       problems.push({
         module,
         kind: "unknown",

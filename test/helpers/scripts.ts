@@ -1,10 +1,12 @@
-// Running the lifecycle scripts (install.sh, cleanup.sh, upgrade.sh) in tests. The scripts
-// are copied into a throw-away repository layout and run against the fake terraform,
-// kubectl, aws and npm of test/fixtures/fakebin (first on PATH), which log every call
-// (argv + cwd) and can be told through FAKE_* variables to fail or to simulate a cluster's
-// state. Every run is in a new session with stdin from /dev/null: no terminal at all, except
-// the runs that answer the confirmation on a pseudo-terminal (node-pty, which the cdktf CLI
-// ships).
+/**
+ * Running the lifecycle scripts (install.sh, cleanup.sh, upgrade.sh) in tests. The scripts
+ * are copied into a throw-away repository layout and run against the fake terraform,
+ * kubectl, aws and npm of test/fixtures/fakebin (first on PATH), which log every call
+ * (argv + cwd) and can be told through FAKE_* variables to fail or to simulate a cluster's
+ * state. Every run is in a new session with stdin from /dev/null: no terminal at all, except
+ * the runs that answer the confirmation on a pseudo-terminal (node-pty, which the cdktf CLI
+ * ships).
+ */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +15,14 @@ import * as pty from "@cdktf/node-pty-prebuilt-multiarch";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FAKEBIN = path.join(ROOT, "test", "fixtures", "fakebin");
-export const SCRIPT_FILES = ["scripts/install.sh", "scripts/cleanup.sh", "scripts/upgrade.sh", "scripts/lib/lifecycle.sh", "scripts/lib/load-balancers.sh", "scripts/lib/cluster.sh"];
+export const SCRIPT_FILES = [
+  "scripts/install.sh",
+  "scripts/cleanup.sh",
+  "scripts/upgrade.sh",
+  "scripts/lib/lifecycle.sh",
+  "scripts/lib/load-balancers.sh",
+  "scripts/lib/cluster.sh",
+];
 
 export const OUR_LB =
   "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/net/k8s-jupyterh-proxypub-0123456789/abcdef0123456789";
@@ -69,14 +78,23 @@ export function sandbox(options: { synthesized?: boolean; platform?: string } = 
   }
   const stack = path.join(repo, "cdktf.out", "stacks", "jupyterhub");
   if (options.platform) {
-    fs.writeFileSync(path.join(repo, "jupyterhub.config.json"), `${JSON.stringify({ platform: options.platform, backend: { type: "local" } }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(repo, "jupyterhub.config.json"),
+      `${JSON.stringify({ platform: options.platform, backend: { type: "local" } }, null, 2)}\n`,
+    );
   }
   if (options.synthesized) {
     fs.mkdirSync(stack, { recursive: true });
     fs.writeFileSync(path.join(stack, "cdk.tf.json"), "{}\n");
     fs.writeFileSync(
       path.join(stack, "settings.json"),
-      JSON.stringify({ platform: "current", backend: "local", description: `local state file ${repo}/terraform.tfstate`, initArgs: [], overrides: [] }),
+      JSON.stringify({
+        platform: "current",
+        backend: "local",
+        description: `local state file ${repo}/terraform.tfstate`,
+        initArgs: [],
+        overrides: [],
+      }),
     );
   }
   const cwd = path.join(base, "elsewhere");
@@ -157,9 +175,7 @@ export interface RunOptions {
 export function run(box: Sandbox, script: Script, args: string[], options: RunOptions = {}): Promise<Result> {
   const file = path.join(box.repo, "scripts", `${script}.sh`);
   const env = baseEnv(box, options.env ?? {}, options.hide ? pathWithout(options.hide) : undefined);
-  const [command, argv] = options.closeStdin
-    ? ["bash", ["-c", 'exec "$0" "$@" <&-', file, ...args]]
-    : [file, args];
+  const [command, argv] = options.closeStdin ? ["bash", ["-c", 'exec "$0" "$@" <&-', file, ...args]] : [file, args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: box.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -176,10 +192,21 @@ export function run(box: Sandbox, script: Script, args: string[], options: RunOp
  * Runs a script on a pseudo-terminal and types `answers` one by one, each when the
  * confirmation prompt appears. Returns the combined output.
  */
-export function runOnTerminal(box: Sandbox, script: Script, args: string[], answers: string[], env: Record<string, string> = {}): Promise<Result> {
+export function runOnTerminal(
+  box: Sandbox,
+  script: Script,
+  args: string[],
+  answers: string[],
+  env: Record<string, string> = {},
+): Promise<Result> {
   const file = path.join(box.repo, "scripts", `${script}.sh`);
   return new Promise((resolve) => {
-    const term = pty.spawn(file, args, { cwd: box.cwd, env: baseEnv(box, env) as Record<string, string>, cols: 200, rows: 50 });
+    const term = pty.spawn(file, args, {
+      cwd: box.cwd,
+      env: baseEnv(box, env) as Record<string, string>,
+      cols: 200,
+      rows: 50,
+    });
     let output = "";
     let asked = 0;
     term.onData((data) => {
@@ -187,7 +214,9 @@ export function runOnTerminal(box: Sandbox, script: Script, args: string[], answ
       const prompts = output.split('Only "yes" goes ahead: ').length - 1;
       while (asked < prompts && asked < answers.length) term.write(`${answers[asked++]}\r`);
     });
-    term.onExit(({ exitCode }) => resolve({ code: exitCode, stdout: output.replace(/\r/g, ""), stderr: "", calls: readCalls(box.log) }));
+    term.onExit(({ exitCode }) =>
+      resolve({ code: exitCode, stdout: output.replace(/\r/g, ""), stderr: "", calls: readCalls(box.log) }),
+    );
   });
 }
 
@@ -201,7 +230,11 @@ export async function until(check: () => boolean, what: string, ms = 10_000): Pr
 }
 
 /** A call as one line; the temporary plan files read <plan>. */
-export const exact = (call: Call) => [call.tool, ...call.argv].join(" ").replace(/\/[^ ]*\/step-(\d+)\.tfplan/g, "<plan$1>").replace(/\/[^ ]*\/stage\.tfplan/g, "<stage-plan>");
+export const exact = (call: Call) =>
+  [call.tool, ...call.argv]
+    .join(" ")
+    .replace(/\/[^ ]*\/step-(\d+)\.tfplan/g, "<plan$1>")
+    .replace(/\/[^ ]*\/stage\.tfplan/g, "<stage-plan>");
 /** The same without the call timeouts that every kubectl and aws call carries. */
 export const line = (call: Call) =>
   exact(call)
@@ -221,4 +254,3 @@ export const kubeconfigOf = (calls: Call[]) => {
   const call = calls.find((c) => c.argv.includes("update-kubeconfig"));
   return call ? call.argv[call.argv.indexOf("--kubeconfig") + 1] : "";
 };
-

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { ProjectConfig, STACK_NAME, resolveConfig } from "../../config";
+import { type ProjectConfig, resolveConfig, STACK_NAME } from "../../config";
 import { JupyterHubStack } from "../../stacks/jupyterhub";
 
 /** The synthesized Terraform JSON, as a plain object. */

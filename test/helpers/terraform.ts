@@ -57,7 +57,9 @@ export function locateTerraform(env: NodeJS.ProcessEnv = process.env): string {
   if (override) {
     const path = isAbsolute(override) ? override : resolve(override);
     if (!isExecutable(path)) {
-      throw new Error(`TERRAFORM_BIN is set to ${override}, which is not an executable file. ${TERRAFORM_INSTALL_HINT}`);
+      throw new Error(
+        `TERRAFORM_BIN is set to ${override}, which is not an executable file. ${TERRAFORM_INSTALL_HINT}`,
+      );
     }
     return path;
   }
@@ -112,7 +114,7 @@ export function terraformEnv(
   return env;
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour sequences terraform prints
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 export function stripAnsi(text: string): string {
@@ -248,11 +250,15 @@ export function parseDiagnostics(jsonLines: string): TerraformDiagnostic[] {
  * (the value checks read variables it does not declare), for planning the version rules of a
  * platform set with the real terraform. Remove it with removeTerraformDir.
  */
-export function eksVersionRuleDir(json: { terraform: Record<string, unknown>; variable: Record<string, unknown>; check?: Record<string, unknown> }): string {
+export function eksVersionRuleDir(json: {
+  terraform: Record<string, unknown>;
+  variable: Record<string, unknown>;
+  check?: Record<string, unknown>;
+}): string {
   const config = {
     terraform: { required_version: json.terraform.required_version },
     variable: { eks_cluster_version: json.variable.eks_cluster_version },
     check: { eks_cluster_version_support: json.check!.eks_cluster_version_support },
   };
-  return makeTerraformDir({ "main.tf.json": JSON.stringify(config, null, 2) + "\n" });
+  return makeTerraformDir({ "main.tf.json": `${JSON.stringify(config, null, 2)}\n` });
 }

@@ -51,11 +51,14 @@ export function diffValues(chart: string, blueprint: unknown, ours: unknown): Va
       // The order matters too (the first profile is the default): that of the names on both sides.
       const names = (l: Obj[], other: Obj[]) =>
         l.map((e) => e.display_name as string).filter((n) => other.some((x) => x.display_name === n));
-      if (!sameValue(names(b, o), names(o, b))) out.push({ chart, path: `${path}[*].display_name`, blueprint: names(b, o), ours: names(o, b) });
+      if (!sameValue(names(b, o), names(o, b)))
+        out.push({ chart, path: `${path}[*].display_name`, blueprint: names(b, o), ours: names(o, b) });
       return;
     }
     if (Array.isArray(b) && Array.isArray(o) && b.length === o.length) {
-      b.forEach((item, i) => walk(`${path}[${i}]`, item, o[i]));
+      b.forEach((item, i) => {
+        walk(`${path}[${i}]`, item, o[i]);
+      });
       return;
     }
     if (!sameValue(b, o)) out.push({ chart, path, blueprint: b, ours: o });
@@ -68,7 +71,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const has = (d: ValueDifference, side: "blueprint" | "ours") => Object.prototype.hasOwnProperty.call(d, side);
+const has = (d: ValueDifference, side: "blueprint" | "ours") => Object.hasOwn(d, side);
 
 /** True when `listed` describes exactly `found`: same chart and path, same value (or absence) on each side. */
 export function sameDifference(listed: ValueDifference, found: ValueDifference): boolean {

@@ -4,9 +4,21 @@
  * runs the rules (no provider, no module, no network).
  */
 import { TerraformStack, Testing } from "cdktf";
+import {
+  type AuthMechanism,
+  addValueChecks,
+  type BlueprintVariables,
+  declareVariables,
+  REQUIRED_TERRAFORM_VERSION,
+} from "../../variables";
 import { PLATFORM_SETS } from "../../versions";
-import { AuthMechanism, BlueprintVariables, REQUIRED_TERRAFORM_VERSION, addValueChecks, declareVariables } from "../../variables";
-import { TerraformDiagnostic, makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./terraform";
+import {
+  makeTerraformDir,
+  parseDiagnostics,
+  removeTerraformDir,
+  runTerraform,
+  type TerraformDiagnostic,
+} from "./terraform";
 
 export interface SynthVariable {
   type: string;
@@ -80,7 +92,7 @@ export function rulesConfig(): string {
     ...(Object.keys(checks).length > 0 ? { check: checks } : {}),
   };
   // Pretty-printed, so the source line terraform quotes is just `"<variable>": {`.
-  return JSON.stringify(config, null, 2) + "\n";
+  return `${JSON.stringify(config, null, 2)}\n`;
 }
 
 /** A temporary directory with the rules' configuration; call `remove` in afterAll. */
@@ -94,9 +106,20 @@ function varArgs(vars: Vars): string[] {
 }
 
 /** `terraform plan` in `dir` with these -var values (JSON diagnostics unless json is false). */
-export async function plan(dir: string, vars: Vars, options: { json?: boolean; env?: Record<string, string> } = {}): Promise<PlanOutcome> {
+export async function plan(
+  dir: string,
+  vars: Vars,
+  options: { json?: boolean; env?: Record<string, string> } = {},
+): Promise<PlanOutcome> {
   const json = options.json ?? true;
-  const args = ["plan", "-input=false", "-lock=false", "-refresh=false", ...(json ? ["-json"] : ["-no-color"]), ...varArgs(vars)];
+  const args = [
+    "plan",
+    "-input=false",
+    "-lock=false",
+    "-refresh=false",
+    ...(json ? ["-json"] : ["-no-color"]),
+    ...varArgs(vars),
+  ];
   const result = await runTerraform(args, { cwd: dir, env: options.env });
   const diagnostics = json ? parseDiagnostics(result.stdout) : [];
   const errors = diagnostics.filter((d) => d.severity === "error");
@@ -175,7 +198,10 @@ export function expectWarnings(outcome: CaseOutcome, expected: [check: string, f
   for (const w of got) {
     expect(w.summary, w.detail).toBe("Check block assertion failed");
     // Like the validation messages, a warning starts with the variable it is about.
-    expect(CHECK_READS[w.check]?.some((v) => w.detail.startsWith(`${v} `) || w.detail.startsWith(`${v}:`)), w.detail).toBe(true);
+    expect(
+      CHECK_READS[w.check]?.some((v) => w.detail.startsWith(`${v} `) || w.detail.startsWith(`${v}:`)),
+      w.detail,
+    ).toBe(true);
   }
   expect(got.length, JSON.stringify(got, null, 2)).toBe(expected.length);
   for (const [check, fragment] of expected) {
@@ -237,7 +263,9 @@ function batchCases(cases: Record<string, Case>): Batch[] {
     const keys = claimedBy(c);
     const mode = c.mode ?? "dummy";
     const solo = keys.length === 0 || keys.includes("jupyter_hub_auth_mechanism");
-    let batch = solo ? undefined : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !b.claimed.includes(k)));
+    let batch = solo
+      ? undefined
+      : batches.find((b) => !b.solo && b.mode === mode && keys.every((k) => !b.claimed.includes(k)));
     if (!batch) {
       batch = { mode, solo, cases: [], vars: {}, claimed: [] };
       batches.push(batch);
@@ -275,7 +303,13 @@ export async function planCases(dir: string, cases: Record<string, Case>): Promi
         const reads = CHECK_READS[checkOf(w)] ?? [];
         return batch.solo || reads.length === 0 || reads.some((v) => ownsVariable(title, v));
       });
-      outcomes.set(title, { errors, warnings, planCode: result.code, planErrorCount: result.errors.length, stderr: result.stderr });
+      outcomes.set(title, {
+        errors,
+        warnings,
+        planCode: result.code,
+        planErrorCount: result.errors.length,
+        stderr: result.stderr,
+      });
     }
   });
   return outcomes;

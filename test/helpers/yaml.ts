@@ -31,5 +31,7 @@ function firstDifference(a: unknown, b: unknown, path: string): string | undefin
     }
     return undefined;
   }
-  return JSON.stringify(a) === JSON.stringify(b) ? undefined : `${path} (1.1: ${JSON.stringify(a)}, 1.2: ${JSON.stringify(b)})`;
+  return JSON.stringify(a) === JSON.stringify(b)
+    ? undefined
+    : `${path} (1.1: ${JSON.stringify(a)}, 1.2: ${JSON.stringify(b)})`;
 }

@@ -1,6 +1,8 @@
-// scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
-// test/helpers/scripts.ts): the options, arguments and environment it accepts or refuses
-// before running anything, and the confirmation (typed on a terminal, or --yes).
+/**
+ * scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
+ * test/helpers/scripts.ts): the options, arguments and environment it accepts or refuses
+ * before running anything, and the confirmation (typed on a terminal, or --yes).
+ */
 import * as fs from "node:fs";
 import { changes, run, runOnTerminal, sandbox, terraformCalls } from "../helpers/scripts";
 
@@ -25,7 +27,9 @@ describe.concurrent("scripts/cleanup.sh", () => {
     const box = sandbox();
     const r = await run(box, "cleanup", []);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("cleanup.sh asks before it changes anything, and there is no terminal to ask on: pass --yes");
+    expect(r.stderr).toContain(
+      "cleanup.sh asks before it changes anything, and there is no terminal to ask on: pass --yes",
+    );
     expect(r.calls).toEqual([]);
   });
 
@@ -34,7 +38,9 @@ describe.concurrent("scripts/cleanup.sh", () => {
     const declined = await runOnTerminal(box, "cleanup", ["--skip-synth"], ["no"]);
     expect(declined.code).toBe(1);
     expect(declined.stdout).toContain("This run destroys the 3 resource(s) in local state file");
-    expect(declined.stdout).toContain('Destroy cluster jupyterhub-on-eks in us-west-2 and everything in its state? Only "yes" goes ahead: no');
+    expect(declined.stdout).toContain(
+      'Destroy cluster jupyterhub-on-eks in us-west-2 and everything in its state? Only "yes" goes ahead: no',
+    );
     expect(changes(declined.calls).filter((l) => !l.includes(" init "))).toEqual([]);
     fs.rmSync(box.log);
     const confirmed = await runOnTerminal(box, "cleanup", ["--skip-synth"], ["yes"], { FAKE_AWS_LB_POLLS: "1" });

@@ -1,12 +1,16 @@
-// scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
-// test/helpers/scripts.ts): the cluster it acts on comes from the state, never from a guess,
-// and is checked against the AWS account and the kube context.
+/**
+ * scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
+ * test/helpers/scripts.ts): the cluster it acts on comes from the state, never from a guess,
+ * and is checked against the AWS account and the kube context.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OUR_SG, changes, kubeconfigOf, line, run, sandbox, terraformCalls, toolCalls } from "../helpers/scripts";
+import { changes, kubeconfigOf, line, OUR_SG, run, sandbox, terraformCalls, toolCalls } from "../helpers/scripts";
 
 describe.concurrent("scripts/cleanup.sh", () => {
-  const BLUEPRINT_OUTPUTS = JSON.stringify({ configure_kubectl: { value: "aws eks --region eu-central-1 update-kubeconfig --name team-hub" } });
+  const BLUEPRINT_OUTPUTS = JSON.stringify({
+    configure_kubectl: { value: "aws eks --region eu-central-1 update-kubeconfig --name team-hub" },
+  });
 
   it("takes the cluster from the state, not from -var, -var-file or TF_VAR_*", async () => {
     const box = sandbox({ synthesized: true });
@@ -15,7 +19,9 @@ describe.concurrent("scripts/cleanup.sh", () => {
       env: { TF_VAR_name: "from-env", TF_VAR_region: "ap-south-1", FAKE_AWS_LB_POLLS: "1" },
     });
     expect(r.code).toBe(0);
-    expect(changes(r.calls)).toContain(`aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfigOf(r.calls)}`);
+    expect(changes(r.calls)).toContain(
+      `aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfigOf(r.calls)}`,
+    );
     expect(changes(r.calls)).toContain(`aws --region us-west-2 ec2 delete-security-group --group-id ${OUR_SG}`);
     const acting = r.calls.filter((c) => c.tool !== "npm" && !(c.tool === "terraform" && c.argv.includes("destroy")));
     expect(acting.map(line).join("\n")).not.toMatch(/from-(file|cli|env)|eu-central-1|ap-south-1/);
@@ -23,15 +29,21 @@ describe.concurrent("scripts/cleanup.sh", () => {
 
   it("reads a state the blueprint wrote (only configure_kubectl), without an account to compare", async () => {
     const box = sandbox({ synthesized: true });
-    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], { env: { FAKE_TF_OUTPUTS: BLUEPRINT_OUTPUTS, FAKE_AWS_CLUSTER: "team-hub", FAKE_AWS_LB_POLLS: "1" } });
+    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
+      env: { FAKE_TF_OUTPUTS: BLUEPRINT_OUTPUTS, FAKE_AWS_CLUSTER: "team-hub", FAKE_AWS_LB_POLLS: "1" },
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Cluster (from the state, output configure_kubectl): team-hub   Region: eu-central-1   Account: not recorded");
+    expect(r.stdout).toContain(
+      "Cluster (from the state, output configure_kubectl): team-hub   Region: eu-central-1   Account: not recorded",
+    );
     expect(changes(r.calls)).toContain(`aws --region eu-central-1 ec2 delete-security-group --group-id ${OUR_SG}`);
   });
 
   it("with no cluster in the state skips every Kubernetes and AWS step and still destroys what the state holds", async () => {
     const box = sandbox({ synthesized: true });
-    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], { env: { FAKE_TF_OUTPUTS: "{}", FAKE_TF_RESOURCES: "2" } });
+    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
+      env: { FAKE_TF_OUTPUTS: "{}", FAKE_TF_RESOURCES: "2" },
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("WARNING: the state records no EKS cluster");
     expect(toolCalls(r.calls, "aws")).toEqual([]);
@@ -67,7 +79,9 @@ describe.concurrent("scripts/cleanup.sh", () => {
     fs.rmSync(box.log);
     const right = await run(box, "cleanup", ["--skip-synth", "--yes", "--kube-context", "ours"]);
     expect(right.code).toBe(0);
-    expect(changes(right.calls)).toContain("kubectl --context ours delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false");
+    expect(changes(right.calls)).toContain(
+      "kubectl --context ours delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false",
+    );
     expect(toolCalls(right.calls, "aws").map(line)).not.toContainEqual(expect.stringContaining("update-kubeconfig"));
   });
 
@@ -75,6 +89,10 @@ describe.concurrent("scripts/cleanup.sh", () => {
     const box = sandbox({ synthesized: true });
     const r = await run(box, "cleanup", ["--skip-synth", "--yes", "--kube-context", "ours"], { hide: ["aws"] });
     expect(r.code).toBe(0);
-    expect(toolCalls(r.calls, "kubectl").filter((c) => !c.argv.includes("config")).every((c) => c.argv[0] === "--context" && c.argv[1] === "ours")).toBe(true);
+    expect(
+      toolCalls(r.calls, "kubectl")
+        .filter((c) => !c.argv.includes("config"))
+        .every((c) => c.argv[0] === "--context" && c.argv[1] === "ours"),
+    ).toBe(true);
   });
 });

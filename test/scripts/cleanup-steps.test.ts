@@ -1,9 +1,21 @@
-// scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
-// test/helpers/scripts.ts): the steps it runs and in which order, how a failing step stops
-// the run and how the run is resumed, and --dry-run.
+/**
+ * scripts/cleanup.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
+ * test/helpers/scripts.ts): the steps it runs and in which order, how a failing step stops
+ * the run and how the run is resumed, and --dry-run.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OUR_LB, OUR_SG, changes, kubeconfigOf, line, run, sandbox, terraformCalls, toolCalls } from "../helpers/scripts";
+import {
+  changes,
+  kubeconfigOf,
+  line,
+  OUR_LB,
+  OUR_SG,
+  run,
+  sandbox,
+  terraformCalls,
+  toolCalls,
+} from "../helpers/scripts";
 
 describe.concurrent("scripts/cleanup.sh", () => {
   it("reads the cluster from the state, clears load balancers and stuck namespaces, destroys the four targets in order, then all", async () => {
@@ -45,12 +57,18 @@ describe.concurrent("scripts/cleanup.sh", () => {
       `aws --region us-west-2 elbv2 describe-load-balancers --output text --query LoadBalancers[].LoadBalancerArn`,
       expect.stringContaining("elbv2 describe-tags"),
     ]);
-    expect(r.stdout).toContain("Cluster (from the state, output cluster_arn): jupyterhub-on-eks   Region: us-west-2   Account: 111122223333");
-    expect(r.stdout).toContain(`This run destroys the 3 resource(s) in local state file ${box.repo}/terraform.tfstate, including cluster jupyterhub-on-eks`);
+    expect(r.stdout).toContain(
+      "Cluster (from the state, output cluster_arn): jupyterhub-on-eks   Region: us-west-2   Account: 111122223333",
+    );
+    expect(r.stdout).toContain(
+      `This run destroys the 3 resource(s) in local state file ${box.repo}/terraform.tfstate, including cluster jupyterhub-on-eks`,
+    );
     // The final destroy is a real full destroy.
     const last = toolCalls(r.calls, "terraform").at(-1)!;
     expect(last.argv.filter((a) => a.startsWith("-target"))).toEqual([]);
-    expect(lines.findIndex((l) => l.includes("get --raw=/readyz"))).toBeLessThan(lines.findIndex((l) => l.includes("delete service")));
+    expect(lines.findIndex((l) => l.includes("get --raw=/readyz"))).toBeLessThan(
+      lines.findIndex((l) => l.includes("delete service")),
+    );
     const eks = lines.findIndex((l) => l.includes("-target=module.eks "));
     const vpc = lines.findIndex((l) => l.includes("-target=module.vpc"));
     expect(lines.slice(eks + 1, vpc)).toEqual([
@@ -77,19 +95,24 @@ describe.concurrent("scripts/cleanup.sh", () => {
     [12, "-auto-approve -var", "Destroy everything that is left", {}],
   ];
 
-  it.each(cleanupSteps)("a failure in step %i (%s) stops there, names the step and says how to resume", async (step, needle, name, env) => {
-    const box = sandbox();
-    const r = await run(box, "cleanup", ["--yes", "-var", "name=jupyterhub-on-eks"], { env: { ...env, FAKE_FAIL: needle, FAKE_FAIL_CODE: "4" } });
-    expect(r.code).toBe(4);
-    expect(r.stderr).toContain(`ERROR: step ${step} of 12 failed (exit 4)`);
-    expect(r.stderr).toContain(name);
-    expect(r.stderr).toContain(`${box.repo}/scripts/cleanup.sh --yes -var name=jupyterhub-on-eks`);
-    const lines = r.calls.map(line);
-    expect(lines.at(-1)).toContain(needle);
-    expect(r.stdout).toMatch(new RegExp(`${step}/12\\s+FAILED`));
-    const destroys = terraformCalls(r.calls).filter((l) => l.includes(" destroy "));
-    expect(destroys).toHaveLength([7, 8, 9, 11, 12].filter((d) => d <= step).length);
-  });
+  it.each(cleanupSteps)(
+    "a failure in step %i (%s) stops there, names the step and says how to resume",
+    async (step, needle, name, env) => {
+      const box = sandbox();
+      const r = await run(box, "cleanup", ["--yes", "-var", "name=jupyterhub-on-eks"], {
+        env: { ...env, FAKE_FAIL: needle, FAKE_FAIL_CODE: "4" },
+      });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain(`ERROR: step ${step} of 12 failed (exit 4)`);
+      expect(r.stderr).toContain(name);
+      expect(r.stderr).toContain(`${box.repo}/scripts/cleanup.sh --yes -var name=jupyterhub-on-eks`);
+      const lines = r.calls.map(line);
+      expect(lines.at(-1)).toContain(needle);
+      expect(r.stdout).toMatch(new RegExp(`${step}/12\\s+FAILED`));
+      const destroys = terraformCalls(r.calls).filter((l) => l.includes(" destroy "));
+      expect(destroys).toHaveLength([7, 8, 9, 11, 12].filter((d) => d <= step).length);
+    },
+  );
 
   it("resumes after a failure: a second run does every step", async () => {
     const box = sandbox();
@@ -112,12 +135,20 @@ describe.concurrent("scripts/cleanup.sh", () => {
 
   it("--dry-run goes through the same code: it reads for real and prints every deletion it would make", async () => {
     const box = sandbox();
-    const r = await run(box, "cleanup", ["--dry-run", "-var", "region=eu-west-1"], { env: { FAKE_AWS_LB_STUCK: "1", FAKE_KUBE_TERMINATING: "kubecost" } });
+    const r = await run(box, "cleanup", ["--dry-run", "-var", "region=eu-west-1"], {
+      env: { FAKE_AWS_LB_STUCK: "1", FAKE_KUBE_TERMINATING: "kubecost" },
+    });
     expect(r.code).toBe(0);
     // Nothing that changes the deployment ran: no destroy, no kubectl delete / replace, no aws delete.
-    expect(changes(r.calls).filter((l) => !l.includes("update-kubeconfig"))).toEqual(["npm run synth", `terraform -chdir=${box.stack} init -input=false`]);
+    expect(changes(r.calls).filter((l) => !l.includes("update-kubeconfig"))).toEqual([
+      "npm run synth",
+      `terraform -chdir=${box.stack} init -input=false`,
+    ]);
     const chdir = `-chdir=${box.stack}`;
-    const printed = r.stdout.split("\n").filter((l) => l.startsWith("+ ")).map((l) => l.replace(/ --cli-connect-timeout 10 --cli-read-timeout 60| --request-timeout=60s/, ""));
+    const printed = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("+ "))
+      .map((l) => l.replace(/ --cli-connect-timeout 10 --cli-read-timeout 60| --request-timeout=60s/, ""));
     expect(printed.filter((l) => l.includes(" destroy "))).toEqual([
       `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_data_addons -var=region=eu-west-1`,
       `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_blueprints_addons -var=region=eu-west-1`,
@@ -127,8 +158,12 @@ describe.concurrent("scripts/cleanup.sh", () => {
     ]);
     // The real names a real run would delete, listed by the same queries (the cluster's region comes from the state).
     const kubeconfig = kubeconfigOf(r.calls);
-    expect(printed).toContain(`+ kubectl --kubeconfig ${kubeconfig} delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false`);
-    expect(printed).toContain(`+ kubectl --kubeconfig ${kubeconfig} replace --raw /api/v1/namespaces/kubecost/finalize -f -`);
+    expect(printed).toContain(
+      `+ kubectl --kubeconfig ${kubeconfig} delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false`,
+    );
+    expect(printed).toContain(
+      `+ kubectl --kubeconfig ${kubeconfig} replace --raw /api/v1/namespaces/kubecost/finalize -f -`,
+    );
     expect(printed).toContain(`+ aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`);
     expect(printed).toContain(`+ aws --region us-west-2 ec2 delete-security-group --group-id ${OUR_SG}`);
     expect(r.stdout).toContain("A real run waits up to 600s for the controller, then deletes what is left with:");

@@ -1,6 +1,8 @@
-// scripts/install.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
-// test/helpers/scripts.ts): the options, arguments and environment it accepts or refuses
-// before running anything, and the confirmation (typed on a terminal, or --yes).
+/**
+ * scripts/install.sh end to end, against the fakes of test/fixtures/fakebin (set-up in
+ * test/helpers/scripts.ts): the options, arguments and environment it accepts or refuses
+ * before running anything, and the confirmation (typed on a terminal, or --yes).
+ */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +13,9 @@ describe.concurrent("scripts/install.sh", () => {
     const box = sandbox();
     const r = await run(box, "install", []);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("install.sh asks before it changes anything, and there is no terminal to ask on: pass --yes (or -auto-approve)");
+    expect(r.stderr).toContain(
+      "install.sh asks before it changes anything, and there is no terminal to ask on: pass --yes (or -auto-approve)",
+    );
     expect(r.calls).toEqual([]);
     const approved = await run(box, "install", ["-auto-approve"]);
     expect(approved.code).toBe(0);
@@ -26,7 +30,9 @@ describe.concurrent("scripts/install.sh", () => {
     expect(r.stdout).toContain('Apply the plan above (step 5: module.eks)? Only "yes" goes ahead: no');
     expect(r.stdout).toContain("ERROR: not confirmed: step 5 of 6 changed nothing, and nothing after it was run.");
     expect(r.stdout).toMatch(/5\/6\s+declined/);
-    expect(terraformCalls(r.calls).filter((l) => l.includes(" apply "))).toEqual([`terraform -chdir=${box.stack} apply -input=false <plan4>`]);
+    expect(terraformCalls(r.calls).filter((l) => l.includes(" apply "))).toEqual([
+      `terraform -chdir=${box.stack} apply -input=false <plan4>`,
+    ]);
   });
 
   it("with --skip-synth and no synthesized stack stops before running anything", async () => {
@@ -41,7 +47,17 @@ describe.concurrent("scripts/install.sh", () => {
     const box = sandbox();
     const r = await run(box, "install", ["-var", "x=1", "--help"]);
     expect(r.code).toBe(0);
-    for (const text of ["Usage: scripts/install.sh", "--yes, -auto-approve", "--plan-only", "--skip-synth", "--dry-run", "-h, --help", "-var-file", "TF_VAR_", "jupyterhub.config.json"]) {
+    for (const text of [
+      "Usage: scripts/install.sh",
+      "--yes, -auto-approve",
+      "--plan-only",
+      "--skip-synth",
+      "--dry-run",
+      "-h, --help",
+      "-var-file",
+      "TF_VAR_",
+      "jupyterhub.config.json",
+    ]) {
       expect(r.stdout).toContain(text);
     }
     expect(r.calls).toEqual([]);
@@ -68,13 +84,23 @@ describe.concurrent("scripts/install.sh", () => {
     const box = sandbox({ synthesized: true });
     fs.mkdirSync(path.join(box.cwd, "sub"));
     withVarFile(box, "sub/a.tfvars");
-    const r = await run(box, "install", ["--skip-synth", "--yes", "-var-file", "sub/a.tfvars", "-parallelism=4", "-lock-timeout=5m", "-no-color"]);
+    const r = await run(box, "install", [
+      "--skip-synth",
+      "--yes",
+      "-var-file",
+      "sub/a.tfvars",
+      "-parallelism=4",
+      "-lock-timeout=5m",
+      "-no-color",
+    ]);
     expect(r.code).toBe(0);
     expect(terraformCalls(r.calls)[1]).toBe(
       `terraform -chdir=${box.stack} plan -input=false -detailed-exitcode -out=<plan3> -target=module.vpc -var-file=${box.cwd}/sub/a.tfvars -parallelism=4 -lock-timeout=5m -no-color`,
     );
     // The inputs check gets only the inputs.
-    expect(toolCalls(r.calls, "npm").map(line)).toEqual([`npm run --silent validate -- -var-file=${box.cwd}/sub/a.tfvars`]);
+    expect(toolCalls(r.calls, "npm").map(line)).toEqual([
+      `npm run --silent validate -- -var-file=${box.cwd}/sub/a.tfvars`,
+    ]);
   });
 
   it("stops before running anything when a -var-file does not exist", async () => {
@@ -85,13 +111,16 @@ describe.concurrent("scripts/install.sh", () => {
     expect(r.calls).toEqual([]);
   });
 
-  it.each(["TF_CLI_ARGS_apply", "TF_CLI_ARGS_plan", "TF_CLI_ARGS"])("refuses %s holding -var-file, which the inputs check would not see", async (name) => {
-    const box = sandbox();
-    const r = await run(box, "install", ["--yes"], { env: { [name]: "-no-color -var-file=prod.tfvars" } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${name} contains -var-file=prod.tfvars, which install.sh cannot check`);
-    expect(r.calls).toEqual([]);
-  });
+  it.each(["TF_CLI_ARGS_apply", "TF_CLI_ARGS_plan", "TF_CLI_ARGS"])(
+    "refuses %s holding -var-file, which the inputs check would not see",
+    async (name) => {
+      const box = sandbox();
+      const r = await run(box, "install", ["--yes"], { env: { [name]: "-no-color -var-file=prod.tfvars" } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${name} contains -var-file=prod.tfvars, which install.sh cannot check`);
+      expect(r.calls).toEqual([]);
+    },
+  );
 
   it("runs without a terminal and with stdin closed when told --yes", async () => {
     const box = sandbox();

@@ -1,5 +1,7 @@
-// The lifecycle scripts' prerequisites: what the end-to-end tests in this directory need on
-// this machine, and the scripts being executable in the repository.
+/**
+ * The lifecycle scripts' prerequisites: what the end-to-end tests in this directory need on
+ * this machine, and the scripts being executable in the repository.
+ */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
