@@ -1,8 +1,3 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { type NotebookProfile, notebookProfiles } from "./profiles";
-import { isPlatformName, PLATFORM_NAMES, PLATFORM_SETS, type PlatformSet, UPGRADE_PATH } from "./versions";
-
 /**
  * Synth-time configuration: what is fixed when the Terraform JSON is written (as opposed to
  * plan-time choices, which stay Terraform variables; see variables.ts).
@@ -11,6 +6,11 @@ import { isPlatformName, PLATFORM_NAMES, PLATFORM_SETS, type PlatformSet, UPGRAD
  * CI job and lifecycle script synthesizes the same stack. Environment variables override
  * single settings (and every override is reported), they are never the only source.
  */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type NotebookProfile, notebookProfiles } from "./profiles";
+import { isPlatformName, PLATFORM_NAMES, PLATFORM_SETS, type PlatformSet, UPGRADE_PATH } from "./versions";
 
 /** The directory of the synthesized stack, relative to the project root. */
 export const STACK_NAME = "jupyterhub";

@@ -1,3 +1,10 @@
+/**
+ * The cdktf app: `npm run synth` (via cdktf.json) runs it. It loads the project settings
+ * (config.ts), synthesizes the JupyterHubStack into cdktf.out/stacks/jupyterhub/cdk.tf.json,
+ * writes settings.json beside it for the lifecycle scripts, removes stale outputs and, with
+ * `--hcl`, writes the HCL review rendering (review/hcl.ts).
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";

@@ -1,3 +1,8 @@
+/**
+ * Vitest configuration of `npm test`: every test file except the end-to-end suites, and the
+ * settings both test commands share (exported for vitest.e2e.config.mts).
+ */
+
 import { defineConfig } from "vitest/config";
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * Vitest configuration of `npm run test:e2e`: the end-to-end suites listed in
+ * vitest.config.mts, with that file's shared settings.
+ */
+
 import { defineConfig } from "vitest/config";
 import { common, E2E_TESTS } from "./vitest.config.mts";
 

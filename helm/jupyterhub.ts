@@ -1,11 +1,12 @@
+/**
+ * The JupyterHub (z2jh) chart's values, one object per auth mode, for the 3.x or 4.x chart of
+ * the platform set, built from the typed profile catalog; mirrors the blueprint's
+ * helm/jupyterhub/jupyterhub-values-*.yaml. Plan-time values (ARNs, ids, domains) arrive as
+ * strings that may be Terraform interpolations; nothing secret is ever placed in them.
+ */
+
 import { type NotebookProfile, renderProfileList } from "../profiles";
 import { HUB_PYTHON_PACKAGES, PLATFORM_SETS } from "../versions";
-
-/**
- * The JupyterHub chart's values (z2jh 3.2.1), one object per auth mode, built from the typed
- * profile catalog. Plan-time values (ARNs, ids, domains) arrive as strings that may be
- * Terraform interpolations; nothing secret is ever placed in them.
- */
 
 export const SINGLE_USER_START_TIMEOUT = 1200;
 

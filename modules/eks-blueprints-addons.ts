@@ -1,3 +1,9 @@
+/**
+ * Typed wrapper of aws-ia/eks-blueprints-addons/aws, called by the blueprint's addons.tf
+ * (`module.eks_blueprints_addons`) and jupyterhub.tf (`module.efs_config`): its inputs, the
+ * helm release settings and IAM policy statements it takes, and the Karpenter node role output.
+ */
+
 import type { Construct } from "constructs";
 import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 

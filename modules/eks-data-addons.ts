@@ -1,3 +1,8 @@
+/**
+ * Typed wrapper of aws-ia/eks-data-addons/aws, the `module.eks_data_addons` of the blueprint's
+ * addons.tf: the inputs it passes (device plugins, JupyterHub, Kubecost, Karpenter resources).
+ */
+
 import type { Construct } from "constructs";
 import type { AddonHelmConfig } from "./eks-blueprints-addons";
 import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";

@@ -1,3 +1,9 @@
+/**
+ * Typed wrapper of terraform-aws-modules/eks/aws, the module the blueprint's main.tf calls as
+ * `module.eks`: the inputs it passes (node groups, security group rules, aws-auth roles) and
+ * the cluster outputs the stack reads.
+ */
+
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";

@@ -1,3 +1,9 @@
+/**
+ * Typed wrapper of the iam-role-for-service-accounts-eks submodule of terraform-aws-modules/iam
+ * (IRSA roles: the EBS CSI driver's in the blueprint's addons.tf, the notebooks' in
+ * jupyterhub.tf): its inputs and the role ARN and name outputs.
+ */
+
 import type { Construct } from "constructs";
 import { type ModuleOptions, type ModuleSource, RegistryModule } from "./registry-module";
 

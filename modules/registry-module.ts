@@ -1,3 +1,9 @@
+/**
+ * The base class of the typed registry module wrappers in modules/: a `TerraformHclModule`
+ * with typed inputs, an exact-version check on the module source, and helpers that read
+ * module outputs as references and `depends_on` entries.
+ */
+
 import { type ITerraformDependable, propertyAccess, TerraformHclModule, type TerraformProvider, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { indexToken } from "../expressions";

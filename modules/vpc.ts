@@ -1,3 +1,9 @@
+/**
+ * Typed wrapper of terraform-aws-modules/vpc/aws, the module the blueprint's vpc.tf calls:
+ * the inputs the blueprint passes and the outputs the stack reads (VPC id, secondary CIDR
+ * blocks, private subnets).
+ */
+
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
 import { subnetIdsWithCidrPrefix } from "../expressions";

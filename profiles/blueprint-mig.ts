@@ -1,3 +1,8 @@
+/**
+ * The blueprint's MIG notebook profile, kept as data outside the shipped catalog: the tests
+ * and docs/profiles.md use it to show why it cannot schedule.
+ */
+
 import { gpuJupyterImage, nvidiaGpuToleration, userNodeToleration } from "./notebooks";
 import type { NotebookProfile } from "./types";
 

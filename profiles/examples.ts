@@ -1,3 +1,8 @@
+/**
+ * The worked example of a team's own notebook profile, quoted in docs/profiles.md and the
+ * README and used by the tests; not part of the shipped catalog.
+ */
+
 import type { NotebookProfile } from "./types";
 
 /**

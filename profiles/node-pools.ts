@@ -1,9 +1,9 @@
-import type { NodeGroup, NodePool, Taint } from "./types";
-
 /**
  * The Karpenter NodePools of the blueprint (module.eks_data_addons,
  * `karpenter_resources_helm_config`) and the cluster's managed node group (module.eks).
  */
+
+import type { NodeGroup, NodePool, Taint } from "./types";
 
 /** Keeps notebook pods alone on their nodes (z2jh's dedicated user nodes). */
 const dedicatedToUsers: Taint = { key: "hub.jupyter.org/dedicated", value: "user", effect: "NoSchedule" };

@@ -1,12 +1,12 @@
-import { NOTEBOOK_IMAGES } from "../versions";
-import type { ImageRef, NotebookProfile, Toleration } from "./types";
-
 /**
  * The notebook profiles JupyterHub offers, in the order of its spawner form.
  *
  * To add a profile, append one object to `notebookProfiles` (see docs/profiles.md); the
  * profile list of every auth mode it names and the checks in validate.ts pick it up.
  */
+
+import { NOTEBOOK_IMAGES } from "../versions";
+import type { ImageRef, NotebookProfile, Toleration } from "./types";
 
 /** Tolerates the taint that reserves the user NodePools for notebooks. */
 export const userNodeToleration: Toleration = {

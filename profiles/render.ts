@@ -1,12 +1,12 @@
-import type { AuthMechanism } from "../variables";
-import type { ImageChoice, ImageRef, NodePool, NotebookProfile, Taint, Toleration } from "./types";
-
 /**
  * Renders the catalog into the shapes the blueprint's YAML has: JupyterHub profileList entries
  * (snake_case KubeSpawner keys) and the values of one `karpenter-resources` helm release.
  * Keys whose data is absent are left out, never rendered as undefined or null (the only null
  * is `cmd: null`, which is data).
  */
+
+import type { AuthMechanism } from "../variables";
+import type { ImageChoice, ImageRef, NodePool, NotebookProfile, Taint, Toleration } from "./types";
 
 type Plain = Record<string, unknown>;
 

@@ -1,10 +1,10 @@
-import { AUTH_MECHANISMS } from "../variables";
-import type { Catalog, DeviceResource, Labels, NodeGroup, NodePool, NotebookProfile, Taint, Toleration } from "./types";
-
 /**
  * The invariants of a catalog: every profile can be scheduled on a node something provides,
  * gets the devices of that node, and the spawner form of every auth mode is well formed.
  */
+
+import { AUTH_MECHANISMS } from "../variables";
+import type { Catalog, DeviceResource, Labels, NodeGroup, NodePool, NotebookProfile, Taint, Toleration } from "./types";
 
 /**
  * Labels every notebook pod needs on its node besides its profile's node selector. The

@@ -106,7 +106,7 @@ lint_headers() {
   return "$status"
 }
 
-LINTERS=(shellcheck shfmt whitespace biome)
+LINTERS=(shellcheck shfmt whitespace biome headers)
 
 failed=()
 for linter in "${LINTERS[@]}"; do

@@ -1,3 +1,8 @@
+/**
+ * The Python that cognito mode adds to the hub and the notebooks (helm/jupyterhub.ts), run
+ * under python3: the hub's AWS credentials endpoint and the notebooks' credential_process.
+ */
+
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";

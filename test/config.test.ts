@@ -1,3 +1,8 @@
+/**
+ * config.ts: the committed project file, how settings resolve from it and the environment
+ * (platform set; local, S3 and HCP Terraform backends; errors), and the synth settings.
+ */
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

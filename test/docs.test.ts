@@ -1,3 +1,8 @@
+/**
+ * The Markdown documentation against the project: links resolve, translations keep the same
+ * commands, the scripts and npm scripts named exist, and the tables that mirror code agree.
+ */
+
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { SECURITY_VARIABLES } from "../variables";

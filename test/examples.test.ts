@@ -1,3 +1,8 @@
+/**
+ * examples/efs-move-shared-files.yaml: the Job manifest, and its script run by sh on a
+ * temporary directory laid out like the EFS root.
+ */
+
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

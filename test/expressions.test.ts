@@ -1,3 +1,8 @@
+/**
+ * Keeps raw HCL in expressions.ts: a scan of the other sources for `${...}` expressions that
+ * name an address, and how expressions.ts renders typed references.
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";

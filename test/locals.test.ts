@@ -1,3 +1,8 @@
+/**
+ * The stack's locals and module inputs evaluated by the real terraform (subnet CIDRs, tags,
+ * role name prefix, configure_kubectl), for the default variables and others.
+ */
+
 import { synthStack } from "./helpers/synth";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 

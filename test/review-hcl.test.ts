@@ -1,3 +1,8 @@
+/**
+ * review/hcl.ts, the HCL review rendering: template splitting, terraform fmt agreeing with the
+ * output, and every platform set's rendering parsing back to its cdk.tf.json.
+ */
+
 import { parse } from "@cdktf/hcl2json";
 import {
   hcl2jsonShape,

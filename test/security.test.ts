@@ -1,13 +1,14 @@
+/**
+ * Issue 11, secure by default: the synthesized JSON of each default and opt-in, and the plan-time
+ * expressions evaluated by the real terraform (no provider needed).
+ */
+
 import { BLUEPRINT_GLOBAL_NAMES, COGNITO_PASSWORD_POLICY } from "../stacks/jupyterhub/cognito";
 import { S3_READ_ONLY_POLICY_ARN } from "../stacks/jupyterhub/s3-access";
 import { PLATFORM_SETS } from "../versions";
 import { plain, synthStack, type TerraformJson } from "./helpers/synth";
 import { runTerraform, withTerraformDir } from "./helpers/terraform";
 
-/**
- * Issue 11, secure by default: the synthesized JSON of each default and opt-in, and the plan-time
- * expressions evaluated by the real terraform (no provider needed).
- */
 const blueprint = synthStack({ platform: PLATFORM_SETS.blueprint });
 const current = synthStack({ platform: PLATFORM_SETS.current });
 const COGNITO = '${var.jupyter_hub_auth_mechanism == "cognito" ? 1 : 0}';

@@ -1,3 +1,8 @@
+/**
+ * End-to-end: `npm run synth` as a user runs it, in copies of the project: reproducible output,
+ * backend settings and their messages, platform sets, the efs chart and the --hcl rendering.
+ */
+
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,3 +1,8 @@
+/**
+ * The terraform test helper (test/helpers/terraform.ts): finding the binary, the clean
+ * environment it runs terraform in, and no CLI configuration warning.
+ */
+
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

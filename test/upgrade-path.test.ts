@@ -1,3 +1,9 @@
+/**
+ * The upgrade path from the blueprint set to `current`: what each stage changes in the
+ * synthesized JSON against the tables of docs/upgrading.md, the karpenter-crd release, the v1
+ * NodePools, and plan-time checks by the real terraform.
+ */
+
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";

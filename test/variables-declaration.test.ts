@@ -1,3 +1,8 @@
+/**
+ * variables.ts, synthesized: the variable blocks (names, types, defaults, sensitivity, rules),
+ * the check blocks and the expressions they hold.
+ */
+
 import { TerraformStack, Testing } from "cdktf";
 import {
   AUTH_MECHANISMS,

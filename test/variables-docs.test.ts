@@ -1,3 +1,8 @@
+/**
+ * docs/variables.md against variables.ts: the generated reference table is current and every
+ * variable has its row in the hand-written sections.
+ */
+
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {

@@ -1,3 +1,8 @@
+/**
+ * The variables' validation rules for auth, domains, load balancer and security settings, run
+ * case by case by `terraform plan`.
+ */
+
 import { COGNITO_MFA_MODES, EKS_PUBLIC_ACCESS_CIDRS_MAX, REQUIRED_TERRAFORM_VERSION } from "../variables";
 import { terraformVersion } from "./helpers/terraform";
 import { type Case, describeCases } from "./helpers/variables";

@@ -1,3 +1,8 @@
+/**
+ * The variables' validation rules for the network, the name, the EKS version and the region,
+ * run case by case by `terraform plan`.
+ */
+
 import { NAME_MAX_LENGTH } from "../variables";
 import { type Case, describeCases } from "./helpers/variables";
 

@@ -1,3 +1,8 @@
+/**
+ * The variables' rules run by `terraform plan` where secrets and files are involved: the OAuth
+ * client secret never printed, *.tfvars input, and null for the bool security settings.
+ */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTerraformDir, parseDiagnostics, removeTerraformDir, runTerraform } from "./helpers/terraform";

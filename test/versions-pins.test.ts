@@ -1,3 +1,8 @@
+/**
+ * Keeps every version pin in versions.ts: a scan of the other TypeScript sources for literals
+ * that look like pins, with a list of justified exceptions.
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,3 +1,8 @@
+/**
+ * The synthesized JupyterHub values of every auth mode and platform set, merged with the chart
+ * defaults and validated against the z2jh values schema (fixtures in test/fixtures/z2jh).
+ */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";

@@ -1,3 +1,10 @@
+/**
+ * Mirrors the blueprint's addons.tf, in two halves: the cluster add-ons (StorageClass, EBS CSI
+ * IRSA role, eks-blueprints-addons with Karpenter and the Karpenter CRD release, Grafana
+ * password) and the data add-ons (eks-data-addons with JupyterHub, Kubecost, device plugins
+ * and the Karpenter NodePools, the hub's certificate and OAuth client secret).
+ */
+
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { DataAwsEcrpublicAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecrpublic-authorization-token";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";

@@ -1,3 +1,9 @@
+/**
+ * Mirrors the blueprint's cognito.tf: the Cognito user pool, hosted-UI domain and client, the
+ * pre-token Lambda, the identity pool and its roles, and the department bucket, all counted by
+ * the auth mode; also the names and password policy that differ from the blueprint's.
+ */
+
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CognitoIdentityPool } from "@cdktf/provider-aws/lib/cognito-identity-pool";
 import { CognitoIdentityPoolProviderPrincipalTag } from "@cdktf/provider-aws/lib/cognito-identity-pool-provider-principal-tag";

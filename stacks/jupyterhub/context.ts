@@ -1,3 +1,8 @@
+/**
+ * What the parts of the stack share: the StackContext (platform set, variables and the
+ * blueprint's main.tf locals) and `defineLocal`, which writes a local under its blueprint name.
+ */
+
 import { TerraformLocal, type TerraformStack } from "cdktf";
 import type { BlueprintVariables } from "../../variables";
 import type { PlatformSet } from "../../versions";

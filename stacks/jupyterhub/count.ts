@@ -1,3 +1,8 @@
+/**
+ * Reading counted resources and data sources (`count` = 0 or 1 by auth mode): the first
+ * instance, the first instance or "" when there is none, and a splat over every instance.
+ */
+
 import { Fn, propertyAccess, type TerraformDataSource, type TerraformResource, Token } from "cdktf";
 import { indexToken } from "../../expressions";
 

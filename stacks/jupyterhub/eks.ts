@@ -1,3 +1,8 @@
+/**
+ * Mirrors the `module.eks` call of the blueprint's main.tf: the EKS cluster, its security group
+ * rules, the Karpenter node role in aws-auth and the core managed node group.
+ */
+
 import { Fn, type TerraformStack, Token } from "cdktf";
 import { EksModule } from "../../modules/eks";
 import type { VpcModule } from "../../modules/vpc";

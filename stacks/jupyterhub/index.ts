@@ -1,3 +1,9 @@
+/**
+ * The JupyterHubStack: the root stack that sets the backend from the project settings, checks
+ * the profile catalog and calls each part of the stack (one file per blueprint .tf file) in
+ * dependency order.
+ */
+
 import { CloudBackend, Lazy, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { type ProjectConfig, S3_LOCKFILE_TERRAFORM_VERSION, statePathFromStackDir } from "../../config";

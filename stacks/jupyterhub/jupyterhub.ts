@@ -1,3 +1,8 @@
+/**
+ * Mirrors the blueprint's jupyterhub.tf: the namespace, the notebooks' IRSA role and service
+ * account, the EFS file system with its mount targets, and the local efs chart releases.
+ */
+
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";

@@ -1,3 +1,9 @@
+/**
+ * LocalChart: installs a chart shipped in the project's helm/ directory by copying it into the
+ * synthesized stack directory, so that the release's chart path is the blueprint's
+ * `path.module/helm/<name>`.
+ */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack } from "cdktf";

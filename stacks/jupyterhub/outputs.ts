@@ -1,3 +1,9 @@
+/**
+ * Mirrors the blueprint's outputs.tf (`configure_kubectl`) and adds the outputs the lifecycle
+ * scripts read (cluster name and ARN, region) and the user pool id that inviting a Cognito user
+ * takes.
+ */
+
 import { TerraformOutput, type TerraformStack } from "cdktf";
 import type { EksModule } from "../../modules/eks";
 import type { CognitoResources } from "./cognito";

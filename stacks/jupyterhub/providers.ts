@@ -1,3 +1,9 @@
+/**
+ * Mirrors the blueprint's versions.tf and the provider half of its main.tf: required_version
+ * and required_providers, the aws providers (one for ECR Public in us-east-1), the shared
+ * locals and availability zones, and the kubernetes and helm providers of the cluster.
+ */
+
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";

@@ -1,3 +1,7 @@
+/**
+ * Mirrors the blueprint's vpc.tf: the subnet CIDR locals and `module.vpc`.
+ */
+
 import { Fn, type TerraformStack, Token } from "cdktf";
 import { firstElement, subnetCidrsPerAz } from "../../expressions";
 import { VpcModule } from "../../modules/vpc";

@@ -1,3 +1,8 @@
+/**
+ * Synthesizes the root stack in memory for tests (cached per configuration) and gives the
+ * Terraform JSON a type, with helpers that list its addresses and strip cdktf's metadata.
+ */
+
 import { Testing } from "cdktf";
 import { type ProjectConfig, resolveConfig, STACK_NAME } from "../../config";
 import { JupyterHubStack } from "../../stacks/jupyterhub";
