@@ -185,7 +185,8 @@ function localBackend(raw: string, source: string, root: string): LocalBackendSe
   const normalized = path.posix.normalize(portable);
   if (normalized === "cdktf.out" || normalized.startsWith("cdktf.out/")) {
     throw new ConfigError(
-      `${source} points into cdktf.out/, which a clean synth may delete: keep the state elsewhere, e.g. terraform.tfstate.`,
+      `${source} points into cdktf.out/, which a clean synth may delete: keep the ` +
+        `state elsewhere, e.g. terraform.tfstate.`,
     );
   }
   if (normalized === ".." || normalized.startsWith("../")) {
@@ -234,7 +235,8 @@ export function resolveConfig(
   if (type === "cloud" && "token" in fromFile) {
     throw new ConfigError(
       `${bw}: "token" does not belong in the project file (it is committed): run terraform login, or set ` +
-        `${tokenVariable(typeof fromFile.hostname === "string" ? fromFile.hostname : DEFAULT_CLOUD_HOSTNAME)} in the environment.`,
+        `${tokenVariable(typeof fromFile.hostname === "string" ? fromFile.hostname : DEFAULT_CLOUD_HOSTNAME)} ` +
+        `in the environment.`,
     );
   }
   checkKeys(bw, fromFile, BACKEND_KEYS[type as keyof typeof BACKEND_KEYS]);
@@ -329,7 +331,8 @@ function cloudBackend(
   const hostname = setting("hostname", "JUPYTERHUB_TFC_HOSTNAME") ?? DEFAULT_CLOUD_HOSTNAME;
   if (!HOSTNAME.test(hostname)) {
     throw new ConfigError(
-      `${bw}: "hostname": "${hostname}" is not a host name: give the Terraform Enterprise host alone, e.g. "tfe.example.com" (no https://, no path).`,
+      `${bw}: "hostname": "${hostname}" is not a host name: give the Terraform ` +
+        `Enterprise host alone, e.g. "tfe.example.com" (no https://, no path).`,
     );
   }
   return { type: "cloud", organization, workspace, hostname };
@@ -359,7 +362,8 @@ export function loadConfig(
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
       code === "ENOENT"
-        ? `${where} not found (${file}): ${named ? "check JUPYTERHUB_CONFIG" : `restore it with git checkout -- ${CONFIG_FILE}`}.`
+        ? `${where} not found (${file}): ` +
+            `${named ? "check JUPYTERHUB_CONFIG" : `restore it with git checkout -- ${CONFIG_FILE}`}.`
         : `${where} cannot be read (${file}): ${(error as Error).message}`,
     );
   }
@@ -387,13 +391,20 @@ export function describeBackend(backend: BackendSettings, root: string = PROJECT
     return `local state file ${where}${how}`;
   }
   if (backend.type === "cloud") {
-    return `HCP Terraform workspace ${backend.organization}/${backend.workspace} at ${backend.hostname} (token from terraform login or ${tokenVariable(backend.hostname)})`;
+    return (
+      `HCP Terraform workspace ${backend.organization}/${backend.workspace} at ${backend.hostname} ` +
+      `(token from terraform login or ${tokenVariable(backend.hostname)})`
+    );
   }
   const locks = [
     backend.useLockfile ? "S3 lock file" : "",
     backend.dynamodbTable ? `DynamoDB table ${backend.dynamodbTable}` : "",
   ].filter(Boolean);
-  return `S3 s3://${backend.bucket}/${backend.key} in ${backend.region} (${backend.encrypt ? "encrypted" : "NOT encrypted"}, locked by ${locks.join(" and ")})`;
+  return (
+    `S3 s3://${backend.bucket}/${backend.key} in ${backend.region} ` +
+    `(${backend.encrypt ? "encrypted" : "NOT encrypted"}, locked by ` +
+    `${locks.join(" and ")})`
+  );
 }
 
 /** What synth writes beside cdk.tf.json (SETTINGS_FILE): the scripts read it. */

@@ -16,7 +16,8 @@ import { JupyterHubStack } from "./stacks/jupyterhub";
 // which Terraform does not accept; the review rendering is `npm run synth -- --hcl`.
 if (process.env.SYNTH_HCL_OUTPUT === "true" || process.env.SYNTH_HCL_OUTPUT === "1") {
   process.stderr.write(
-    "synth: cdktf's --hcl output is not valid HCL for this stack: run `npm run synth -- --hcl` for the review rendering (docs/review.md).\n",
+    "synth: cdktf's --hcl output is not valid HCL for this stack: run `npm run " +
+      "synth -- --hcl` for the review rendering (docs/review.md).\n",
   );
   process.exit(2);
 }
@@ -56,13 +57,15 @@ if (hcl) {
     path.join(reviewDir, "main.tf"),
     renderHcl(
       json,
-      "# Review rendering of cdk.tf.json (npm run synth -- --hcl); Terraform applies cdk.tf.json, not this file. See docs/review.md.\n\n",
+      "# Review rendering of cdk.tf.json (npm run synth -- --hcl); Terraform applies " +
+        "cdk.tf.json, not this file. See docs/review.md.\n\n",
     ),
   );
 }
 const overrides = settings.overrides.length ? `; environment overrides: ${settings.overrides.join(", ")}` : "";
 process.stderr.write(
-  `synth: wrote ${STACK_DIR}/cdk.tf.json for the "${config.platform.name}" platform set (${config.platform.summary})\n` +
+  `synth: wrote ${STACK_DIR}/cdk.tf.json for the "${config.platform.name}" ` +
+    `platform set (${config.platform.summary})\n` +
     `synth: backend: ${settings.description}${overrides}\n` +
     (removed.length ? `synth: removed stale ${removed.join(" and ")}\n` : "") +
     (hcl

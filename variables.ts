@@ -269,11 +269,17 @@ const REGION_PARTITIONS: readonly (readonly [pattern: string, partition: (region
 export function clusterVersionReason(platform: PlatformSet): string {
   const oldestCreatable = creatableEksVersions()[0]?.version;
   const eks =
-    `Amazon EKS creates no cluster older than ${oldestCreatable} (checked ${FACTS_CHECKED}: older versions are past the ` +
+    `Amazon EKS creates no cluster older than ${oldestCreatable} (checked ` +
+    `${FACTS_CHECKED}: older versions are past the ` +
     `end of extended support, and EKS upgrades such control planes by itself)`;
-  const images = `EKS publishes ${platform.nodeImage.family} node images, which the Karpenter NodePools of this set use, for ${platform.nodeImage.kubernetes.min} to ${platform.nodeImage.kubernetes.max}`;
+  const images =
+    `EKS publishes ${platform.nodeImage.family} node images, which the Karpenter ` +
+    `NodePools of this set use, for ${platform.nodeImage.kubernetes.min} to ${platform.nodeImage.kubernetes.max}`;
   if (platform.kubernetes.requireKarpenterSupport) {
-    return `${eks}; ${images}; and Karpenter ${platform.karpenter.version} supports ${platform.karpenter.kubernetes.min} to ${platform.karpenter.kubernetes.max}.`;
+    return (
+      `${eks}; ${images}; and Karpenter ${platform.karpenter.version} supports ${platform.karpenter.kubernetes.min} ` +
+      `to ${platform.karpenter.kubernetes.max}.`
+    );
   }
   return (
     `${eks}; ${images}. (Karpenter ${platform.karpenter.version} of this set is supported only up to ` +
@@ -289,12 +295,17 @@ export function firstSecondaryBlockReason(): string {
   const nodes = n.coreNodeGroupMaxSize / n.availabilityZones;
   const perNode = n.networkInterfacesPerCoreNode * n.ipv4AddressesPerInterface;
   return (
-    `The stack halves it, cidrsubnet(block, 1, k), into the ${n.availabilityZones} subnets (one per availability zone) ` +
+    `The stack halves it, cidrsubnet(block, 1, k), into the ${n.availabilityZones} ` +
+    `subnets (one per availability zone) ` +
     `that hold the EKS control-plane network interfaces, the core node group and its pods, and each half needs ` +
-    `${FIRST_SECONDARY_SUBNET_ADDRESSES} addresses: ${n.reservedByAws} reserved by AWS, ${n.eksControlPlane} for EKS, ` +
-    `${n.efsMountTargets} EFS mount target, ${n.loadBalancerInterfaces} load balancer interface and ${nodes} core nodes ` +
-    `(max_size ${n.coreNodeGroupMaxSize} over ${n.availabilityZones} zones) x ${perNode} addresses (${n.coreNodeInstanceType}: ` +
-    `${n.networkInterfacesPerCoreNode} network interfaces x ${n.ipv4AddressesPerInterface}, which the VPC CNI fills for pods). ` +
+    `${FIRST_SECONDARY_SUBNET_ADDRESSES} addresses: ${n.reservedByAws} reserved by ` +
+    `AWS, ${n.eksControlPlane} for EKS, ` +
+    `${n.efsMountTargets} EFS mount target, ${n.loadBalancerInterfaces} load ` +
+    `balancer interface and ${nodes} core nodes ` +
+    `(max_size ${n.coreNodeGroupMaxSize} over ${n.availabilityZones} zones) x ${perNode} ` +
+    `addresses (${n.coreNodeInstanceType}: ` +
+    `${n.networkInterfacesPerCoreNode} network interfaces x ` +
+    `${n.ipv4AddressesPerInterface}, which the VPC CNI fills for pods). ` +
     `A /${FIRST_SECONDARY_CIDR_MAX_PREFIX + 1} half holds ${2 ** (32 - FIRST_SECONDARY_CIDR_MAX_PREFIX - 1)}.`
   );
 }
@@ -521,7 +532,8 @@ export function variableSpecs(platform: PlatformSet) {
             false,
           ),
           errorMessage:
-            `name must be 1 to ${NAME_MAX_LENGTH} characters long; this value has ${Fn.try([Fn.lengthOf(self.stringValue), 0])}. ` +
+            `name must be 1 to ${NAME_MAX_LENGTH} characters long; this value has ` +
+            `${Fn.try([Fn.lengthOf(self.stringValue), 0])}. ` +
             'The EBS CSI driver IAM role is created with the name prefix "<name>-ebs-csi-driver-" and AWS allows ' +
             "at most 38 characters in an IAM role name prefix (64 for a role name, minus the 26-character unique " +
             `suffix Terraform appends), which leaves ${NAME_MAX_LENGTH} for the name. ` +
@@ -555,13 +567,19 @@ export function variableSpecs(platform: PlatformSet) {
               orElse(Op.not(Fn.anytrue(REGION_PARTITIONS.map(([pattern]) => matches(pattern, region)))), false),
             ),
             errorMessage:
-              `region must be in the commercial AWS partition (aws); region "${region}" is in the ${Fn.try([partition, "?"])} ` +
-              "partition, which the stack cannot serve: it attaches AWS managed policies by their arn:aws:iam::aws:policy/ " +
-              "ARNs (AmazonSSMManagedInstanceCore for the nodes, AWSLambdaBasicExecutionRole for the Cognito trigger, " +
-              "AmazonS3ReadOnlyAccess with notebook_s3_read_all) and S3 grants by arn:aws:s3::: ARNs, which have another " +
+              `region must be in the commercial AWS partition (aws); region "${region}" is in ` +
+              `the ${Fn.try([partition, "?"])} ` +
+              "partition, which the stack cannot serve: it attaches AWS managed policies by " +
+              "their arn:aws:iam::aws:policy/ " +
+              "ARNs (AmazonSSMManagedInstanceCore for the nodes, AWSLambdaBasicExecutionRole " +
+              "for the Cognito trigger, " +
+              "AmazonS3ReadOnlyAccess with notebook_s3_read_all) and S3 grants by " +
+              "arn:aws:s3::: ARNs, which have another " +
               "prefix there, and it reads " +
-              "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial region that credentials of " +
-              "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO (*-iso*-*) and European Sovereign " +
+              "an Amazon ECR Public token through a provider fixed to us-east-1, a commercial " +
+              "region that credentials of " +
+              "another partition cannot use. GovCloud (us-gov-*), China (cn-*), ISO " +
+              "(*-iso*-*) and European Sovereign " +
               "Cloud (eusc-*) regions are therefore refused. Example: -var 'region=us-west-2'.",
           },
         ];
@@ -584,7 +602,8 @@ export function variableSpecs(platform: PlatformSet) {
             condition: matches(CLUSTER_VERSION_PATTERN, version),
             errorMessage:
               "eks_cluster_version must be a Kubernetes minor version written 1.NN, without a patch number or a " +
-              `leading v: ${platform.kubernetes.default}, not ${platform.kubernetes.default}.2, v${platform.kubernetes.default} or 1.3. ` +
+              `leading v: ${platform.kubernetes.default}, not ` +
+              `${platform.kubernetes.default}.2, v${platform.kubernetes.default} or 1.3. ` +
               `Example: -var 'eks_cluster_version=${platform.kubernetes.default}'.`,
           },
           {
@@ -603,7 +622,8 @@ export function variableSpecs(platform: PlatformSet) {
       default: "10.1.0.0/21",
       description:
         "Primary IPv4 CIDR block of the VPC, /16 to /23, best inside a private RFC 1918 range (other ranges warn; " +
-        "100.0.0.0/8 is refused). It holds two private and two public subnets; the default 10.1.0.0/21 gives 2,048 addresses.",
+        "100.0.0.0/8 is refused). It holds two private and two public subnets; the " +
+        "default 10.1.0.0/21 gives 2,048 addresses.",
       validation: (self) => {
         const cidr = self.stringValue;
         const { min, max } = VPC_CIDR_PREFIX_RANGE;
@@ -640,7 +660,8 @@ export function variableSpecs(platform: PlatformSet) {
           {
             condition: ifCidr(prefixBetween(cidr, min, max)),
             errorMessage:
-              `vpc_cidr must have a prefix length from /${min} to /${max}. AWS accepts VPC blocks from /16 to /28, and ` +
+              `vpc_cidr must have a prefix length from /${min} to /${max}. AWS accepts VPC ` +
+              `blocks from /16 to /28, and ` +
               "the stack carves two private subnets cidrsubnet(vpc_cidr, 3, k), prefix + 3, and two public subnets " +
               "cidrsubnet(vpc_cidr, 5, k + 8), prefix + 5; AWS subnets cannot be smaller than /28, so the prefix " +
               `can be at most 28 - 5 = ${max}. Example: 10.1.0.0/21 gives /24 private and /26 public subnets.`,
@@ -664,8 +685,10 @@ export function variableSpecs(platform: PlatformSet) {
             condition: orElse(Op.or(refused, Fn.anytrue(RFC1918.map((block) => isWithin(cidr, block)))), true),
             message:
               `vpc_cidr ${cidr} is outside the private RFC 1918 ranges (${RFC1918.join(", ")}). AWS accepts a ` +
-              `publicly routable VPC block (Amazon VPC User Guide, "VPC CIDR blocks"), but the VPC routes it locally: the ` +
-              `hosts on the internet that own these addresses become unreachable from the cluster. Unless you own this ` +
+              `publicly routable VPC block (Amazon VPC User Guide, "VPC CIDR blocks"), but ` +
+              `the VPC routes it locally: the ` +
+              `hosts on the internet that own these addresses become unreachable from the ` +
+              `cluster. Unless you own this ` +
               `range, use a private one. Example: -var 'vpc_cidr=10.1.0.0/21'.`,
           },
         ];
@@ -678,7 +701,8 @@ export function variableSpecs(platform: PlatformSet) {
       description:
         "Extra IPv4 CIDR blocks attached to the VPC, inside 100.0.0.0/8 and best inside 100.64.0.0/10 (RFC 6598), " +
         "/16 to /28 each, not overlapping. The first one is split in two for the subnets that EKS, its nodes and the " +
-        `pods use, so it must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger. More than 4 blocks need a raised VPC quota.`,
+        `pods use, so it must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger. More ` +
+        `than 4 blocks need a raised VPC quota.`,
       validation: (self) => {
         const blocks = self.listValue;
         const first = indexOf(blocks, 0);
@@ -696,7 +720,8 @@ export function variableSpecs(platform: PlatformSet) {
             condition: orElse(Op.gt(Fn.lengthOf(blocks), ZERO), false),
             errorMessage:
               "secondary_cidr_blocks must list at least one CIDR block: the stack halves the first one into the two " +
-              "subnets that EKS, its nodes and the pods use. Example: -var 'secondary_cidr_blocks=[\"100.64.0.0/16\"]'.",
+              "subnets that EKS, its nodes and the pods use. Example: -var " +
+              "'secondary_cidr_blocks=[\"100.64.0.0/16\"]'.",
           },
           {
             condition: orElse(
@@ -713,13 +738,15 @@ export function variableSpecs(platform: PlatformSet) {
               `secondary_cidr_blocks must lie inside ${SECONDARY_RANGE}, best in the shared address space ${RFC6598} ` +
               '(RFC 6598). The stack hands EKS the private subnets whose addresses start with "100." (the halves of ' +
               "the first block), and AWS lets a VPC associate a block of 100.0.0.0/8 whatever vpc_cidr is (blocks of " +
-              'another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon VPC User Guide, "IPv4 CIDR ' +
+              "another RFC 1918 range than vpc_cidr, or of 198.19.0.0/16, it refuses: Amazon " +
+              'VPC User Guide, "IPv4 CIDR ' +
               'block association restrictions"). Example: ["100.64.0.0/16"] or ["100.64.0.0/16", "100.65.0.0/16"].',
           },
           {
             condition: eachValid((c) => prefixBetween(c, min, max)),
             errorMessage:
-              `secondary_cidr_blocks entries must have a prefix length from /${min} to /${max}, the sizes AWS accepts ` +
+              `secondary_cidr_blocks entries must have a prefix length from /${min} to ` +
+              `/${max}, the sizes AWS accepts ` +
               'for a VPC CIDR block. Example: ["100.64.0.0/16"].',
           },
           {
@@ -728,10 +755,12 @@ export function variableSpecs(platform: PlatformSet) {
               true,
             ),
             errorMessage:
-              `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} or larger (a prefix ` +
+              `secondary_cidr_blocks: the first block must be /${FIRST_SECONDARY_CIDR_MAX_PREFIX} ` +
+              `or larger (a prefix ` +
               `length of ${FIRST_SECONDARY_CIDR_MAX_PREFIX} or less); it is /${Fn.try([prefixOf(first), "?"])}. ` +
               firstSecondaryBlockReason() +
-              ` Example: ["100.64.0.0/16"] (the default) gives two /17 subnets, with room for Karpenter's notebook nodes too.`,
+              ` Example: ["100.64.0.0/16"] (the default) gives two /17 subnets, with room for ` +
+              `Karpenter's notebook nodes too.`,
           },
           {
             condition: orElse(Op.eq(Fn.lengthOf(Fn.distinct(blocks)), Fn.lengthOf(blocks)), false),
@@ -753,8 +782,10 @@ export function variableSpecs(platform: PlatformSet) {
           {
             condition: orElse(Op.lte(Fn.lengthOf(blocks), maxBlocks), false),
             errorMessage:
-              `secondary_cidr_blocks can list at most ${maxBlocks} blocks; it lists ${Fn.try([Fn.lengthOf(blocks), "?"])}. A VPC has at ` +
-              `most ${quota.maximum} IPv4 CIDR blocks, vpc_cidr included, even with the quota "IPv4 CIDR blocks per VPC" ` +
+              `secondary_cidr_blocks can list at most ${maxBlocks} blocks; it lists ` +
+              `${Fn.try([Fn.lengthOf(blocks), "?"])}. A VPC has at ` +
+              `most ${quota.maximum} IPv4 CIDR blocks, vpc_cidr included, even with the quota ` +
+              `"IPv4 CIDR blocks per VPC" ` +
               `raised as far as AWS allows (Amazon VPC quotas, ${quota.source}). Example: ["100.64.0.0/16"].`,
           },
         ];
@@ -769,8 +800,10 @@ export function variableSpecs(platform: PlatformSet) {
             condition: orElse(Op.not(someItem(blocks, "c", outside)), true),
             message:
               `secondary_cidr_blocks has blocks outside the shared address space ${RFC6598} (RFC 6598): ` +
-              `${Fn.try([Fn.join(", ", Token.asList(itemsWhere(blocks, "c", outside))), ""])}. AWS accepts such blocks (publicly routable ` +
-              `addresses; Amazon VPC User Guide, "IPv4 CIDR block association restrictions"), but the VPC routes them ` +
+              `${Fn.try([Fn.join(", ", Token.asList(itemsWhere(blocks, "c", outside))), ""])}. ` +
+              `AWS accepts such blocks (publicly routable ` +
+              `addresses; Amazon VPC User Guide, "IPv4 CIDR block association restrictions"), ` +
+              `but the VPC routes them ` +
               `locally, so the hosts on the internet that own these addresses become unreachable from the cluster. ` +
               `Unless you own them, use blocks of ${RFC6598}. Example: ["100.64.0.0/16"].`,
           },
@@ -781,11 +814,15 @@ export function variableSpecs(platform: PlatformSet) {
               true,
             ),
             message:
-              `secondary_cidr_blocks lists ${Fn.lengthOf(blocks)} blocks: with vpc_cidr that makes ${Op.add(Fn.lengthOf(blocks), 1)} IPv4 CIDR ` +
-              `blocks on the VPC, more than the default quota of ${quota.default} per VPC (Amazon VPC quotas, "IPv4 CIDR ` +
-              `blocks per VPC", quota code ${quota.quotaCode}, adjustable up to ${quota.maximum}). Unless that quota was ` +
+              `secondary_cidr_blocks lists ${Fn.lengthOf(blocks)} blocks: with vpc_cidr that ` +
+              `makes ${Op.add(Fn.lengthOf(blocks), 1)} IPv4 CIDR ` +
+              `blocks on the VPC, more than the default quota of ${quota.default} per VPC ` +
+              `(Amazon VPC quotas, "IPv4 CIDR ` +
+              `blocks per VPC", quota code ${quota.quotaCode}, adjustable up to ` +
+              `${quota.maximum}). Unless that quota was ` +
               `raised for this account and region, the apply fails after the VPC exists. Check it with: aws ` +
-              `service-quotas get-service-quota --service-code vpc --quota-code ${quota.quotaCode}; request an increase ` +
+              `service-quotas get-service-quota --service-code vpc --quota-code ` +
+              `${quota.quotaCode}; request an increase ` +
               `first, or list at most ${quota.default - 1} blocks. Example: ["100.64.0.0/16"].`,
           },
         ];
@@ -831,15 +868,18 @@ export function variableSpecs(platform: PlatformSet) {
           {
             condition: inCognito(orElse(Op.not(matches("aws|amazon|cognito", prefix)), false)),
             errorMessage:
-              "cognito_custom_domain must not contain the reserved words aws, amazon or cognito; Cognito rejects such " +
+              "cognito_custom_domain must not contain the reserved words aws, amazon or " +
+              "cognito; Cognito rejects such " +
               "prefixes. Example: -var 'cognito_custom_domain=acme-jupyterhub' instead of 'acme-cognito'.",
           },
           {
             condition: inCognito(orElse(Op.neq(prefix, BLUEPRINT_COGNITO_DOMAIN), false)),
             errorMessage:
-              `cognito_custom_domain must not be "${BLUEPRINT_COGNITO_DOMAIN}", the blueprint's default, in cognito mode: a Cognito ` +
+              `cognito_custom_domain must not be "${BLUEPRINT_COGNITO_DOMAIN}", the ` +
+              `blueprint's default, in cognito mode: a Cognito ` +
               "domain prefix must be unique in its region across all AWS accounts, and a word as short and common as " +
-              `"${BLUEPRINT_COGNITO_DOMAIN}" is almost certainly taken, so creating aws_cognito_user_pool_domain.domain would fail ` +
+              `"${BLUEPRINT_COGNITO_DOMAIN}" is almost certainly taken, so creating ` +
+              `aws_cognito_user_pool_domain.domain would fail ` +
               "after the VPC and the cluster exist, some 20 minutes into the apply. Choose a prefix of your own. " +
               "Example: -var 'cognito_custom_domain=acme-jupyterhub'.",
           },
@@ -941,9 +981,12 @@ export function variableSpecs(platform: PlatformSet) {
             message:
               `jupyterhub_domain "${hub}" is not covered by acm_certificate_domain ` +
               `"${cert}": a certificate name covers itself (in any letter case), and a wildcard ` +
-              `*.example.com covers exactly one label more (hub.example.com, not a.hub.example.com or example.com). Unless ` +
-              `the certificate lists jupyterhub_domain among its subject alternative names, browsers will refuse the hub's ` +
-              `certificate. Example: acm_certificate_domain = "*.example.com" with jupyterhub_domain = "hub.example.com".`,
+              `*.example.com covers exactly one label more (hub.example.com, not ` +
+              `a.hub.example.com or example.com). Unless ` +
+              `the certificate lists jupyterhub_domain among its subject alternative names, ` +
+              `browsers will refuse the hub's ` +
+              `certificate. Example: acm_certificate_domain = "*.example.com" with ` +
+              `jupyterhub_domain = "hub.example.com".`,
           },
         ];
       },
@@ -967,20 +1010,24 @@ export function variableSpecs(platform: PlatformSet) {
             read,
             ["oauth"],
             "Set it to the base URL of your provider's OpenID Connect endpoints; the stack appends /auth, /token " +
-              "and /userinfo. Example: -var 'oauth_domain=https://keycloak.example.com/realms/master/protocol/openid-connect'.",
+              "and /userinfo. Example: -var " +
+              "'oauth_domain=https://keycloak.example.com/realms/master/protocol/openid-connect'.",
           ),
           {
             condition: inOauth(orElse(Op.or(Op.eq(url, EMPTY), matches(HTTPS_URL_PATTERN, url)), false)),
             errorMessage:
               "oauth_domain must be an https URL: https://host[:port][/path] (http:// is accepted with a warning), " +
-              "lowercase scheme, with no spaces, double quotes, backslashes, query string or fragment: the hub's helm " +
-              "values carry it in a quoted YAML string. Example: https://keycloak.example.com/realms/master/protocol/openid-connect. " +
+              "lowercase scheme, with no spaces, double quotes, backslashes, query string or " +
+              "fragment: the hub's helm " +
+              "values carry it in a quoted YAML string. Example: " +
+              "https://keycloak.example.com/realms/master/protocol/openid-connect. " +
               '(Checked only when jupyter_hub_auth_mechanism is "oauth", the only mode that uses it.)',
           },
           {
             condition: inOauth(orElse(Op.not(matches(WELL_KNOWN_PATTERN, url)), false)),
             errorMessage:
-              "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not the discovery document " +
+              "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, " +
+              "not the discovery document " +
               "(.../.well-known/openid-configuration): the stack appends /auth, /token and /userinfo to it. Open the " +
               "document and take its authorization_endpoint without the last path segment; for Keycloak that is " +
               "https://<host>/realms/<realm>/protocol/openid-connect. " +
@@ -989,8 +1036,10 @@ export function variableSpecs(platform: PlatformSet) {
           {
             condition: inOauth(orElse(Op.not(matches(OAUTH_ENDPOINT_SUFFIX_PATTERN, url)), false)),
             errorMessage:
-              "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, not one of the endpoints: " +
-              "the stack appends /auth, /token and /userinfo to it, which would give .../auth/auth or .../userinfo/userinfo. " +
+              "oauth_domain must be the base URL of the provider's OpenID Connect endpoints, " +
+              "not one of the endpoints: " +
+              "the stack appends /auth, /token and /userinfo to it, which would give " +
+              ".../auth/auth or .../userinfo/userinfo. " +
               `For this value use "${Fn.try([Fn.replace(url, `/${OAUTH_ENDPOINT_SUFFIX_PATTERN}/`, ""), ""])}". ` +
               "Example: https://keycloak.example.com/realms/master/protocol/openid-connect.",
           },
@@ -1027,7 +1076,8 @@ export function variableSpecs(platform: PlatformSet) {
           self,
           read,
           ["oauth"],
-          "Set it to the client ID registered for JupyterHub at your provider. Example: -var 'oauth_jupyter_client_id=jupyterhub'.",
+          "Set it to the client ID registered for JupyterHub at your provider. Example: " +
+            "-var 'oauth_jupyter_client_id=jupyterhub'.",
         ),
         plainTextRule(self, "jupyterhub"),
       ],
@@ -1049,7 +1099,8 @@ export function variableSpecs(platform: PlatformSet) {
           read,
           ["oauth"],
           "Set it to the client secret issued by your provider, preferably through the environment rather " +
-            "than -var (which ends up in the shell history). Example: export TF_VAR_oauth_jupyter_client_secret=<secret>.",
+            "than -var (which ends up in the shell history). Example: export " +
+            "TF_VAR_oauth_jupyter_client_secret=<secret>.",
         ),
       ],
     }),
@@ -1065,7 +1116,8 @@ export function variableSpecs(platform: PlatformSet) {
           self,
           read,
           ["oauth"],
-          "Set it to the user-info claim that holds the user name. Example: -var 'oauth_username_key=preferred_username'.",
+          "Set it to the user-info claim that holds the user name. Example: -var " +
+            "'oauth_username_key=preferred_username'.",
         ),
         plainTextRule(self, "preferred_username"),
       ],
@@ -1116,7 +1168,8 @@ export function variableSpecs(platform: PlatformSet) {
           ),
           message:
             "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is internet-facing: anyone on the " +
-            "internet can create an account on the Cognito sign-in page and start a notebook, with the notebooks' AWS " +
+            "internet can create an account on the Cognito sign-in page and start a " +
+            "notebook, with the notebooks' AWS " +
             "permissions and the cluster's compute. Keep sign-up to administrators and invite users (aws cognito-idp " +
             "admin-create-user, see docs/security.md). Example: -var 'cognito_allow_self_signup=false'.",
         },
@@ -1133,8 +1186,10 @@ export function variableSpecs(platform: PlatformSet) {
         {
           condition: onlyIf(modeIn(read, ["cognito"]), isOneOf(COGNITO_MFA_MODES, self.stringValue)),
           errorMessage:
-            `cognito_mfa must be one of ${COGNITO_MFA_MODES.map((m) => `"${m}"`).join(", ")} (in capitals, as Cognito spells ` +
-            "them): OPTIONAL lets each user add an authenticator app (TOTP), ON requires one from every user, OFF turns " +
+            `cognito_mfa must be one of ${COGNITO_MFA_MODES.map((m) => `"${m}"`).join(", ")} ` +
+            `(in capitals, as Cognito spells ` +
+            "them): OPTIONAL lets each user add an authenticator app (TOTP), ON requires " +
+            "one from every user, OFF turns " +
             "multi-factor sign-in off. Example: -var 'cognito_mfa=ON'. " +
             MODE_NOTE_COGNITO,
         },
@@ -1170,8 +1225,10 @@ export function variableSpecs(platform: PlatformSet) {
             ),
             errorMessage:
               "notebook_s3_read_buckets entries must be bucket or bucket/prefix: a bucket name of 3 to 255 letters, " +
-              "digits, dots, hyphens or underscores, then optionally a slash and a key prefix without * or ? (IAM would " +
-              "read them as wildcards and widen the grant; the prefix is matched literally, so end it with a slash to " +
+              "digits, dots, hyphens or underscores, then optionally a slash and a key prefix " +
+              "without * or ? (IAM would " +
+              "read them as wildcards and widen the grant; the prefix is matched literally, " +
+              "so end it with a slash to " +
               'stop team-a/ from matching team-ab/). Example: ["acme-datasets", "acme-shared/team-a/"].',
           },
         ];
@@ -1245,7 +1302,8 @@ export function variableSpecs(platform: PlatformSet) {
               false,
             ),
             errorMessage:
-              "cluster_endpoint_public_access_cidrs must hold IPv4 CIDR blocks in network form, a.b.c.d/n with no host " +
+              "cluster_endpoint_public_access_cidrs must hold IPv4 CIDR blocks in network " +
+              "form, a.b.c.d/n with no host " +
               "bits set (a single address is a.b.c.d/32); EKS adds no IPv6 block to an IPv4 cluster. " +
               'Example: ["203.0.113.0/24", "198.51.100.7/32"].',
           },
@@ -1253,7 +1311,8 @@ export function variableSpecs(platform: PlatformSet) {
             condition: orElse(Op.lte(Fn.lengthOf(cidrs), EKS_PUBLIC_ACCESS_CIDRS_MAX), false),
             errorMessage:
               `cluster_endpoint_public_access_cidrs can list at most ${EKS_PUBLIC_ACCESS_CIDRS_MAX} blocks; it lists ` +
-              `${Fn.try([Fn.lengthOf(cidrs), "?"])}. That is the Amazon EKS quota "Public endpoint access CIDR ranges per cluster", ` +
+              `${Fn.try([Fn.lengthOf(cidrs), "?"])}. That is the Amazon EKS quota "Public ` +
+              `endpoint access CIDR ranges per cluster", ` +
               'which cannot be raised: merge neighbouring blocks. Example: ["203.0.113.0/24"].',
           },
         ];
@@ -1263,11 +1322,15 @@ export function variableSpecs(platform: PlatformSet) {
           name: "cluster_endpoint_public_access_cidrs_open",
           condition: orElse(Op.not(Fn.contains(self.listValue, "0.0.0.0/0")), true),
           message:
-            "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public endpoint accepts connections " +
-            "from the whole internet (the blueprint's setting, kept as the default so that adopting a deployment changes " +
-            "nothing). Every request still needs valid AWS credentials mapped in the cluster, but the endpoint is open to " +
+            "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public " +
+            "endpoint accepts connections " +
+            "from the whole internet (the blueprint's setting, kept as the default so that " +
+            "adopting a deployment changes " +
+            "nothing). Every request still needs valid AWS credentials mapped in the " +
+            "cluster, but the endpoint is open to " +
             "scans and to any stolen credential. List the networks that run terraform, kubectl and the lifecycle " +
-            "scripts; the nodes use the private endpoint. Example: -var 'cluster_endpoint_public_access_cidrs=[\"203.0.113.0/24\"]'.",
+            "scripts; the nodes use the private endpoint. Example: -var " +
+            "'cluster_endpoint_public_access_cidrs=[\"203.0.113.0/24\"]'.",
         },
       ],
     }),
@@ -1367,7 +1430,8 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
       ),
       error_message:
         `Kubernetes ${version} left EKS standard support on ${standardEnd}: the cluster is in extended ` +
-        `support, which costs $${extended.toFixed(2)} instead of $${standard.toFixed(2)} per cluster-hour (about $${extraPerMonth} ` +
+        `support, which costs $${extended.toFixed(2)} instead of $${standard.toFixed(2)} ` +
+        `per cluster-hour (about $${extraPerMonth} ` +
         `more a month), and ends on ${extendedEnd}, after which EKS upgrades the control plane by itself. ` +
         `Plan an upgrade: docs/versions.md (source: ${EKS_KUBERNETES_VERSIONS_SOURCE.ref}).`,
     },
@@ -1379,7 +1443,8 @@ export function addClusterVersionChecks(stack: TerraformStack, platform: Platfor
       error_message:
         `Karpenter ${platform.karpenter.version} of the "${platform.name}" platform set supports Kubernetes ` +
         `${platform.karpenter.kubernetes.min} to ${platform.karpenter.kubernetes.max}, not ${version} ` +
-        `(${platform.karpenter.ref}): NodePools may stop launching nodes. Move to the "current" platform set: docs/versions.md.`,
+        `(${platform.karpenter.ref}): NodePools may stop launching nodes. Move to the ` +
+        `"current" platform set: docs/versions.md.`,
     });
   }
   stack.addOverride("check.eks_cluster_version_support", { assert: asserts });

@@ -111,7 +111,9 @@ export const EKS_KUBERNETES_VERSIONS: readonly EksKubernetesVersion[] = [
 ];
 
 export const EKS_KUBERNETES_VERSIONS_SOURCE: Cited = {
-  ref: "Amazon EKS User Guide, Understand the Kubernetes version lifecycle on EKS, https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
+  ref:
+    "Amazon EKS User Guide, Understand the Kubernetes version lifecycle on EKS, " +
+    "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html",
   checked: FACTS_CHECKED,
 };
 
@@ -246,7 +248,10 @@ const SHARED_MODULES = {
     version: "19.21.0",
     ref: "terraform-aws-modules/terraform-aws-eks@v19.21.0:versions.tf",
     checked: FACTS_CHECKED,
-    why: "The last 19.x release (2023-12-11), what the blueprint's `~> 19.15` resolves to. 20.x moves aws-auth out of the module (other addresses); 21.x needs the AWS provider 6.",
+    why:
+      "The last 19.x release (2023-12-11), what the blueprint's `~> 19.15` resolves " +
+      "to. 20.x moves aws-auth out of the module (other addresses); 21.x needs the " +
+      "AWS provider 6.",
   },
   iamRoleForServiceAccountsEks: {
     source: SOURCE.irsa,
@@ -260,7 +265,11 @@ const SHARED_MODULES = {
     version: "1.23.0",
     ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:versions.tf",
     checked: FACTS_CHECKED,
-    why: "The last release on the helm provider 2 (`>= 2.9, < 3.0`, 2025-12-16). 1.24.0 (2026-07-03) requires helm `>= 3.0`, which eks-data-addons (`~> 2.17`) cannot use: the blueprint's `~> 1.2` now resolves to 1.24.x and `terraform init` fails.",
+    why:
+      "The last release on the helm provider 2 (`>= 2.9, < 3.0`, 2025-12-16). 1.24.0 " +
+      "(2026-07-03) requires helm `>= 3.0`, which eks-data-addons (`~> 2.17`) cannot " +
+      "use: the blueprint's `~> 1.2` now resolves to 1.24.x and `terraform init` " +
+      "fails.",
   },
 } as const satisfies Omit<PlatformSet["modules"], "eksDataAddons">;
 
@@ -275,7 +284,9 @@ const EKS_DATA_ADDONS_V1: ModulePin = {
   version: "1.38.0",
   ref: "aws-ia/terraform-aws-eks-data-addons@v1.38.0:helm-charts/karpenter-resources/templates/node-pool.yaml",
   checked: FACTS_CHECKED,
-  why: "The newest release (2025-08-07); 1.34.0+ renders karpenter.sh/v1 NodePools and karpenter.k8s.aws/v1 EC2NodeClasses. It pins aws `~> 5.95` and helm `~> 2.17`.",
+  why:
+    "The newest release (2025-08-07); 1.34.0+ renders karpenter.sh/v1 NodePools and " +
+    "karpenter.k8s.aws/v1 EC2NodeClasses. It pins aws `~> 5.95` and helm `~> 2.17`.",
 };
 
 const KARPENTER_1_14_1: KarpenterPin = {
@@ -283,17 +294,32 @@ const KARPENTER_1_14_1: KarpenterPin = {
   version: "1.14.1",
   api: "v1",
   kubernetes: { min: "1.26", max: "1.36" },
-  ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/version/version.go (MinK8sVersion 1.26, MaxK8sVersion 1.36), website/content/en/v1.14/upgrading/compatibility.md",
+  ref:
+    "aws/karpenter-provider-aws@v1.14.1:pkg/providers/version/version.go " +
+    "(MinK8sVersion 1.26, MaxK8sVersion 1.36), " +
+    "website/content/en/v1.14/upgrading/compatibility.md",
   checked: FACTS_CHECKED,
-  why: "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside 1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values eks-blueprints-addons also sets are ignored.",
+  why:
+    "The newest release (2026-08-20). Kubernetes 1.36 needs Karpenter 1.13+, 1.35 " +
+    "1.9+, 1.34 1.6+, 1.33 1.5+, 1.32 1.2+; 1.14.1 refuses to run outside " +
+    "1.26-1.36. The chart has no values schema, so the legacy settings.aws.* values " +
+    "eks-blueprints-addons also sets are ignored.",
 };
 
 const KARPENTER_CRD_1_14_1: KarpenterCrdPin = {
   chart: KARPENTER_CRD_CHART,
   version: "1.14.1",
-  ref: "aws/karpenter-provider-aws@v1.14.1:charts/karpenter-crd/values.yaml (additionalAnnotations only, no webhook values), charts/karpenter-crd/templates/",
+  ref:
+    "aws/karpenter-provider-aws@v1.14.1:charts/karpenter-crd/values.yaml " +
+    "(additionalAnnotations only, no webhook values), " +
+    "charts/karpenter-crd/templates/",
   checked: FACTS_CHECKED,
-  why: "The CRDs of Karpenter 1.14.1, upgraded with the controller (the main chart's crds/ are installed once and never upgraded: website/content/en/docs/upgrading/upgrade-guide.md, CRD Upgrades). v1 only: Karpenter 1.1 dropped v1beta1 and its conversion webhook. 1.14 adds the capacitybuffers CRD.",
+  why:
+    "The CRDs of Karpenter 1.14.1, upgraded with the controller (the main chart's " +
+    "crds/ are installed once and never upgraded: " +
+    "website/content/en/docs/upgrading/upgrade-guide.md, CRD Upgrades). v1 only: " +
+    "Karpenter 1.1 dropped v1beta1 and its conversion webhook. 1.14 adds the " +
+    "capacitybuffers CRD.",
 };
 
 /** Karpenter 1.14.1 calls these; the eks-blueprints-addons 1.23.0 policy predates them. */
@@ -315,30 +341,62 @@ const AL2023_IMAGES: NodeImage = {
   family: "AL2023",
   kubernetes: { min: "1.29", max: "1.36" },
   amiSelectorAlias: "al2023@latest",
-  ref: "aws/karpenter-provider-aws@v1.14.1:pkg/providers/amifamily/al2023.go, pkg/providers/amifamily/types.go; awslabs/amazon-eks-ami CHANGELOG.md",
+  ref:
+    "aws/karpenter-provider-aws@v1.14.1:pkg/providers/amifamily/al2023.go, " +
+    "pkg/providers/amifamily/types.go; awslabs/amazon-eks-ami CHANGELOG.md",
   checked: FACTS_CHECKED,
-  why: "The alias al2023@latest resolves, per instance type, to the standard, NVIDIA or Neuron variant of the EKS-optimized AL2023 AMI, published for every EKS version (Karpenter 1.0.14 resolves the same three variants: aws/karpenter-provider-aws@v1.0.14:pkg/providers/amifamily/al2023.go).",
+  why:
+    "The alias al2023@latest resolves, per instance type, to the standard, NVIDIA " +
+    "or Neuron variant of the EKS-optimized AL2023 AMI, published for every EKS " +
+    "version (Karpenter 1.0.14 resolves the same three variants: " +
+    "aws/karpenter-provider-aws@v1.0.14:pkg/providers/amifamily/al2023.go).",
 };
 
 const NVIDIA_DEVICE_PLUGIN_0_17_4: ChartPin = {
   chart: "https://nvidia.github.io/k8s-device-plugin nvidia-device-plugin",
   version: "0.17.4",
-  ref: "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
+  ref:
+    "Amazon EKS User Guide, Install Kubernetes device plugin for GPUs, " +
+    "https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html; " +
+    "NVIDIA/k8s-device-plugin@v0.17.4:api/config/v1",
   checked: FACTS_CHECKED,
-  why: "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the driver but not the plugin. The time-slicing configuration (sharing.timeSlicing.resources[].replicas) and the chart's config.map are unchanged since v0.15.0.",
+  why:
+    "The release the EKS guide installs on the AL2023 NVIDIA AMIs, which ship the " +
+    "driver but not the plugin. The time-slicing configuration " +
+    "(sharing.timeSlicing.resources[].replicas) and the chart's config.map are " +
+    "unchanged since v0.15.0.",
 };
 
 const AL2023_CORE_NODE_GROUP: CoreNodeGroupPin = {
   amiType: "AL2023_x86_64_STANDARD",
-  ref: "hashicorp/terraform-provider-aws#44586 (maintainer comment 2026-06-02: ami_type forces replacement, as the EKS API has no in-place change of the AMI type); terraform-aws-modules/terraform-aws-eks@v19.21.0:node_groups.tf (use_name_prefix defaults to true), modules/eks-managed-node-group/main.tf (node_group_name_prefix, create_before_destroy = true)",
+  ref:
+    "hashicorp/terraform-provider-aws#44586 (maintainer comment 2026-06-02: " +
+    "ami_type forces replacement, as the EKS API has no in-place change of the AMI " +
+    "type); terraform-aws-modules/terraform-aws-eks@v19.21.0:node_groups.tf " +
+    "(use_name_prefix defaults to true), modules/eks-managed-node-group/main.tf " +
+    "(node_group_name_prefix, create_before_destroy = true)",
   checked: FACTS_CHECKED,
-  why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later, so the core node group must be on AL2023 before the control plane moves. On a group created without ami_type on Kubernetes < 1.30 (AL2_x86_64) this replaces the group: the new one, under a new name prefix, comes up before the old one is drained and deleted. On a group EKS already created on AL2023 (the default for new groups from 1.30: awsdocs/amazon-eks-user-guide@HEAD:latest/ug/clusters/kubernetes-versions-standard.adoc) it changes nothing.",
+  why:
+    "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later, so the core " +
+    "node group must be on AL2023 before the control plane moves. On a group " +
+    "created without ami_type on Kubernetes < 1.30 (AL2_x86_64) this replaces the " +
+    "group: the new one, under a new name prefix, comes up before the old one is " +
+    "drained and deleted. On a group EKS already created on AL2023 (the default for " +
+    "new groups from 1.30: " +
+    "awsdocs/amazon-eks-user-guide@HEAD:latest/ug/clusters/kubernetes-versions-standard.adoc) " +
+    "it changes nothing.",
 };
 
 const EKS_ADDONS_MODULE_DEFAULT: EksAddonsPin = {
-  ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (data.aws_eks_addon_version.this: most_recent = try(each.value.most_recent, true), kubernetes_version = var.cluster_version)",
+  ref:
+    "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf " +
+    "(data.aws_eks_addon_version.this: most_recent = try(each.value.most_recent, " +
+    "true), kubernetes_version = var.cluster_version)",
   checked: FACTS_CHECKED,
-  why: "The blueprint passes no most_recent; the module's default (true) applies: each add-on runs the newest version EKS publishes for the cluster's Kubernetes version.",
+  why:
+    "The blueprint passes no most_recent; the module's default (true) applies: each " +
+    "add-on runs the newest version EKS publishes for the cluster's Kubernetes " +
+    "version.",
 };
 
 const BLUEPRINT: PlatformSet = {
@@ -369,14 +427,20 @@ const BLUEPRINT: PlatformSet = {
   nodeImage: {
     family: "AL2",
     kubernetes: { min: "1.23", max: "1.32" },
-    ref: "Amazon EKS User Guide, Amazon Linux 2 AMI deprecation, https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html",
+    ref:
+      "Amazon EKS User Guide, Amazon Linux 2 AMI deprecation, " +
+      "https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html",
     checked: FACTS_CHECKED,
     why: "EKS publishes no Amazon Linux 2 AMI for Kubernetes 1.33 or later.",
   },
   coreNodeGroup: {
-    ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/main.tf (core_node_group without ami_type)",
+    ref:
+      "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/main.tf " +
+      "(core_node_group without ami_type)",
     checked: FACTS_CHECKED,
-    why: "The blueprint sets no ami_type; its groups, created on Kubernetes 1.30 or earlier, run AL2_x86_64. Leaving it unset keeps the adoption plan quiet.",
+    why:
+      "The blueprint sets no ami_type; its groups, created on Kubernetes 1.30 or " +
+      "earlier, run AL2_x86_64. Leaving it unset keeps the adoption plan quiet.",
   },
   eksAddons: EKS_ADDONS_MODULE_DEFAULT,
   charts: {
@@ -400,7 +464,9 @@ const BLUEPRINT: PlatformSet = {
     },
   },
   clusterAutoscaler: {
-    ref: "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler chart_version 9.35.0, image map 1.32 = v1.32.1)",
+    ref:
+      "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler " +
+      "chart_version 9.35.0, image map 1.32 = v1.32.1)",
     checked: FACTS_CHECKED,
     why: "The blueprint passes neither; the module's defaults stand.",
   },
@@ -417,20 +483,35 @@ const UPGRADE_1: PlatformSet = {
   ...BLUEPRINT,
   name: "upgrade-1",
   summary:
-    "upgrade stage 1 of 4 from blueprint: Karpenter 0.37.8 with its CRDs in the karpenter-crd release (conversion webhook on)",
+    "upgrade stage 1 of 4 from blueprint: Karpenter 0.37.8 with its CRDs in the " +
+    "karpenter-crd release (conversion webhook on)",
   karpenter: {
     ...BLUEPRINT.karpenter,
     version: "0.37.8",
     ref: "aws/karpenter-provider-aws@v0.37.8:pkg/providers/version/version.go (MinK8sVersion 1.23, MaxK8sVersion 1.30)",
-    why: `The last 0.37 patch (tag of 2025-10-24; the guide, written earlier, names 0.37.7). The v1 migration starts from the latest patch of the running minor, the only versions 1.0 can be rolled back to (${V1_MIGRATION_GUIDE}, Upgrade Procedure steps 3-6, Downgrading). Its chart turns the webhooks on by default (aws/karpenter-provider-aws@v0.37.8:charts/karpenter/values.yaml, webhook.enabled: true; 0.37.0: false), which the CRDs' conversion needs. Outside 1.23-1.30 it logs an error and runs on (version.go, validateK8sVersion).`,
+    why:
+      `The last 0.37 patch (tag of 2025-10-24; the guide, written earlier, names ` +
+      `0.37.7). The v1 migration starts from the latest patch of the running minor, ` +
+      `the only versions 1.0 can be rolled back to (${V1_MIGRATION_GUIDE}, Upgrade ` +
+      `Procedure steps 3-6, Downgrading). Its chart turns the webhooks on by default ` +
+      `(aws/karpenter-provider-aws@v0.37.8:charts/karpenter/values.yaml, ` +
+      `webhook.enabled: true; 0.37.0: false), which the CRDs' conversion needs. ` +
+      `Outside 1.23-1.30 it logs an error and runs on (version.go, ` +
+      `validateK8sVersion).`,
   },
   karpenterCrd: {
     chart: KARPENTER_CRD_CHART,
     version: "0.37.8",
     webhook: CONVERSION_WEBHOOK,
-    ref: `aws/karpenter-provider-aws@v0.37.8:charts/karpenter-crd/values.yaml, charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (spec.conversion when webhook.enabled; v1 served, v1beta1 stored); ${V1_MIGRATION_GUIDE} (step 5)`,
+    ref:
+      `aws/karpenter-provider-aws@v0.37.8:charts/karpenter-crd/values.yaml, ` +
+      `charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (spec.conversion ` +
+      `when webhook.enabled; v1 served, v1beta1 stored); ${V1_MIGRATION_GUIDE} (step ` +
+      `5)`,
     checked: FACTS_CHECKED,
-    why: "The guide installs the CRDs through this chart, the only way their conversion webhook gets templated, and skips the main chart's CRDs.",
+    why:
+      "The guide installs the CRDs through this chart, the only way their conversion " +
+      "webhook gets templated, and skips the main chart's CRDs.",
   },
 };
 
@@ -439,19 +520,34 @@ const UPGRADE_2: PlatformSet = {
   ...UPGRADE_1,
   name: "upgrade-2",
   summary:
-    "upgrade stage 2 of 4 from blueprint: Karpenter 1.0.14 controller and CRDs (v1 stored, the v1beta1 NodePools still served)",
+    "upgrade stage 2 of 4 from blueprint: Karpenter 1.0.14 controller and CRDs (v1 " +
+    "stored, the v1beta1 NodePools still served)",
   karpenter: {
     ...UPGRADE_1.karpenter,
     version: "1.0.14",
     kubernetes: { min: "1.25", max: "1.31" },
     ref: "aws/karpenter-provider-aws@v1.0.14:pkg/providers/version/version.go (MinK8sVersion 1.25, MaxK8sVersion 1.31)",
-    why: `The last 1.0 patch (tag of 2026-07-15). 1.0.6+ migrates the stored objects to v1 by itself, which 1.1+ needs (${V1_MIGRATION_GUIDE}, steps 7-10, Stored Version Migration). Outside 1.25-1.31 it logs an error and runs on (version.go, validateK8sVersion). The eks-blueprints-addons 1.23.0 controller policy already grants every action 1.0 calls: its cloudformation.yaml (aws/karpenter-provider-aws@v1.0.14:website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml, what v1.0/upgrading/get-controller-policy.sh reads) lists the same 28 actions as 0.37.8's and only narrows them (eks:eks-cluster-name tag conditions; instance-profile actions scoped to instance-profile ARNs instead of *). The module's statements, without tag conditions and on * for instance profiles, allow all of it: no statement is added.`,
+    why:
+      `The last 1.0 patch (tag of 2026-07-15). 1.0.6+ migrates the stored objects to ` +
+      `v1 by itself, which 1.1+ needs (${V1_MIGRATION_GUIDE}, steps 7-10, Stored ` +
+      `Version Migration). Outside 1.25-1.31 it logs an error and runs on ` +
+      `(version.go, validateK8sVersion). The eks-blueprints-addons 1.23.0 controller ` +
+      `policy already grants every action 1.0 calls: its cloudformation.yaml ` +
+      `(aws/karpenter-provider-aws@v1.0.14:website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml, ` +
+      `what v1.0/upgrading/get-controller-policy.sh reads) lists the same 28 actions ` +
+      `as 0.37.8's and only narrows them (eks:eks-cluster-name tag conditions; ` +
+      `instance-profile actions scoped to instance-profile ARNs instead of *). The ` +
+      `module's statements, without tag conditions and on * for instance profiles, ` +
+      `allow all of it: no statement is added.`,
   },
   karpenterCrd: {
     // biome-ignore lint/style/noNonNullAssertion: UPGRADE_1, just above, is the stage that adds the release
     ...UPGRADE_1.karpenterCrd!,
     version: "1.0.14",
-    ref: `aws/karpenter-provider-aws@v1.0.14:charts/karpenter-crd/values.yaml, charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (v1 stored, v1beta1 served); ${V1_MIGRATION_GUIDE} (step 9)`,
+    ref:
+      `aws/karpenter-provider-aws@v1.0.14:charts/karpenter-crd/values.yaml, ` +
+      `charts/karpenter-crd/templates/karpenter.sh_nodepools.yaml (v1 stored, v1beta1 ` +
+      `served); ${V1_MIGRATION_GUIDE} (step 9)`,
   },
 };
 
@@ -464,7 +560,9 @@ const UPGRADE_3: PlatformSet = {
   ...UPGRADE_2,
   name: "upgrade-3",
   summary:
-    "upgrade stage 3 of 4 from blueprint: Amazon Linux 2023 everywhere (v1 NodePools of eks-data-addons 1.38.0, NVIDIA device plugin 0.17.4, a new core node group)",
+    "upgrade stage 3 of 4 from blueprint: Amazon Linux 2023 everywhere (v1 " +
+    "NodePools of eks-data-addons 1.38.0, NVIDIA device plugin 0.17.4, a new core " +
+    "node group)",
   modules: { ...UPGRADE_2.modules, eksDataAddons: EKS_DATA_ADDONS_V1 },
   karpenter: { ...UPGRADE_2.karpenter, api: "v1" },
   nodeImage: AL2023_IMAGES,
@@ -497,15 +595,23 @@ const CURRENT: PlatformSet = {
     mostRecent: true,
     ref: EKS_ADDONS_MODULE_DEFAULT.ref,
     checked: FACTS_CHECKED,
-    why: "Said explicitly, not left to the module's default (the same, true): every control-plane upgrade moves each add-on to the newest version EKS publishes for the new Kubernetes version, in the same apply, after the control plane.",
+    why:
+      "Said explicitly, not left to the module's default (the same, true): every " +
+      "control-plane upgrade moves each add-on to the newest version EKS publishes " +
+      "for the new Kubernetes version, in the same apply, after the control plane.",
   },
   charts: {
     jupyterhub: {
       chart: "https://hub.jupyter.org/helm-chart/ jupyterhub",
       version: "4.4.0",
-      ref: "jupyterhub/zero-to-jupyterhub-k8s@4.4.0:jupyterhub/Chart.yaml, docs/source/administrator/upgrading/upgrade-3-to-4.md",
+      ref:
+        "jupyterhub/zero-to-jupyterhub-k8s@4.4.0:jupyterhub/Chart.yaml, " +
+        "docs/source/administrator/upgrading/upgrade-3-to-4.md",
       checked: FACTS_CHECKED,
-      why: "The newest release (2026-06-10, JupyterHub 5.5.0), tested upstream on current k3s. 3.2.1 runs kube-scheduler v1.26.11 as the user-scheduler, nine minor versions behind Kubernetes 1.35, with RBAC that predates the 1.28 scheduler.",
+      why:
+        "The newest release (2026-06-10, JupyterHub 5.5.0), tested upstream on current " +
+        "k3s. 3.2.1 runs kube-scheduler v1.26.11 as the user-scheduler, nine minor " +
+        "versions behind Kubernetes 1.35, with RBAC that predates the 1.28 scheduler.",
     },
     kubePrometheusStack: {
       chart: "https://prometheus-community.github.io/helm-charts kube-prometheus-stack",
@@ -519,9 +625,17 @@ const CURRENT: PlatformSet = {
   clusterAutoscaler: {
     chartVersion: "9.59.0",
     imageTags: { "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1" },
-    ref: "kubernetes/autoscaler tags cluster-autoscaler-chart-9.59.0 and cluster-autoscaler-1.3x.y; aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf (cluster_autoscaler_image_tag)",
+    ref:
+      "kubernetes/autoscaler tags cluster-autoscaler-chart-9.59.0 and " +
+      "cluster-autoscaler-1.3x.y; " +
+      "aws-ia/terraform-aws-eks-blueprints-addons@v1.23.0:main.tf " +
+      "(cluster_autoscaler_image_tag)",
     checked: FACTS_CHECKED,
-    why: "cluster-autoscaler must match the cluster's minor version. eks-blueprints-addons 1.23.0 installs chart 9.35.0 (2024, app 1.29) and maps 1.33 to image v1.32.1; these are the latest patch of each minor and the newest chart (2026-07-21).",
+    why:
+      "cluster-autoscaler must match the cluster's minor version. " +
+      "eks-blueprints-addons 1.23.0 installs chart 9.35.0 (2024, app 1.29) and maps " +
+      "1.33 to image v1.32.1; these are the latest patch of each minor and the newest " +
+      "chart (2026-07-21).",
   },
   karpenterExtraReadActions: KARPENTER_1_14_1_EXTRA_READ_ACTIONS,
   kubernetes: { default: "1.35", requireKarpenterSupport: true },
@@ -633,7 +747,9 @@ export const LOCAL_CHARTS = {
   efs: {
     chart: "helm/efs",
     version: "0.0.1",
-    ref: "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/jupyterhub.tf (helm_releases efs and efs-shared, chart_version)",
+    ref:
+      "awslabs/data-on-eks@a32d9f25ab85f75f167ee9dae4438c6e20292a2c:ai-ml/jupyterhub/jupyterhub.tf " +
+      "(helm_releases efs and efs-shared, chart_version)",
     checked: FACTS_CHECKED,
   },
 } as const satisfies Readonly<Record<string, ChartPin>>;

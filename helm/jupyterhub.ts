@@ -95,7 +95,8 @@ export { HUB_PYTHON_PACKAGES };
 export const COGNITO_HUB_COMMAND = [
   "sh",
   "-c",
-  `pip install --no-cache-dir --no-deps ${HUB_PYTHON_PACKAGES.join(" ")} && exec jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py`,
+  `pip install --no-cache-dir --no-deps ${HUB_PYTHON_PACKAGES.join(" ")} && exec ` +
+    `jupyterhub --config /usr/local/etc/jupyterhub/jupyterhub_config.py`,
 ] as const;
 
 /** Where notebooks ask the hub for AWS credentials: `<JUPYTERHUB_API_URL>/aws-credentials`. */

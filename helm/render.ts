@@ -38,7 +38,8 @@ const COLLECTION_TOKEN = /[#&]\{TfToken\[/;
 
 function collectionTokenError(path: string): Error {
   return new Error(
-    `helm values at ${path}: list or map tokens cannot be embedded in YAML; pass a string token (e.g. Fn.jsonencode of the list) instead`,
+    `helm values at ${path}: list or map tokens cannot be embedded in YAML; pass a ` +
+      `string token (e.g. Fn.jsonencode of the list) instead`,
   );
 }
 
@@ -73,7 +74,9 @@ function checkRenderable(value: unknown, path: string): void {
       }
       if (!isPlainObject(value)) {
         throw new Error(
-          `helm values at ${path}: only plain objects, arrays, strings, numbers, booleans and null can be rendered (got ${value.constructor?.name ?? "an object"}${Token.isUnresolved(value) ? ", an unresolved token: convert it with Token.asString" : ""})`,
+          `helm values at ${path}: only plain objects, arrays, strings, numbers, booleans ` +
+            `and null can be rendered (got ` +
+            `${value.constructor?.name ?? "an object"}${Token.isUnresolved(value) ? ", an unresolved token: convert it with Token.asString" : ""})`,
         );
       }
       if (Token.isUnresolved(value)) throw collectionTokenError(path);

@@ -112,7 +112,8 @@ function checkPlacement(profile: NotebookProfile, targets: readonly Target[], us
       selector.map(formatEntry).join(", ") +
       (implied.length === 0
         ? ""
-        : `${selector.length === 0 ? "" : " plus "}${implied.map(formatEntry).join(", ")}, which the hub requires of every notebook pod`);
+        : `${selector.length === 0 ? "" : " plus "}${implied.map(formatEntry).join(", ")}, ` +
+          `which the hub requires of every notebook pod`);
     let closest = "";
     if (targets.length > 0) {
       // Rank by the profile's own selector entries first, then by the hub's implied ones.
@@ -199,12 +200,14 @@ function checkProfileShape(profile: NotebookProfile): string[] {
   }
   if (profile.cpuGuarantee > profile.cpuLimit) {
     errors.push(
-      `${name}: cpuGuarantee ${profile.cpuGuarantee} exceeds cpuLimit ${profile.cpuLimit}. Lower the guarantee or raise the limit.`,
+      `${name}: cpuGuarantee ${profile.cpuGuarantee} exceeds cpuLimit ` +
+        `${profile.cpuLimit}. Lower the guarantee or raise the limit.`,
     );
   }
   if (memoryBytes(profile.memGuarantee) > memoryBytes(profile.memLimit)) {
     errors.push(
-      `${name}: memGuarantee ${profile.memGuarantee} exceeds memLimit ${profile.memLimit}. Lower the guarantee or raise the limit.`,
+      `${name}: memGuarantee ${profile.memGuarantee} exceeds memLimit ` +
+        `${profile.memLimit}. Lower the guarantee or raise the limit.`,
     );
   }
   return errors;

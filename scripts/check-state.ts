@@ -91,7 +91,8 @@ export function parseState(text: string, file: string): State {
   } catch (e) {
     const truncated = /Unexpected end of JSON input|Unterminated|end of data/i.test((e as Error).message);
     throw new UsageError(
-      `${file} is not JSON${truncated ? " (truncated?)" : ""}: save it again with terraform state pull > ${path.basename(file)}`,
+      `${file} is not JSON${truncated ? " (truncated?)" : ""}: save it again with ` +
+        `terraform state pull > ${path.basename(file)}`,
     );
   }
   if (!json || typeof json !== "object" || Array.isArray(json))
@@ -400,7 +401,8 @@ export function analyze(
   }
   if (platform && platform !== "blueprint") {
     report.warnings.push(
-      `the stack was synthesized with the "${platform}" platform set: on a blueprint deployment it plans upgrades and replacements ` +
+      `the stack was synthesized with the "${platform}" platform set: on a blueprint ` +
+        `deployment it plans upgrades and replacements ` +
         `(${DIFFERENCES_LINK} row 19); adopt with "platform": "blueprint" first`,
     );
   }
@@ -488,7 +490,9 @@ export function render(report: Report, rows: Map<string, number[]>): string {
       ? `${report.destroyedAsDocumented.length} destroyed as documented, `
       : "";
     out.push(
-      `check-state: safe: a plan destroys nothing the state holds but what docs/differences.md documents (${documentedPart}${report.added.length} root resource instance${report.added.length === 1 ? "" : "s"} added)`,
+      `check-state: safe: a plan destroys nothing the state holds but what ` +
+        `docs/differences.md documents (${documentedPart}${report.added.length} root ` +
+        `resource instance${report.added.length === 1 ? "" : "s"} added)`,
     );
   } else {
     out.push(`check-state: NOT safe: a plan would destroy ${report.destroyed.map((d) => d.address).join(", ")}`);

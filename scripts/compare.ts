@@ -581,7 +581,8 @@ export function report(diffs: Difference[], index: IndexRow[]): { text: string; 
   }
   lines.push(
     "",
-    `compare: ${diffs.length - undocumented.length} documented difference${diffs.length - undocumented.length === 1 ? "" : "s"}, ` +
+    `compare: ${diffs.length - undocumented.length} documented ` +
+      `difference${diffs.length - undocumented.length === 1 ? "" : "s"}, ` +
       `${undocumented.length} not documented`,
   );
   return { text: lines.join("\n"), undocumented };
@@ -633,7 +634,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const index = readIndex(fs.readFileSync(DIFFERENCES, "utf8"));
   console.log(
-    `compare: ${dir} (${files.length} .tf files) against ${path.relative(process.cwd(), stackDir) || "."} (platform ${platform})\n`,
+    `compare: ${dir} (${files.length} .tf files) against ${path.relative(process.cwd(), stackDir) || "."} ` +
+      `(platform ${platform})\n`,
   );
   const { text, undocumented } = report(compare(side, stack), index);
   console.log(text);

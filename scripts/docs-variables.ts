@@ -51,7 +51,8 @@ export function variablesReference(): string {
   return [
     BEGIN_MARKER,
     "",
-    `Declared in \`variables.ts\` (\`variableSpecs\`), in this order; descriptions as the \`${DESCRIBED_SET}\` platform set declares them.`,
+    `Declared in \`variables.ts\` (\`variableSpecs\`), in this order; descriptions ` +
+      `as the \`${DESCRIBED_SET}\` platform set declares them.`,
     "",
     "| Variable | Type | Default | Sensitive | Description |",
     "| --- | --- | --- | --- | --- |",

@@ -321,7 +321,8 @@ async function main(): Promise<void> {
     }
     for (const [key, names] of unresolved) {
       console.warn(
-        `warning: ${next.source}@${next.version} calls ${key} (${names.length} module blocks, e.g. module.${names[0]}) ` +
+        `warning: ${next.source}@${next.version} calls ${key} (${names.length} module ` +
+          `blocks, e.g. module.${names[0]}) ` +
           `and the mirror has no matching tag: recorded as unresolved, not followed.`,
       );
     }

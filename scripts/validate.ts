@@ -242,7 +242,9 @@ export function tempModule(stack: Json): TempModule {
         if (foreign.length > 0) {
           notes.push({
             severity: "note",
-            text: `variable ${name}: a validation rule reads ${foreign.join(", ")}, which only a full terraform plan has; not checked here`,
+            text:
+              `variable ${name}: a validation rule reads ${foreign.join(", ")}, which only a ` +
+              `full terraform plan has; not checked here`,
           });
         }
         return foreign.length === 0;
@@ -256,7 +258,9 @@ export function tempModule(stack: Json): TempModule {
     if (foreign.length > 0) {
       notes.push({
         severity: "note",
-        text: `check.${name} reads ${[...new Set(foreign)].join(", ")}, which only a full terraform plan has; not checked here`,
+        text:
+          `check.${name} reads ${[...new Set(foreign)].join(", ")}, which only a full ` +
+          `terraform plan has; not checked here`,
       });
     } else {
       checks[name] = block;

@@ -86,25 +86,31 @@ describe("analyze", () => {
     expect(report.warnings).toEqual([]);
   });
 
-  it("cognito mode: the exclusive attachment and the token secret destroyed as documented, the permission and client secret added", () => {
-    const report = analyze(state("blueprint-cognito.json"), stack, "blueprint");
-    expect(report.mode).toBe("cognito");
-    expect(report.destroyed).toEqual([]);
-    expect(report.destroyedAsDocumented).toEqual([
-      { address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] },
-      { address: "aws_iam_policy_attachment.s3_readonly_policy_attachment[0]", rows: [2] },
-    ]);
-    expect(report.forgotten).toEqual([]);
-    expect(report.added.filter((a) => !a.count.startsWith('count "')).map((a) => a)).toEqual([
-      { address: "aws_lambda_permission.pretoken_trigger[0]", count: "count: cognito mode = 1" },
-      { address: "kubernetes_secret_v1.jupyterhub_oauth_client[0]", count: "count: not dummy mode = 1" },
-    ]);
-    const text = render(report, rows);
-    expect(text).toContain("  aws_iam_policy_attachment.s3_readonly_policy_attachment[0]  (docs/differences.md row 2)");
-    expect(text).toContain("Destroyed as documented (the fixes of the rows named):");
-    expect(text).toMatch(/aws_lambda_permission\.pretoken_trigger\[0\] .*row 27\)/);
-    expect(text).toMatch(/kubernetes_secret_v1\.jupyterhub_oauth_client\[0\] .*row 8\)/);
-  });
+  it(
+    "cognito mode: the exclusive attachment and the token secret destroyed as " +
+      "documented, the permission and client secret added",
+    () => {
+      const report = analyze(state("blueprint-cognito.json"), stack, "blueprint");
+      expect(report.mode).toBe("cognito");
+      expect(report.destroyed).toEqual([]);
+      expect(report.destroyedAsDocumented).toEqual([
+        { address: "kubernetes_secret_v1.jupyterhub_single_user", rows: [32] },
+        { address: "aws_iam_policy_attachment.s3_readonly_policy_attachment[0]", rows: [2] },
+      ]);
+      expect(report.forgotten).toEqual([]);
+      expect(report.added.filter((a) => !a.count.startsWith('count "')).map((a) => a)).toEqual([
+        { address: "aws_lambda_permission.pretoken_trigger[0]", count: "count: cognito mode = 1" },
+        { address: "kubernetes_secret_v1.jupyterhub_oauth_client[0]", count: "count: not dummy mode = 1" },
+      ]);
+      const text = render(report, rows);
+      expect(text).toContain(
+        "  aws_iam_policy_attachment.s3_readonly_policy_attachment[0]  (docs/differences.md row 2)",
+      );
+      expect(text).toContain("Destroyed as documented (the fixes of the rows named):");
+      expect(text).toMatch(/aws_lambda_permission\.pretoken_trigger\[0\] .*row 27\)/);
+      expect(text).toMatch(/kubernetes_secret_v1\.jupyterhub_oauth_client\[0\] .*row 8\)/);
+    },
+  );
 
   it("a hand-added resource is named as destroyed", () => {
     const report = analyze(state("hand-added.json"), stack, "blueprint");

@@ -140,78 +140,85 @@ const alice: Caller = {
 };
 
 describe("the hub's Cognito credentials endpoint", () => {
-  it("trades the refresh token (with the HMAC SECRET_HASH Cognito expects) for identity pool credentials on every request", () => {
-    const { calls, results } = runHub([alice, alice]);
-    const expectedHash = createHmac("sha256", "s3cr3t").update(`${SUB}client-abc`).digest("base64");
-    expect(calls[0]).toEqual({
-      service: "cognito-idp",
-      region: "eu-west-1",
-      op: "initiate_auth",
-      AuthFlow: "REFRESH_TOKEN_AUTH",
-      AuthParameters: { REFRESH_TOKEN: "refresh-1", SECRET_HASH: expectedHash },
-      ClientId: "client-abc",
-    });
-    // The blueprint sent the client secret itself as SECRET_HASH.
-    expect(calls[0].AuthParameters.SECRET_HASH).not.toBe("s3cr3t");
-    const logins = { "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool": "id-token-1" };
-    expect(calls.slice(1, 3)).toEqual([
-      {
-        service: "cognito-identity",
+  it(
+    "trades the refresh token (with the HMAC SECRET_HASH Cognito expects) for " +
+      "identity pool credentials on every request",
+    () => {
+      const { calls, results } = runHub([alice, alice]);
+      const expectedHash = createHmac("sha256", "s3cr3t").update(`${SUB}client-abc`).digest("base64");
+      expect(calls[0]).toEqual({
+        service: "cognito-idp",
         region: "eu-west-1",
-        op: "get_id",
-        IdentityPoolId: "eu-west-1:pool-uuid",
-        Logins: logins,
-      },
-      {
-        service: "cognito-identity",
-        region: "eu-west-1",
-        op: "get_credentials_for_identity",
-        IdentityId: "identity-1",
-        Logins: logins,
-      },
-    ]);
-    // Nothing is cached: the second request goes to Cognito again and gets new credentials.
-    expect(calls.map((c) => c.op)).toEqual([
-      "initiate_auth",
-      "get_id",
-      "get_credentials_for_identity",
-      "initiate_auth",
-      "get_id",
-      "get_credentials_for_identity",
-    ]);
-    expect(results.map((r) => r.status)).toEqual([200, 200]);
-    expect(results[0].body).toEqual({
-      Version: 1,
-      AccessKeyId: "ASIA3",
-      SecretAccessKey: "sk",
-      SessionToken: "st",
-      Expiration: "2026-11-27T13:00:00+00:00",
-    });
-    expect(results[1].body.AccessKeyId).toBe("ASIA6");
-    expect(results[0].headers).toEqual({ "Content-Type": "application/json", "Cache-Control": "no-store" });
-  });
+        op: "initiate_auth",
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: "refresh-1", SECRET_HASH: expectedHash },
+        ClientId: "client-abc",
+      });
+      // The blueprint sent the client secret itself as SECRET_HASH.
+      expect(calls[0].AuthParameters.SECRET_HASH).not.toBe("s3cr3t");
+      const logins = { "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool": "id-token-1" };
+      expect(calls.slice(1, 3)).toEqual([
+        {
+          service: "cognito-identity",
+          region: "eu-west-1",
+          op: "get_id",
+          IdentityPoolId: "eu-west-1:pool-uuid",
+          Logins: logins,
+        },
+        {
+          service: "cognito-identity",
+          region: "eu-west-1",
+          op: "get_credentials_for_identity",
+          IdentityId: "identity-1",
+          Logins: logins,
+        },
+      ]);
+      // Nothing is cached: the second request goes to Cognito again and gets new credentials.
+      expect(calls.map((c) => c.op)).toEqual([
+        "initiate_auth",
+        "get_id",
+        "get_credentials_for_identity",
+        "initiate_auth",
+        "get_id",
+        "get_credentials_for_identity",
+      ]);
+      expect(results.map((r) => r.status)).toEqual([200, 200]);
+      expect(results[0].body).toEqual({
+        Version: 1,
+        AccessKeyId: "ASIA3",
+        SecretAccessKey: "sk",
+        SessionToken: "st",
+        Expiration: "2026-11-27T13:00:00+00:00",
+      });
+      expect(results[1].body.AccessKeyId).toBe("ASIA6");
+      expect(results[0].headers).toEqual({ "Content-Type": "application/json", "Cache-Control": "no-store" });
+    },
+  );
 
-  it("answers a service's token with 403 and a user without a Cognito sign-in with 409, without calling Cognito", () => {
-    const { calls, results } = runHub([
-      { kind: "service", name: "cull-idle" },
-      { kind: "user", name: "bob", auth_state: null },
-      { kind: "user", name: "carol", auth_state: { oauth_user: { sub: "x" } } },
-    ]);
-    expect(calls).toEqual([]);
-    expect(results).toEqual([
-      { status: 403, message: "AWS credentials are handed out to a user's own token only", warnings: [] },
-      {
-        status: 409,
-        message: "No Cognito sign-in on record for bob: log out of JupyterHub and sign in again",
-        warnings: [],
-      },
-      {
-        status: 409,
-        message: "No Cognito sign-in on record for carol: log out of JupyterHub and sign in again",
-        warnings: [],
-      },
-    ]);
-  });
+  it(
+    "answers a service's token with 403 and a user without a Cognito sign-in with " + "409, without calling Cognito",
+    () => {
+      const { calls, results } = runHub([
+        { kind: "service", name: "cull-idle" },
+        { kind: "user", name: "bob", auth_state: null },
+        { kind: "user", name: "carol", auth_state: { oauth_user: { sub: "x" } } },
+      ]);
+      expect(calls).toEqual([]);
+      expect(results).toEqual([
+        { status: 403, message: "AWS credentials are handed out to a user's own token only", warnings: [] },
+        {
+          status: 409,
+          message: "No Cognito sign-in on record for bob: log out of JupyterHub and sign in again",
+          warnings: [],
+        },
+        {
+          status: 409,
+          message: "No Cognito sign-in on record for carol: log out of JupyterHub and sign in again",
+          warnings: [],
+        },
+      ]);
+    },
+  );
 
   it("answers 502 when Cognito refuses the refresh token, and logs why", () => {
     const { results } = runHub([

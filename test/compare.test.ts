@@ -97,10 +97,14 @@ describe("docs/differences.md and the blueprint", () => {
     }
   });
 
-  it("sees formatting as the same values: the blueprint's values files, formatted otherwise than ours, compare equal", () => {
-    expect(blueprintDiffs.some((d) => d.path.includes("kube_prometheus_stack.values"))).toBe(false);
-    expect(blueprintDiffs.some((d) => d.path.includes("aws_for_fluentbit.values"))).toBe(false);
-  });
+  it(
+    "sees formatting as the same values: the blueprint's values files, formatted " +
+      "otherwise than ours, compare equal",
+    () => {
+      expect(blueprintDiffs.some((d) => d.path.includes("kube_prometheus_stack.values"))).toBe(false);
+      expect(blueprintDiffs.some((d) => d.path.includes("aws_for_fluentbit.values"))).toBe(false);
+    },
+  );
 });
 
 describe("a drifted fork", () => {

@@ -119,7 +119,9 @@ describe("resolveConfig", () => {
     expect(() =>
       resolve({}, { JUPYTERHUB_BACKEND: "s3", JUPYTERHUB_S3_BUCKET: "tf-state", JUPYTERHUB_S3_KEY: "k" }),
     ).toThrow(
-      'the S3 backend needs "region": set it in jupyterhub.config.json ("backend": {"type": "s3", "bucket": ..., "key": ..., "region": ...}) or with JUPYTERHUB_S3_REGION.',
+      'the S3 backend needs "region": set it in jupyterhub.config.json ("backend": ' +
+        '{"type": "s3", "bucket": ..., "key": ..., "region": ...}) or with ' +
+        "JUPYTERHUB_S3_REGION.",
     );
     const { config, overrides } = resolve(
       {},
@@ -185,7 +187,9 @@ describe("resolveConfig", () => {
 
   it("refuses an incomplete or malformed cloud backend, and a token in the project file", () => {
     expect(() => resolve({ backend: { type: "cloud", organization: "acme" } })).toThrow(
-      'the cloud backend needs "workspace": set it in jupyterhub.config.json ("backend": {"type": "cloud", "organization": ..., "workspace": ...}) or with JUPYTERHUB_TFC_WORKSPACE.',
+      'the cloud backend needs "workspace": set it in jupyterhub.config.json ' +
+        '("backend": {"type": "cloud", "organization": ..., "workspace": ...}) or with ' +
+        "JUPYTERHUB_TFC_WORKSPACE.",
     );
     expect(() => resolve({}, { JUPYTERHUB_BACKEND: "cloud", JUPYTERHUB_TFC_WORKSPACE: "hub" })).toThrow(
       /needs "organization"/,
@@ -199,7 +203,9 @@ describe("resolveConfig", () => {
       }),
     ).toThrow(/"hostname": "https:\/\/tfe.example.com" is not a host name/);
     expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub", token: "x" } })).toThrow(
-      'jupyterhub.config.json: backend: "token" does not belong in the project file (it is committed): run terraform login, or set TF_TOKEN_app_terraform_io in the environment.',
+      'jupyterhub.config.json: backend: "token" does not belong in the project file ' +
+        "(it is committed): run terraform login, or set TF_TOKEN_app_terraform_io in " +
+        "the environment.",
     );
     expect(() => resolve({ backend: { type: "cloud", organization: "acme", workspace: "hub", bucket: "b" } })).toThrow(
       'unknown setting "bucket"; allowed: type, organization, workspace, hostname.',
@@ -213,7 +219,8 @@ describe("resolveConfig", () => {
       PLATFORM_SETS.current,
     );
     expect(() => resolve({}, { JUPYTERHUB_PLATFORM: "latest" })).toThrow(
-      'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4".',
+      'JUPYTERHUB_PLATFORM=latest is not a platform set: use "current" or "blueprint" ' +
+        'or "upgrade-1" or "upgrade-2" or "upgrade-3" or "upgrade-4".',
     );
     expect(() => resolve({ platform: "latest" })).toThrow(
       'jupyterhub.config.json: "platform": "latest" is not a platform set',
@@ -241,7 +248,8 @@ describe("resolveConfig", () => {
       '"encrypt" must be true or false, got "yes".',
     );
     expect(() => resolve({}, { JUPYTERHUB_BACKEND: "gcs" })).toThrow(
-      'JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default), "s3" or "cloud" (HCP Terraform / Terraform Enterprise).',
+      'JUPYTERHUB_BACKEND=gcs is not supported: use "local" (the default), "s3" or ' +
+        '"cloud" (HCP Terraform / Terraform Enterprise).',
     );
     expect(() => resolve([])).toThrow(ConfigError);
   });

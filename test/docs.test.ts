@@ -106,16 +106,20 @@ describe("documentation", () => {
 describe("security documentation", () => {
   const json = synthStack();
 
-  it("docs/security.md and docs/security.zh-CN.md are in step: same commands, every security setting, the check date", () => {
-    const english = read("docs/security.md");
-    const chinese = read("docs/security.zh-CN.md");
-    expect(codeBlocks(english).length).toBeGreaterThan(0);
-    expect(codeBlocks(chinese)).toEqual(codeBlocks(english));
-    for (const text of [english, chinese]) {
-      expect(text).toContain(FACTS_CHECKED);
-      for (const name of Object.keys(SECURITY_VARIABLES)) expect(text, name).toContain(`\`${name}\``);
-    }
-  });
+  it(
+    "docs/security.md and docs/security.zh-CN.md are in step: same commands, every " +
+      "security setting, the check date",
+    () => {
+      const english = read("docs/security.md");
+      const chinese = read("docs/security.zh-CN.md");
+      expect(codeBlocks(english).length).toBeGreaterThan(0);
+      expect(codeBlocks(chinese)).toEqual(codeBlocks(english));
+      for (const text of [english, chinese]) {
+        expect(text).toContain(FACTS_CHECKED);
+        for (const name of Object.keys(SECURITY_VARIABLES)) expect(text, name).toContain(`\`${name}\``);
+      }
+    },
+  );
 
   it("the invitation command uses an output the stack has, in both READMEs and the security pages", () => {
     expect(json.output.cognito_user_pool_id).toBeDefined();

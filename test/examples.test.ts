@@ -17,25 +17,28 @@ describe("examples/efs-move-shared-files.yaml", () => {
   const job = docs[0]?.toJS() as any;
   const container = job?.spec?.template?.spec?.containers?.[0];
 
-  it("is one valid YAML document: a Job in the jupyterhub namespace on the blueprint's shared claim (the EFS root)", () => {
-    expect(docs).toHaveLength(1);
-    expect(docs[0].errors).toEqual([]);
-    expect(job).toMatchObject({
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: { name: "efs-move-shared-files", namespace: "jupyterhub" },
-    });
-    expect(job.spec.template.spec.restartPolicy).toBe("Never");
-    expect(job.spec.template.spec.volumes).toEqual([
-      { name: "efs", persistentVolumeClaim: { claimName: "efs-persist-shared" } },
-    ]);
-    expect(container.volumeMounts).toEqual([{ name: "efs", mountPath: "/efs" }]);
-    expect(container.env).toEqual([
-      { name: "EFS_ROOT", value: "/efs" },
-      { name: "CHOWN_HOMES", value: "false" },
-    ]);
-    expect(container.command.slice(0, 2)).toEqual(["sh", "-c"]);
-  });
+  it(
+    "is one valid YAML document: a Job in the jupyterhub namespace on the " + "blueprint's shared claim (the EFS root)",
+    () => {
+      expect(docs).toHaveLength(1);
+      expect(docs[0].errors).toEqual([]);
+      expect(job).toMatchObject({
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "efs-move-shared-files", namespace: "jupyterhub" },
+      });
+      expect(job.spec.template.spec.restartPolicy).toBe("Never");
+      expect(job.spec.template.spec.volumes).toEqual([
+        { name: "efs", persistentVolumeClaim: { claimName: "efs-persist-shared" } },
+      ]);
+      expect(container.volumeMounts).toEqual([{ name: "efs", mountPath: "/efs" }]);
+      expect(container.env).toEqual([
+        { name: "EFS_ROOT", value: "/efs" },
+        { name: "CHOWN_HOMES", value: "false" },
+      ]);
+      expect(container.command.slice(0, 2)).toEqual(["sh", "-c"]);
+    },
+  );
 
   /** Runs the Job's script on a directory standing for the EFS root, with a chown that records its calls. */
   function run(tree: Record<string, string>, env: Record<string, string> = {}) {
@@ -74,37 +77,44 @@ describe("examples/efs-move-shared-files.yaml", () => {
     };
   }
 
-  it("moves every entry of the root but home/ into shared/, dotfiles and directories included, and hands shared/ to uid 1000", () => {
-    const r = run({
-      "home/alice/notes.txt": "mine",
-      "report.csv": "a,b",
-      ".hidden": "x",
-      "data/part-1": "1",
-      "with space.txt": "s",
-    });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.root).toEqual(["home", "shared"]);
-    expect(r.shared).toEqual([".hidden", "data", "report.csv", "with space.txt"]);
-    expect(readFileSync(join(r.efs, "home/alice/notes.txt"), "utf8")).toBe("mine");
-    expect(readFileSync(join(r.efs, "shared/data/part-1"), "utf8")).toBe("1");
-    expect(r.chown).toEqual(["-R 1000:100 shared"]);
-    expect(r.stdout).toContain("shared/ holds 4 entries");
-    // A second run finds nothing to move and changes nothing.
-    const again = r.rerun();
-    expect(again.status, again.stderr).toBe(0);
-    expect(readdirSync(r.efs).sort()).toEqual(["home", "shared"]);
-  });
+  it(
+    "moves every entry of the root but home/ into shared/, dotfiles and directories " +
+      "included, and hands shared/ to uid 1000",
+    () => {
+      const r = run({
+        "home/alice/notes.txt": "mine",
+        "report.csv": "a,b",
+        ".hidden": "x",
+        "data/part-1": "1",
+        "with space.txt": "s",
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.root).toEqual(["home", "shared"]);
+      expect(r.shared).toEqual([".hidden", "data", "report.csv", "with space.txt"]);
+      expect(readFileSync(join(r.efs, "home/alice/notes.txt"), "utf8")).toBe("mine");
+      expect(readFileSync(join(r.efs, "shared/data/part-1"), "utf8")).toBe("1");
+      expect(r.chown).toEqual(["-R 1000:100 shared"]);
+      expect(r.stdout).toContain("shared/ holds 4 entries");
+      // A second run finds nothing to move and changes nothing.
+      const again = r.rerun();
+      expect(again.status, again.stderr).toBe(0);
+      expect(readdirSync(r.efs).sort()).toEqual(["home", "shared"]);
+    },
+  );
 
-  it("overwrites nothing: an entry already in shared/ stays, the one at the root too, and the Job fails naming it", () => {
-    const r = run({ "shared/report.csv": "new", "report.csv": "old", "other.txt": "o" });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain("Not moved: shared/ already holds an entry of the same name");
-    expect(r.stderr).toContain("./report.csv");
-    expect(readFileSync(join(r.efs, "shared/report.csv"), "utf8")).toBe("new");
-    expect(readFileSync(join(r.efs, "report.csv"), "utf8")).toBe("old");
-    expect(r.shared).toEqual(["other.txt", "report.csv"]);
-    expect(r.chown).toEqual([]);
-  });
+  it(
+    "overwrites nothing: an entry already in shared/ stays, the one at the root " + "too, and the Job fails naming it",
+    () => {
+      const r = run({ "shared/report.csv": "new", "report.csv": "old", "other.txt": "o" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("Not moved: shared/ already holds an entry of the same name");
+      expect(r.stderr).toContain("./report.csv");
+      expect(readFileSync(join(r.efs, "shared/report.csv"), "utf8")).toBe("new");
+      expect(readFileSync(join(r.efs, "report.csv"), "utf8")).toBe("old");
+      expect(r.shared).toEqual(["other.txt", "report.csv"]);
+      expect(r.chown).toEqual([]);
+    },
+  );
 
   it("gives home/ to the notebook user too when CHOWN_HOMES is true", () => {
     const r = run({ "home/bob/x": "x" }, { CHOWN_HOMES: "true" });

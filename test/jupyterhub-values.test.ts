@@ -64,7 +64,9 @@ describe("secrets", () => {
     expect(matches(".client_secret")).toBe(1);
     expect(json.resource.kubernetes_secret_v1.jupyterhub_oauth_client.data).toEqual({
       "client-secret":
-        '${var.jupyter_hub_auth_mechanism == "cognito" ? try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, "") : var.oauth_jupyter_client_secret}',
+        '${var.jupyter_hub_auth_mechanism == "cognito" ? ' +
+        'try(aws_cognito_user_pool_client.user_pool_client[0].client_secret, "") : ' +
+        "var.oauth_jupyter_client_secret}",
     });
     for (const mode of ["dummy", "cognito", "oauth"]) {
       expect(json.locals.jupyterhub_values[mode]).not.toMatch(

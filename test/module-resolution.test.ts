@@ -87,7 +87,8 @@ describe.each(PLATFORM_NAMES.map((name) => [name, PLATFORM_SETS[name]] as const)
       }
       if (!ok) {
         mismatches.push(
-          `${provider}: ${binding.pkg} was generated from ${binding.version}, outside what init may pick (${formatSet(r.allowed)}; ` +
+          `${provider}: ${binding.pkg} was generated from ${binding.version}, outside ` +
+            `what init may pick (${formatSet(r.allowed)}; ` +
             r.constraints.map((c) => `"${c.constraint}" from ${c.from}`).join(", ") +
             ")",
         );
@@ -115,16 +116,20 @@ describe.each(PLATFORM_NAMES.map((name) => [name, PLATFORM_SETS[name]] as const)
     expect(satisfies(version, allowed), `terraform ${version} vs ${formatSet(allowed)}`).toBe(true);
   });
 
-  it("synthesizes the root constraints of versions.ts, the pinned modules, and only inputs the pinned versions declare", () => {
-    const json = synthStack({ platform: set });
-    expect(json.terraform.required_version).toBe(set.terraform.requiredVersion);
-    expect(json.terraform.required_providers).toEqual(set.providers);
-    const blocks = json.module;
-    const used = Object.values(blocks).map((b) => `${b.source}@${b.version}`);
-    for (const pin of Object.values(set.modules)) expect(used).toContain(`${pin.source}@${pin.version}`);
-    for (const b of Object.values(blocks)) expect(b.version, String(b.source)).toMatch(EXACT);
-    expect(checkModuleInputs(blocks).map((p) => p.message)).toEqual([]);
-  });
+  it(
+    "synthesizes the root constraints of versions.ts, the pinned modules, and only " +
+      "inputs the pinned versions declare",
+    () => {
+      const json = synthStack({ platform: set });
+      expect(json.terraform.required_version).toBe(set.terraform.requiredVersion);
+      expect(json.terraform.required_providers).toEqual(set.providers);
+      const blocks = json.module;
+      const used = Object.values(blocks).map((b) => `${b.source}@${b.version}`);
+      for (const pin of Object.values(set.modules)) expect(used).toContain(`${pin.source}@${pin.version}`);
+      for (const b of Object.values(blocks)) expect(b.version, String(b.source)).toMatch(EXACT);
+      expect(checkModuleInputs(blocks).map((p) => p.message)).toEqual([]);
+    },
+  );
 });
 
 function terraformAvailable(): boolean {
@@ -139,18 +144,22 @@ function terraformAvailable(): boolean {
 describe("the checker fails", () => {
   const current = PLATFORM_SETS.current;
 
-  it("on eks-blueprints-addons 1.24.3 (what the blueprint's `~> 1.2` resolves to): helm `>= 3.0` meets no `~> 2.17`", () => {
-    const set = withModule(current, "eksBlueprintsAddons", "1.24.3");
-    const tree = buildModuleTree(set);
-    const conflicts = providerConflicts(resolveProviders(set, tree));
-    expect(conflicts).toHaveLength(1);
-    const [helm] = conflicts;
-    expect(helm).toMatch(/^hashicorp\/helm: /);
-    expect(helm).toContain(
-      `"~> 2.17" (root (versions.ts)) and ">= 3.0" (aws-ia/eks-blueprints-addons/aws@1.24.3:versions.tf)`,
-    );
-    expect(helm).toContain(`"~> 2.17" (aws-ia/eks-data-addons/aws@1.38.0:versions.tf)`);
-  });
+  it(
+    "on eks-blueprints-addons 1.24.3 (what the blueprint's `~> 1.2` resolves to): " +
+      "helm `>= 3.0` meets no `~> 2.17`",
+    () => {
+      const set = withModule(current, "eksBlueprintsAddons", "1.24.3");
+      const tree = buildModuleTree(set);
+      const conflicts = providerConflicts(resolveProviders(set, tree));
+      expect(conflicts).toHaveLength(1);
+      const [helm] = conflicts;
+      expect(helm).toMatch(/^hashicorp\/helm: /);
+      expect(helm).toContain(
+        `"~> 2.17" (root (versions.ts)) and ">= 3.0" (aws-ia/eks-blueprints-addons/aws@1.24.3:versions.tf)`,
+      );
+      expect(helm).toContain(`"~> 2.17" (aws-ia/eks-data-addons/aws@1.38.0:versions.tf)`);
+    },
+  );
 
   it("on a pin without module facts, and on facts of another version (stale), naming npm run module-facts", () => {
     const missing = buildModuleTree({
@@ -201,7 +210,9 @@ describe("the checker fails", () => {
         module: "module.eks",
         kind: "unknown",
         input: "cluster_nmae",
-        message: `module.eks: terraform-aws-modules/eks/aws@19.21.0 has no variable "cluster_nmae" (closest: "cluster_name").`,
+        message:
+          `module.eks: terraform-aws-modules/eks/aws@19.21.0 has no variable ` +
+          `"cluster_nmae" (closest: "cluster_name").`,
       },
       {
         module: "module.eks_data_addons",

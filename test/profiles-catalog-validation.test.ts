@@ -74,11 +74,15 @@ describe("validateCatalog", () => {
     const errors = validateCatalog({ ...shipped, profiles: [...notebookProfiles, blueprintMigProfile] });
     expect(errors).toEqual([
       'Profile "Data Science (GPU + MIG on P4d.24xlarge)": no NodePool or node group has the labels its pod needs ' +
-        "(provisioner=cluster-autoscaler, node.kubernetes.io/instance-type=p4d.24xlarge, hub.jupyter.org/node-purpose=user). " +
+        "(provisioner=cluster-autoscaler, " +
+        "node.kubernetes.io/instance-type=p4d.24xlarge, " +
+        "hub.jupyter.org/node-purpose=user). " +
         'Closest: NodePool "gpu-mig" lacks provisioner=cluster-autoscaler. ' +
         "Set nodeSelector to the labels of an existing NodePool, or add a NodePool that carries them.",
-      'Profile "Data Science (GPU + MIG on P4d.24xlarge)": requests nvidia.com/mig-1g.5gb, which no NodePool or node group ' +
-        "offers. Add a NodePool whose nodes advertise nvidia.com/mig-1g.5gb (and list it in its offers), or remove the request.",
+      'Profile "Data Science (GPU + MIG on P4d.24xlarge)": requests ' +
+        "nvidia.com/mig-1g.5gb, which no NodePool or node group " +
+        "offers. Add a NodePool whose nodes advertise nvidia.com/mig-1g.5gb (and list " +
+        "it in its offers), or remove the request.",
     ]);
   });
 
@@ -87,8 +91,10 @@ describe("validateCatalog", () => {
     expect(errors).toEqual([
       'Profile "Data Engineering (CPU)": no NodePool or node group has the labels its pod needs (NodePool=cpu plus ' +
         "hub.jupyter.org/node-purpose=user, which the hub requires of every notebook pod). " +
-        'Closest: NodePool "gpu-ts" lacks NodePool=cpu (has gpu-ts); NodePool "gpu-mig" lacks NodePool=cpu (has gpu-mig); ' +
-        'NodePool "inferentia" lacks NodePool=cpu (has inferentia); NodePool "trainium" lacks NodePool=cpu (has trainium); ' +
+        'Closest: NodePool "gpu-ts" lacks NodePool=cpu (has gpu-ts); NodePool "gpu-mig" ' +
+        "lacks NodePool=cpu (has gpu-mig); " +
+        'NodePool "inferentia" lacks NodePool=cpu (has inferentia); NodePool "trainium" ' +
+        "lacks NodePool=cpu (has trainium); " +
         'NodePool "x86-cpu-karpenter" lacks NodePool=cpu (has default). ' +
         "Set nodeSelector to the labels of an existing NodePool, or add a NodePool that carries them.",
     ]);
@@ -97,7 +103,8 @@ describe("validateCatalog", () => {
   it("counts the hub's node-purpose requirement: the core node group cannot host notebooks", () => {
     const onCore = withProfile(DATA_ENG, (p) => ({ ...p, nodeSelector: { NodeGroupType: "core" } }));
     expect(validateCatalog(onCore)).toEqual([
-      'Profile "Data Engineering (CPU)": no NodePool or node group has the labels its pod needs (NodeGroupType=core plus ' +
+      'Profile "Data Engineering (CPU)": no NodePool or node group has the labels its ' +
+        "pod needs (NodeGroupType=core plus " +
         "hub.jupyter.org/node-purpose=user, which the hub requires of every notebook pod). " +
         'Closest: node group "core_node_group" lacks hub.jupyter.org/node-purpose=user. ' +
         "Set nodeSelector to the labels of an existing NodePool, or add a NodePool that carries them.",
@@ -214,14 +221,16 @@ describe("validateCatalog", () => {
       imageOptions: { displayName: "Image", choices: dataEngineeringChoices.map((c) => ({ ...c, default: false })) },
     }));
     expect(validateCatalog(none)).toEqual([
-      'Profile "Data Engineering (CPU)": image choices need exactly one default, found 0. Set default: true on exactly one choice.',
+      'Profile "Data Engineering (CPU)": image choices need exactly one default, ' +
+        "found 0. Set default: true on exactly one choice.",
     ]);
     const two = withProfile(DATA_ENG, () => ({
       ...dataEngineering,
       imageOptions: { displayName: "Image", choices: dataEngineeringChoices.map((c) => ({ ...c, default: true })) },
     }));
     expect(validateCatalog(two)).toEqual([
-      'Profile "Data Engineering (CPU)": image choices need exactly one default, found 2 ("pyspark350", "pyspark341"). ' +
+      'Profile "Data Engineering (CPU)": image choices need exactly one default, ' +
+        'found 2 ("pyspark350", "pyspark341"). ' +
         "Set default: true on exactly one choice.",
     ]);
   });
@@ -232,7 +241,8 @@ describe("validateCatalog", () => {
       imageOptions: { displayName: "Image", choices: dataEngineeringChoices.map((c) => ({ ...c, key: "pyspark" })) },
     }));
     expect(validateCatalog(dup)).toEqual([
-      'Profile "Data Engineering (CPU)": image choice keys "pyspark" are used more than once. Give each choice its own key.',
+      'Profile "Data Engineering (CPU)": image choice keys "pyspark" are used more ' +
+        "than once. Give each choice its own key.",
     ]);
   });
 
@@ -250,7 +260,8 @@ describe("validateCatalog", () => {
 
   it("rejects a profile offered in no auth mode", () => {
     expect(validateCatalog(withProfile(DATA_ENG, (p) => ({ ...p, modes: [] })))).toEqual([
-      'Profile "Data Engineering (CPU)": is offered in no auth mode. List at least one of "dummy", "cognito", "oauth" in modes.',
+      'Profile "Data Engineering (CPU)": is offered in no auth mode. List at least ' +
+        'one of "dummy", "cognito", "oauth" in modes.',
     ]);
   });
 

@@ -141,20 +141,24 @@ describe("names that must be unique in the account", () => {
     }
   });
 
-  it("other sets: prefixed with the stack's name; a blueprint deployment upgraded to them keeps its names (ignore_changes)", () => {
-    expect(resource(current, "aws_iam_role", "iam_for_lambda")).toMatchObject({
-      name: "${local.name}-cognito-pretoken",
-      lifecycle: { ignore_changes: ["name"] },
-    });
-    expect(resource(current, "aws_lambda_function", "pretoken_trigger")).toMatchObject({
-      function_name: "${local.name}-pretoken-trigger",
-      lifecycle: { ignore_changes: ["function_name"] },
-    });
-    expect(resource(current, "aws_iam_role", "cognito_authenticated_engineering_role")).toMatchObject({
-      name: "${local.name}-cognito-engineering",
-      lifecycle: { ignore_changes: ["name"] },
-    });
-  });
+  it(
+    "other sets: prefixed with the stack's name; a blueprint deployment upgraded to " +
+      "them keeps its names (ignore_changes)",
+    () => {
+      expect(resource(current, "aws_iam_role", "iam_for_lambda")).toMatchObject({
+        name: "${local.name}-cognito-pretoken",
+        lifecycle: { ignore_changes: ["name"] },
+      });
+      expect(resource(current, "aws_lambda_function", "pretoken_trigger")).toMatchObject({
+        function_name: "${local.name}-pretoken-trigger",
+        lifecycle: { ignore_changes: ["function_name"] },
+      });
+      expect(resource(current, "aws_iam_role", "cognito_authenticated_engineering_role")).toMatchObject({
+        name: "${local.name}-cognito-engineering",
+        lifecycle: { ignore_changes: ["name"] },
+      });
+    },
+  );
 });
 
 describe("S3 by explicit grant (blueprint defect 11)", () => {
@@ -178,42 +182,46 @@ describe("S3 by explicit grant (blueprint defect 11)", () => {
     });
   });
 
-  it("by default: no managed read-all policy on either role, no notebook grant, the department policy on the stack's bucket only", async () => {
-    const out = await evaluate(
-      {
-        irsa_arns: irsaArns,
-        read_all_count: readAll.count,
-        notebook_policy_count: notebookPolicy.count,
-        department_policy: departmentPolicy.policy,
-      },
-      COGNITO_VARS,
-    );
-    expect(out.irsa_arns).toEqual({});
-    expect(out.read_all_count).toBe(0);
-    expect(out.notebook_policy_count).toBe(0);
-    const bucket = "arn:aws:s3:::jupyterhub-test-bucket-20261127";
-    expect(JSON.parse(out.department_policy)).toEqual({
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "DepartmentBucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: bucket },
+  it(
+    "by default: no managed read-all policy on either role, no notebook grant, the " +
+      "department policy on the stack's bucket only",
+    async () => {
+      const out = await evaluate(
         {
-          Sid: "ListOwnDepartment",
-          Effect: "Allow",
-          Action: ["s3:ListBucket"],
-          Resource: bucket,
-          Condition: {
-            StringLike: { "s3:prefix": ["${aws:PrincipalTag/department}/", "${aws:PrincipalTag/department}/*"] },
+          irsa_arns: irsaArns,
+          read_all_count: readAll.count,
+          notebook_policy_count: notebookPolicy.count,
+          department_policy: departmentPolicy.policy,
+        },
+        COGNITO_VARS,
+      );
+      expect(out.irsa_arns).toEqual({});
+      expect(out.read_all_count).toBe(0);
+      expect(out.notebook_policy_count).toBe(0);
+      const bucket = "arn:aws:s3:::jupyterhub-test-bucket-20261127";
+      expect(JSON.parse(out.department_policy)).toEqual({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "DepartmentBucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: bucket },
+          {
+            Sid: "ListOwnDepartment",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: bucket,
+            Condition: {
+              StringLike: { "s3:prefix": ["${aws:PrincipalTag/department}/", "${aws:PrincipalTag/department}/*"] },
+            },
           },
-        },
-        {
-          Sid: "ReadOwnDepartment",
-          Effect: "Allow",
-          Action: ["s3:GetObject"],
-          Resource: `${bucket}/\${aws:PrincipalTag/department}/*`,
-        },
-      ],
-    });
-  });
+          {
+            Sid: "ReadOwnDepartment",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: `${bucket}/\${aws:PrincipalTag/department}/*`,
+          },
+        ],
+      });
+    },
+  );
 
   it("notebook_s3_read_buckets: exactly the listed buckets and prefixes, read only, on both roles", async () => {
     const out = await evaluate(
@@ -262,15 +270,18 @@ describe("S3 by explicit grant (blueprint defect 11)", () => {
     expect([...actions].sort()).toEqual(["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"]);
   });
 
-  it("notebook_s3_read_all = true restores AmazonS3ReadOnlyAccess on both roles, under the blueprint's key", async () => {
-    const out = await evaluate(
-      { irsa_arns: irsaArns, read_all_count: readAll.count },
-      { ...COGNITO_VARS, notebook_s3_read_all: true },
-    );
-    expect(out).toEqual({ irsa_arns: { policy: S3_READ_ONLY_POLICY_ARN }, read_all_count: 1 });
-    const dummy = await evaluate({ read_all_count: readAll.count }, { notebook_s3_read_all: true });
-    expect(dummy.read_all_count).toBe(0);
-  });
+  it(
+    "notebook_s3_read_all = true restores AmazonS3ReadOnlyAccess on both roles, " + "under the blueprint's key",
+    async () => {
+      const out = await evaluate(
+        { irsa_arns: irsaArns, read_all_count: readAll.count },
+        { ...COGNITO_VARS, notebook_s3_read_all: true },
+      );
+      expect(out).toEqual({ irsa_arns: { policy: S3_READ_ONLY_POLICY_ARN }, read_all_count: 1 });
+      const dummy = await evaluate({ read_all_count: readAll.count }, { notebook_s3_read_all: true });
+      expect(dummy.read_all_count).toBe(0);
+    },
+  );
 });
 
 describe("the EKS API's public endpoint", () => {

@@ -141,12 +141,16 @@ describe("addresses", () => {
     }
   });
 
-  it("leave the blueprint's exclusive policy attachment and token secret out, with no removed block, so an adopted state destroys them", () => {
-    // Destroying aws_iam_policy_attachment.s3_readonly_policy_attachment detaches
-    // AmazonS3ReadOnlyAccess from EngineeringTeamRole, the one role in its state; a
-    // removed { destroy = false } block would leave it attached, unmanaged.
-    expect(json.removed).toBeUndefined();
-    expect(json.resource.aws_iam_policy_attachment).toBeUndefined();
-    expect(json.resource.kubernetes_secret_v1.jupyterhub_single_user).toBeUndefined();
-  });
+  it(
+    "leave the blueprint's exclusive policy attachment and token secret out, with " +
+      "no removed block, so an adopted state destroys them",
+    () => {
+      // Destroying aws_iam_policy_attachment.s3_readonly_policy_attachment detaches
+      // AmazonS3ReadOnlyAccess from EngineeringTeamRole, the one role in its state; a
+      // removed { destroy = false } block would leave it attached, unmanaged.
+      expect(json.removed).toBeUndefined();
+      expect(json.resource.aws_iam_policy_attachment).toBeUndefined();
+      expect(json.resource.kubernetes_secret_v1.jupyterhub_single_user).toBeUndefined();
+    },
+  );
 });

@@ -9,7 +9,10 @@ describe("resources", () => {
     // awslabs/data-on-eks@a32d9f2:ai-ml/jupyterhub/cognito.tf, data.archive_file.lambda: the
     // `<<-EOF` heredoc with its common indentation stripped (as terraform console evaluates it).
     const blueprint =
-      'export const handler = async (event) => {\n    event.response = {\n      claimsOverrideDetails: {\n        claimsToAddOrOverride: {\n          department: "engineering",\n        },\n      },\n    };\n\n    return event;\n};\n\n';
+      "export const handler = async (event) => {\n    event.response = {\n      " +
+      "claimsOverrideDetails: {\n        claimsToAddOrOverride: {\n          " +
+      'department: "engineering",\n        },\n      },\n    };\n\n    return ' +
+      "event;\n};\n\n";
     const archive = json.data.archive_file.lambda;
     expect(archive.source).toEqual([{ filename: "index.mjs", content: blueprint }]);
     expect(archive.type).toBe("zip");

@@ -44,7 +44,8 @@ describe("versions.tf and providers", () => {
         "${[for k, v in local.azs : cidrsubnet(element(var.secondary_cidr_blocks, 0), 1, k)]}",
       cognito_custom_domain: "${var.cognito_custom_domain}",
       notebook_s3_read_grants:
-        '${[for e in var.notebook_s3_read_buckets : { bucket = regex("^([^/]+)/?(.*)$", e)[0], prefix = regex("^([^/]+)/?(.*)$", e)[1] }]}',
+        '${[for e in var.notebook_s3_read_buckets : { bucket = regex("^([^/]+)/?(.*)$", ' +
+        'e)[0], prefix = regex("^([^/]+)/?(.*)$", e)[1] }]}',
     });
   });
 
@@ -82,24 +83,31 @@ describe("versions.tf and providers", () => {
     expect(dynamo.terraform.required_version).toBe(">= 1.9.0");
   });
 
-  it("outputs configure_kubectl, the cluster's identity for the lifecycle scripts, and the user pool to invite users to", () => {
-    expect(plain(json.output)).toEqual({
-      configure_kubectl: {
-        description:
-          "Configure kubectl: make sure you're logged in with the correct AWS profile and run the following command to update your kubeconfig",
-        value: "aws eks --region ${var.region} update-kubeconfig --name ${var.name}",
-      },
-      cluster_name: { description: "Name of the EKS cluster.", value: "${module.eks.cluster_name}" },
-      cluster_arn: {
-        description: "ARN of the EKS cluster: partition, region, account and name (read by scripts/cleanup.sh).",
-        value: "${module.eks.cluster_arn}",
-      },
-      region: { description: "AWS region of the deployment.", value: "${local.region}" },
-      cognito_user_pool_id: {
-        description:
-          "Cognito mode: id of the user pool; invite users with aws cognito-idp admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other modes.",
-        value: '${try(aws_cognito_user_pool.pool[0].id, "")}',
-      },
-    });
-  });
+  it(
+    "outputs configure_kubectl, the cluster's identity for the lifecycle scripts, " +
+      "and the user pool to invite users to",
+    () => {
+      expect(plain(json.output)).toEqual({
+        configure_kubectl: {
+          description:
+            "Configure kubectl: make sure you're logged in with the correct AWS profile and " +
+            "run the following command to update your kubeconfig",
+          value: "aws eks --region ${var.region} update-kubeconfig --name ${var.name}",
+        },
+        cluster_name: { description: "Name of the EKS cluster.", value: "${module.eks.cluster_name}" },
+        cluster_arn: {
+          description: "ARN of the EKS cluster: partition, region, account and name (read by scripts/cleanup.sh).",
+          value: "${module.eks.cluster_arn}",
+        },
+        region: { description: "AWS region of the deployment.", value: "${local.region}" },
+        cognito_user_pool_id: {
+          description:
+            "Cognito mode: id of the user pool; invite users with aws cognito-idp " +
+            "admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other " +
+            "modes.",
+          value: '${try(aws_cognito_user_pool.pool[0].id, "")}',
+        },
+      });
+    },
+  );
 });

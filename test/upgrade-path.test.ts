@@ -93,26 +93,29 @@ describe("the upgrade path", () => {
     }
   });
 
-  it("tells the stages apart by Karpenter, the karpenter-crd release, the image family and the JupyterHub chart", () => {
-    const keys = PATH.map((name) => {
-      const set = PLATFORM_SETS[name];
-      return [
-        set.karpenter.version,
-        set.karpenterCrd?.version ?? "none",
-        set.nodeImage.family,
-        set.charts.jupyterhub.version,
-      ].join(" ");
-    });
-    expect(keys).toEqual([
-      "0.37.0 none AL2 3.2.1",
-      "0.37.8 0.37.8 AL2 3.2.1",
-      "1.0.14 1.0.14 AL2 3.2.1",
-      "1.0.14 1.0.14 AL2023 3.2.1",
-      "1.14.1 1.14.1 AL2023 3.2.1",
-      "1.14.1 1.14.1 AL2023 4.4.0",
-    ]);
-    expect(new Set(keys).size).toBe(keys.length);
-  });
+  it(
+    "tells the stages apart by Karpenter, the karpenter-crd release, the image " + "family and the JupyterHub chart",
+    () => {
+      const keys = PATH.map((name) => {
+        const set = PLATFORM_SETS[name];
+        return [
+          set.karpenter.version,
+          set.karpenterCrd?.version ?? "none",
+          set.nodeImage.family,
+          set.charts.jupyterhub.version,
+        ].join(" ");
+      });
+      expect(keys).toEqual([
+        "0.37.0 none AL2 3.2.1",
+        "0.37.8 0.37.8 AL2 3.2.1",
+        "1.0.14 1.0.14 AL2 3.2.1",
+        "1.0.14 1.0.14 AL2023 3.2.1",
+        "1.14.1 1.14.1 AL2023 3.2.1",
+        "1.14.1 1.14.1 AL2023 4.4.0",
+      ]);
+      expect(new Set(keys).size).toBe(keys.length);
+    },
+  );
 
   it.each(PATH)("%s: the synthesized stack carries the set's versions and keeps every blueprint address", (name) => {
     const json = synth(name);
@@ -219,18 +222,21 @@ describe("stage 1 and later: the karpenter-crd release", () => {
     expect(crdValues(synth("current"))).toBeUndefined();
   });
 
-  it("makes the Karpenter release skip its CRDs and wait for the release through an input, not a module depends_on", () => {
-    for (const name of PATH) {
-      const json = synth(name);
-      for (const [module, body] of Object.entries(json.module))
-        expect(body.depends_on ?? [], `${name}: module.${module}`).not.toContain("helm_release.karpenter_crd");
-      expect(json.module.eks_blueprints_addons.depends_on, name).toBeUndefined();
-      const skip = json.module.eks_blueprints_addons.karpenter.skip_crds;
-      if (PLATFORM_SETS[name].karpenterCrd)
-        expect(skip, name).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
-      else expect(skip, name).toBeUndefined();
-    }
-  });
+  it(
+    "makes the Karpenter release skip its CRDs and wait for the release through an " + "input, not a module depends_on",
+    () => {
+      for (const name of PATH) {
+        const json = synth(name);
+        for (const [module, body] of Object.entries(json.module))
+          expect(body.depends_on ?? [], `${name}: module.${module}`).not.toContain("helm_release.karpenter_crd");
+        expect(json.module.eks_blueprints_addons.depends_on, name).toBeUndefined();
+        const skip = json.module.eks_blueprints_addons.karpenter.skip_crds;
+        if (PLATFORM_SETS[name].karpenterCrd)
+          expect(skip, name).toBe("${length(helm_release.karpenter_crd[*].name) > 0}");
+        else expect(skip, name).toBeUndefined();
+      }
+    },
+  );
 });
 
 describe("stage 3: the v1 NodePools on Amazon Linux 2023", () => {
@@ -281,79 +287,93 @@ describe("stage 3: the v1 NodePools on Amazon Linux 2023", () => {
   });
 });
 
-describe("the Karpenter release waits for the CRD release without deferring the module's data sources (real terraform)", () => {
-  // A stand-in of the two releases with Terraform's built-in provider: the root's counted
-  // karpenter_crd, and a module whose release reads `var.karpenter.skip_crds` and whose data
-  // source reads another attribute of the same input, as eks-blueprints-addons' policy document does.
-  let dir: string;
-  beforeAll(() => {
-    const skip = synth("upgrade-1").module.eks_blueprints_addons.karpenter.skip_crds as string;
-    // terraform_data has `input` where helm_release has `name` (both set in the configuration).
-    const standIn = skip.replace("helm_release.karpenter_crd[*].name", "terraform_data.karpenter_crd[*].input");
-    expect(standIn).not.toBe(skip);
-    const addons = {
-      variable: { karpenter: { type: "any" } },
-      data: {
-        terraform_remote_state: {
-          policy: { backend: "local", config: { path: '${lookup(var.karpenter, "state", "")}' } },
+describe(
+  "the Karpenter release waits for the CRD release without deferring the module's " + "data sources (real terraform)",
+  () => {
+    // A stand-in of the two releases with Terraform's built-in provider: the root's counted
+    // karpenter_crd, and a module whose release reads `var.karpenter.skip_crds` and whose data
+    // source reads another attribute of the same input, as eks-blueprints-addons' policy document does.
+    let dir: string;
+    beforeAll(() => {
+      const skip = synth("upgrade-1").module.eks_blueprints_addons.karpenter.skip_crds as string;
+      // terraform_data has `input` where helm_release has `name` (both set in the configuration).
+      const standIn = skip.replace("helm_release.karpenter_crd[*].name", "terraform_data.karpenter_crd[*].input");
+      expect(standIn).not.toBe(skip);
+      const addons = {
+        variable: { karpenter: { type: "any" } },
+        data: {
+          terraform_remote_state: {
+            policy: { backend: "local", config: { path: '${lookup(var.karpenter, "state", "")}' } },
+          },
         },
-      },
-      resource: { terraform_data: { release: { input: "${try(var.karpenter.skip_crds, null)}" } } },
-    };
-    const karpenter = (skipCrds: string | boolean) => ({ state: "${path.root}/empty.tfstate", skip_crds: skipCrds });
-    const root = {
-      resource: { terraform_data: { karpenter_crd: { count: 1, input: "crd" } } },
-      module: {
-        by_input: { source: "./addons", karpenter: karpenter(standIn) },
-        by_depends_on: { source: "./addons", karpenter: karpenter(true), depends_on: ["terraform_data.karpenter_crd"] },
-      },
-    };
-    dir = makeTerraformDir({
-      "main.tf.json": JSON.stringify(root, null, 2),
-      "addons/main.tf.json": JSON.stringify(addons, null, 2),
-      "empty.tfstate": JSON.stringify({
-        version: 4,
-        terraform_version: "1.9.0",
-        serial: 1,
-        lineage: "empty",
-        outputs: {},
-        resources: [],
-      }),
+        resource: { terraform_data: { release: { input: "${try(var.karpenter.skip_crds, null)}" } } },
+      };
+      const karpenter = (skipCrds: string | boolean) => ({ state: "${path.root}/empty.tfstate", skip_crds: skipCrds });
+      const root = {
+        resource: { terraform_data: { karpenter_crd: { count: 1, input: "crd" } } },
+        module: {
+          by_input: { source: "./addons", karpenter: karpenter(standIn) },
+          by_depends_on: {
+            source: "./addons",
+            karpenter: karpenter(true),
+            depends_on: ["terraform_data.karpenter_crd"],
+          },
+        },
+      };
+      dir = makeTerraformDir({
+        "main.tf.json": JSON.stringify(root, null, 2),
+        "addons/main.tf.json": JSON.stringify(addons, null, 2),
+        "empty.tfstate": JSON.stringify({
+          version: 4,
+          terraform_version: "1.9.0",
+          serial: 1,
+          lineage: "empty",
+          outputs: {},
+          resources: [],
+        }),
+      });
     });
-  });
-  afterAll(() => removeTerraformDir(dir));
+    afterAll(() => removeTerraformDir(dir));
 
-  it("plans the data source at plan time with the input reference, and defers it with a module depends_on", async () => {
-    const init = await runTerraform(["init", "-input=false", "-backend=false"], { cwd: dir });
-    expect(init.code, init.stderr).toBe(0);
-    const plan = await runTerraform(["plan", "-input=false", "-lock=false", "-json", "-out=tfplan"], { cwd: dir });
-    expect(parseDiagnostics(plan.stdout).filter((d) => d.severity === "error")).toEqual([]);
-    const changes = plan.stdout
-      .split("\n")
-      .filter((l) => l.includes('"type":"planned_change"'))
-      .map((l) => JSON.parse(l).change as { resource: { addr: string }; action: string; reason?: string });
-    const reads = changes.filter((c) => c.action === "read").map((c) => `${c.resource.addr} ${c.reason}`);
-    expect(reads).toEqual(["module.by_depends_on.data.terraform_remote_state.policy read_because_dependency_pending"]);
-    // skip_crds is known at plan time: true.
-    const show = await runTerraform(["show", "-json", "tfplan"], { cwd: dir });
-    const planned = (
-      JSON.parse(show.stdout) as { resource_changes: { address: string; change: { after: { input?: unknown } } }[] }
-    ).resource_changes;
-    expect(planned.find((c) => c.address === "module.by_input.terraform_data.release")?.change.after.input).toBe(true);
+    it(
+      "plans the data source at plan time with the input reference, and defers it " + "with a module depends_on",
+      async () => {
+        const init = await runTerraform(["init", "-input=false", "-backend=false"], { cwd: dir });
+        expect(init.code, init.stderr).toBe(0);
+        const plan = await runTerraform(["plan", "-input=false", "-lock=false", "-json", "-out=tfplan"], { cwd: dir });
+        expect(parseDiagnostics(plan.stdout).filter((d) => d.severity === "error")).toEqual([]);
+        const changes = plan.stdout
+          .split("\n")
+          .filter((l) => l.includes('"type":"planned_change"'))
+          .map((l) => JSON.parse(l).change as { resource: { addr: string }; action: string; reason?: string });
+        const reads = changes.filter((c) => c.action === "read").map((c) => `${c.resource.addr} ${c.reason}`);
+        expect(reads).toEqual([
+          "module.by_depends_on.data.terraform_remote_state.policy read_because_dependency_pending",
+        ]);
+        // skip_crds is known at plan time: true.
+        const show = await runTerraform(["show", "-json", "tfplan"], { cwd: dir });
+        const planned = (
+          JSON.parse(show.stdout) as { resource_changes: { address: string; change: { after: { input?: unknown } } }[] }
+        ).resource_changes;
+        expect(planned.find((c) => c.address === "module.by_input.terraform_data.release")?.change.after.input).toBe(
+          true,
+        );
 
-    const apply = await runTerraform(["apply", "-input=false", "-lock=false", "-json", "tfplan"], { cwd: dir });
-    expect(apply.code, apply.stderr).toBe(0);
-    const events = apply.stdout
-      .split("\n")
-      .filter((l) => l.includes('"type":"apply_start"') || l.includes('"type":"apply_complete"'))
-      .map((l) => JSON.parse(l) as { type: string; hook: { resource: { addr: string } } })
-      .map((m) => `${m.type} ${m.hook.resource.addr}`);
-    expect(events.indexOf("apply_start module.by_input.terraform_data.release")).toBeGreaterThan(
-      events.indexOf("apply_complete terraform_data.karpenter_crd[0]"),
+        const apply = await runTerraform(["apply", "-input=false", "-lock=false", "-json", "tfplan"], { cwd: dir });
+        expect(apply.code, apply.stderr).toBe(0);
+        const events = apply.stdout
+          .split("\n")
+          .filter((l) => l.includes('"type":"apply_start"') || l.includes('"type":"apply_complete"'))
+          .map((l) => JSON.parse(l) as { type: string; hook: { resource: { addr: string } } })
+          .map((m) => `${m.type} ${m.hook.resource.addr}`);
+        expect(events.indexOf("apply_start module.by_input.terraform_data.release")).toBeGreaterThan(
+          events.indexOf("apply_complete terraform_data.karpenter_crd[0]"),
+        );
+        expect(apply.stdout).toContain('"module.by_input.terraform_data.release"');
+      },
     );
-    expect(apply.stdout).toContain('"module.by_input.terraform_data.release"');
-  });
-});
+  },
+);
 
 describe("eks_cluster_version of each stage at plan time, by the real terraform", () => {
   const stages = ["upgrade-1", "upgrade-2", "upgrade-3", "upgrade-4"] as const;
@@ -403,22 +423,25 @@ describe("eks_cluster_version of each stage at plan time, by the real terraform"
     },
   );
 
-  it("upgrade-4: 1.32 (default), 1.33 and 1.36 plan without a Karpenter warning; 1.31 and 1.37 are refused", async () => {
-    for (const version of [undefined, "1.33", "1.36"]) {
-      const r = await plan("upgrade-4", version);
-      expect(r.errors, String(version)).toEqual([]);
-      expect(
-        r.warnings.filter((w) => w.includes("Karpenter")),
-        String(version),
-      ).toEqual([]);
-    }
-    for (const version of ["1.31", "1.37"]) {
-      const r = await plan("upgrade-4", version);
-      expect(r.code, version).toBe(1);
-      expect(r.errors[0], version).toContain(
-        'eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "upgrade-4" platform set',
-      );
-      expect(r.errors[0], version).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
-    }
-  });
+  it(
+    "upgrade-4: 1.32 (default), 1.33 and 1.36 plan without a Karpenter warning; " + "1.31 and 1.37 are refused",
+    async () => {
+      for (const version of [undefined, "1.33", "1.36"]) {
+        const r = await plan("upgrade-4", version);
+        expect(r.errors, String(version)).toEqual([]);
+        expect(
+          r.warnings.filter((w) => w.includes("Karpenter")),
+          String(version),
+        ).toEqual([]);
+      }
+      for (const version of ["1.31", "1.37"]) {
+        const r = await plan("upgrade-4", version);
+        expect(r.code, version).toBe(1);
+        expect(r.errors[0], version).toContain(
+          'eks_cluster_version must be 1.32, 1.33, 1.34, 1.35 or 1.36 in the "upgrade-4" platform set',
+        );
+        expect(r.errors[0], version).toContain("Karpenter 1.14.1 supports 1.26 to 1.36");
+      }
+    },
+  );
 });

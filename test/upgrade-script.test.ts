@@ -31,51 +31,59 @@ function nextRun(box: Sandbox): void {
 }
 
 describe.concurrent("scripts/upgrade.sh", () => {
-  it("takes a blueprint cluster to stage 1: reads the state and the live cluster, hands the CRDs to karpenter-crd, applies, checks, records", async () => {
-    const box = sandbox({ platform: "blueprint" });
-    const r = await run(box, "upgrade", ["--yes", "-var", "name=jupyterhub-on-eks"]);
-    expect(r.code).toBe(0);
-    const chdir = `-chdir=${box.stack}`;
-    const kubectl = `kubectl --kubeconfig ${kubeconfigOf(r.calls)}`;
-    expect(changes(r.calls)).toEqual([
-      "npm run synth",
-      "npm run synth",
-      `terraform ${chdir} init -input=false`,
-      `aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfigOf(r.calls)}`,
-      ...CRDS.flatMap((crd) => [
-        `${kubectl} label crd ${crd} app.kubernetes.io/managed-by=Helm --overwrite`,
-        `${kubectl} annotate crd ${crd} meta.helm.sh/release-name=karpenter-crd meta.helm.sh/release-namespace=karpenter --overwrite`,
-      ]),
-      `terraform ${chdir} apply -input=false <stage-plan>`,
-    ]);
-    // The inputs check and the plan get the live control plane version, after the user's inputs.
-    expect(toolCalls(r.calls, "npm").map(line)).toContain(
-      "npm run --silent validate -- -var=name=jupyterhub-on-eks -var=eks_cluster_version=1.32",
-    );
-    expect(terraformCalls(r.calls).find((l) => l.includes(" plan "))).toMatch(
-      /-var=name=jupyterhub-on-eks -var=eks_cluster_version=1\.32$/,
-    );
-    // The live reads come before any change.
-    const lines = r.calls.map(line);
-    for (const read of [
-      "get --raw /version",
-      "get crd nodepools.karpenter.sh",
-      "get ec2nodeclasses.karpenter.k8s.aws",
-      "get deployment hub",
-    ]) {
-      expect(lines.findIndex((l) => l.includes(read))).toBeLessThan(lines.findIndex((l) => l.includes("label crd")));
-    }
-    expect(r.stdout).toContain(
-      "Live cluster: Kubernetes 1.32; Karpenter 0.37.0; CRDs managed by: none, stored as: v1beta1; Karpenter node image: AL2; JupyterHub chart: 3.2.1; notebook servers: 0",
-    );
-    expect(r.stdout).toContain("Next stage: upgrade-1. The plan runs with -var eks_cluster_version=1.32.");
-    expect(r.stdout).toContain("The cluster shows stage upgrade-1.");
-    expect(clusterPlatform(box)).toBe("upgrade-1");
-    expect(recorded(box)).toBe("upgrade-1");
-    expect(r.stdout).toContain(`Recorded "platform": "upgrade-1" in ${box.repo}/jupyterhub.config.json: commit it.`);
-  });
+  it(
+    "takes a blueprint cluster to stage 1: reads the state and the live cluster, " +
+      "hands the CRDs to karpenter-crd, applies, checks, records",
+    async () => {
+      const box = sandbox({ platform: "blueprint" });
+      const r = await run(box, "upgrade", ["--yes", "-var", "name=jupyterhub-on-eks"]);
+      expect(r.code).toBe(0);
+      const chdir = `-chdir=${box.stack}`;
+      const kubectl = `kubectl --kubeconfig ${kubeconfigOf(r.calls)}`;
+      expect(changes(r.calls)).toEqual([
+        "npm run synth",
+        "npm run synth",
+        `terraform ${chdir} init -input=false`,
+        `aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfigOf(r.calls)}`,
+        ...CRDS.flatMap((crd) => [
+          `${kubectl} label crd ${crd} app.kubernetes.io/managed-by=Helm --overwrite`,
+          `${kubectl} annotate crd ${crd} meta.helm.sh/release-name=karpenter-crd ` +
+            `meta.helm.sh/release-namespace=karpenter --overwrite`,
+        ]),
+        `terraform ${chdir} apply -input=false <stage-plan>`,
+      ]);
+      // The inputs check and the plan get the live control plane version, after the user's inputs.
+      expect(toolCalls(r.calls, "npm").map(line)).toContain(
+        "npm run --silent validate -- -var=name=jupyterhub-on-eks -var=eks_cluster_version=1.32",
+      );
+      expect(terraformCalls(r.calls).find((l) => l.includes(" plan "))).toMatch(
+        /-var=name=jupyterhub-on-eks -var=eks_cluster_version=1\.32$/,
+      );
+      // The live reads come before any change.
+      const lines = r.calls.map(line);
+      for (const read of [
+        "get --raw /version",
+        "get crd nodepools.karpenter.sh",
+        "get ec2nodeclasses.karpenter.k8s.aws",
+        "get deployment hub",
+      ]) {
+        expect(lines.findIndex((l) => l.includes(read))).toBeLessThan(lines.findIndex((l) => l.includes("label crd")));
+      }
+      expect(r.stdout).toContain(
+        "Live cluster: Kubernetes 1.32; Karpenter 0.37.0; CRDs managed by: none, stored " +
+          "as: v1beta1; Karpenter node image: AL2; JupyterHub chart: 3.2.1; notebook " +
+          "servers: 0",
+      );
+      expect(r.stdout).toContain("Next stage: upgrade-1. The plan runs with -var eks_cluster_version=1.32.");
+      expect(r.stdout).toContain("The cluster shows stage upgrade-1.");
+      expect(clusterPlatform(box)).toBe("upgrade-1");
+      expect(recorded(box)).toBe("upgrade-1");
+      expect(r.stdout).toContain(`Recorded "platform": "upgrade-1" in ${box.repo}/jupyterhub.config.json: commit it.`);
+    },
+  );
 
-  it("walks the whole path one stage per run, then the control plane one minor version at a time, then says it is complete", async () => {
+  it("walks the whole path one stage per run, then the control plane one minor " +
+    "version at a time, then says it is complete", async () => {
     const box = sandbox({ platform: "blueprint" });
     const expected = [
       ["upgrade-1", "1.32"],
@@ -120,7 +128,9 @@ describe.concurrent("scripts/upgrade.sh", () => {
     const r = await run(box, "upgrade", ["--yes"], { env: { FAKE_KUBE_PLATFORM: "upgrade-3" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "stage 1 (upgrade-1) does not follow from the live cluster, which looks like stage 3 (upgrade-3): karpenter is 1.0.14, but stage 0 (blueprint) has 0.37.0 and stage 1 (upgrade-1) has 0.37.8. jupyterhub.config.json records blueprint.",
+      "stage 1 (upgrade-1) does not follow from the live cluster, which looks like " +
+        "stage 3 (upgrade-3): karpenter is 1.0.14, but stage 0 (blueprint) has 0.37.0 " +
+        "and stage 1 (upgrade-1) has 0.37.8. jupyterhub.config.json records blueprint.",
     );
     expect(terraformCalls(r.calls).filter((l) => l.includes(" plan ") || l.includes(" apply "))).toEqual([]);
     expect(
@@ -212,30 +222,35 @@ describe.concurrent("scripts/upgrade.sh", () => {
     expect(recorded(box)).toBe("upgrade-2");
   });
 
-  it("stage 2 names the nodes Karpenter 1.0 expires at once and the notebooks on them, and can wait for them", async () => {
-    const box = sandbox({ platform: "upgrade-1" });
-    const env = { FAKE_KUBE_PLATFORM: "upgrade-1", FAKE_KUBE_NOTEBOOKS: "2", FAKE_KUBE_OLD_NODES: "1" };
-    const r = await run(box, "upgrade", ["--plan-only"], { env });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain(
-      "WARNING: 1 Karpenter node(s) are older than their NodePool's expireAfter; Karpenter 1.0 drains them as soon as it starts: ip-100-64-2-1.ec2.internal",
-    );
-    expect(r.stdout).toContain(
-      "1 notebook server(s) run on those nodes (user, pod, node):\n  - user-1  jupyter-user-1  on ip-100-64-2-1.ec2.internal",
-    );
-    const fresh = await run(sandbox({ platform: "upgrade-1" }), "upgrade", ["--plan-only"], {
-      env: { ...env, FAKE_KUBE_OLD_NODES: "" },
-    });
-    expect(fresh.stdout).toContain("No Karpenter node is older than its NodePool's expireAfter");
-    const waited = await run(
-      sandbox({ platform: "upgrade-1" }),
-      "upgrade",
-      ["--plan-only", "--wait-for-idle", "--idle-timeout=0"],
-      { env },
-    );
-    expect(waited.code).toBe(1);
-    expect(waited.stderr).toContain("still 1 notebook server(s) on those nodes after waiting 0s");
-  });
+  it(
+    "stage 2 names the nodes Karpenter 1.0 expires at once and the notebooks on " + "them, and can wait for them",
+    async () => {
+      const box = sandbox({ platform: "upgrade-1" });
+      const env = { FAKE_KUBE_PLATFORM: "upgrade-1", FAKE_KUBE_NOTEBOOKS: "2", FAKE_KUBE_OLD_NODES: "1" };
+      const r = await run(box, "upgrade", ["--plan-only"], { env });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        "WARNING: 1 Karpenter node(s) are older than their NodePool's expireAfter; " +
+          "Karpenter 1.0 drains them as soon as it starts: ip-100-64-2-1.ec2.internal",
+      );
+      expect(r.stdout).toContain(
+        "1 notebook server(s) run on those nodes (user, pod, node):\n  - user-1  " +
+          "jupyter-user-1  on ip-100-64-2-1.ec2.internal",
+      );
+      const fresh = await run(sandbox({ platform: "upgrade-1" }), "upgrade", ["--plan-only"], {
+        env: { ...env, FAKE_KUBE_OLD_NODES: "" },
+      });
+      expect(fresh.stdout).toContain("No Karpenter node is older than its NodePool's expireAfter");
+      const waited = await run(
+        sandbox({ platform: "upgrade-1" }),
+        "upgrade",
+        ["--plan-only", "--wait-for-idle", "--idle-timeout=0"],
+        { env },
+      );
+      expect(waited.code).toBe(1);
+      expect(waited.stderr).toContain("still 1 notebook server(s) on those nodes after waiting 0s");
+    },
+  );
 
   it.each([
     [{ FAKE_KUBE_STORED: "v1beta1,v1" }, "the Karpenter CRDs still store v1,v1beta1; Karpenter 1.1+ needs v1 only."],
@@ -251,18 +266,21 @@ describe.concurrent("scripts/upgrade.sh", () => {
     expect(terraformCalls(r.calls).filter((l) => l.includes(" plan "))).toEqual([]);
   });
 
-  it("stage 3 is complete only when Karpenter has stored every object as v1, bounded by --rollout-timeout", async () => {
-    const box = sandbox({ platform: "upgrade-2" });
-    const r = await run(box, "upgrade", ["--yes", "--rollout-timeout", "0"], {
-      env: { FAKE_KUBE_PLATFORM: "upgrade-2", FAKE_KUBE_STORED: "v1beta1,v1" },
-    });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      "the cluster does not show stage upgrade-3 after 0s (--rollout-timeout). The apply succeeded;",
-    );
-    expect(r.stdout).toMatch(/8\/8\s+not run\s+Record the stage/);
-    expect(recorded(box)).toBe("upgrade-2");
-  });
+  it(
+    "stage 3 is complete only when Karpenter has stored every object as v1, bounded " + "by --rollout-timeout",
+    async () => {
+      const box = sandbox({ platform: "upgrade-2" });
+      const r = await run(box, "upgrade", ["--yes", "--rollout-timeout", "0"], {
+        env: { FAKE_KUBE_PLATFORM: "upgrade-2", FAKE_KUBE_STORED: "v1beta1,v1" },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        "the cluster does not show stage upgrade-3 after 0s (--rollout-timeout). The apply succeeded;",
+      );
+      expect(r.stdout).toMatch(/8\/8\s+not run\s+Record the stage/);
+      expect(recorded(box)).toBe("upgrade-2");
+    },
+  );
 
   it("fails the wait when the apply changed nothing on the cluster", async () => {
     const box = sandbox({ platform: "blueprint" });

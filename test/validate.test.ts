@@ -95,27 +95,32 @@ function summary(run: Run): string {
 }
 
 describe.concurrent("npm run validate", () => {
-  it("accepts a complete cognito tfvars file: exit 0, one summary line, temp files removed, no CLI-config warning", async () => {
-    const cwd = dirWith({ "cognito.tfvars": VALID_TFVARS });
-    const run = await validate(["-var-file", "cognito.tfvars"], { cwd, ownTmp: true });
-    const declared = Object.keys(synthStack().variable).length;
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(summary(run)).toMatch(
-      new RegExp(
-        `^validate: ${declared} variables checked, 0 errors, \\d+ warnings? \\(terraform 1\\.\\d+\\.\\d+, \\d+\\.\\d\\d s\\)$`,
-      ),
-    );
-    expect(run.stdout).not.toMatch(/^error:/m);
-    expect(run.stdout + run.stderr).not.toContain("CLI configuration");
-    expect(run.leftovers).toEqual([]);
-  });
+  it(
+    "accepts a complete cognito tfvars file: exit 0, one summary line, temp files " + "removed, no CLI-config warning",
+    async () => {
+      const cwd = dirWith({ "cognito.tfvars": VALID_TFVARS });
+      const run = await validate(["-var-file", "cognito.tfvars"], { cwd, ownTmp: true });
+      const declared = Object.keys(synthStack().variable).length;
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(summary(run)).toMatch(
+        new RegExp(
+          `^validate: ${declared} variables checked, 0 errors, \\d+ warnings? ` +
+            `\\(terraform 1\\.\\d+\\.\\d+, \\d+\\.\\d\\d s\\)$`,
+        ),
+      );
+      expect(run.stdout).not.toMatch(/^error:/m);
+      expect(run.stdout + run.stderr).not.toContain("CLI configuration");
+      expect(run.leftovers).toEqual([]);
+    },
+  );
 
   it("names a misspelled tfvars key and suggests the declared one", async () => {
     const cwd = dirWith({ "prod.tfvars": 'jupyter_hub_auth_mechansim = "cognito"\n' });
     const run = await validate(["-var-file=prod.tfvars"], { cwd });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      `error: ${path.join(cwd, "prod.tfvars")} line 1: jupyter_hub_auth_mechansim is not a variable of this stack; did you mean jupyter_hub_auth_mechanism?`,
+      `error: ${path.join(cwd, "prod.tfvars")} line 1: jupyter_hub_auth_mechansim is ` +
+        `not a variable of this stack; did you mean jupyter_hub_auth_mechanism?`,
     );
     expect(summary(run)).toContain(" 1 error,");
     // terraform's own warning about the key is left out: it is reported once, above.
@@ -199,25 +204,29 @@ describe.concurrent("npm run validate", () => {
     expect(run.code, run.stdout).toBe(0);
   });
 
-  it("reports an undeclared TF_VAR_ variable, and runs the rules on declared ones without printing the secret", async () => {
-    const secret = "s3cr3t-never-printed";
-    const run = await validate([], {
-      env: {
-        TF_VAR_nmae: "hub",
-        TF_VAR_jupyter_hub_auth_mechanism: "oauth",
-        TF_VAR_oauth_jupyter_client_secret: secret,
-      },
-    });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain(
-      "error: TF_VAR_nmae: nmae is not a variable of this stack; did you mean name? (terraform ignores this environment variable)",
-    );
-    expect(run.stdout).toMatch(
-      /^error: oauth_domain: oauth_domain is required when jupyter_hub_auth_mechanism is "oauth"/m,
-    );
-    expect(run.stdout).not.toMatch(/^error: oauth_jupyter_client_secret:/m);
-    expect(run.stdout + run.stderr).not.toContain(secret);
-  });
+  it(
+    "reports an undeclared TF_VAR_ variable, and runs the rules on declared ones " + "without printing the secret",
+    async () => {
+      const secret = "s3cr3t-never-printed";
+      const run = await validate([], {
+        env: {
+          TF_VAR_nmae: "hub",
+          TF_VAR_jupyter_hub_auth_mechanism: "oauth",
+          TF_VAR_oauth_jupyter_client_secret: secret,
+        },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        "error: TF_VAR_nmae: nmae is not a variable of this stack; did you mean name? " +
+          "(terraform ignores this environment variable)",
+      );
+      expect(run.stdout).toMatch(
+        /^error: oauth_domain: oauth_domain is required when jupyter_hub_auth_mechanism is "oauth"/m,
+      );
+      expect(run.stdout).not.toMatch(/^error: oauth_jupyter_client_secret:/m);
+      expect(run.stdout + run.stderr).not.toContain(secret);
+    },
+  );
 
   it("reads a .tfvars.json var file with JSON rules: undeclared keys and rejected values", async () => {
     const cwd = dirWith({
@@ -258,7 +267,8 @@ describe.concurrent("npm run validate", () => {
     const run = await validate([], { cwd });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      `error: ${path.join(cwd, "prod.auto.tfvars")}: terraform runs in ${stackDir} and does not read this file by itself; ` +
+      `error: ${path.join(cwd, "prod.auto.tfvars")}: terraform runs in ${stackDir} ` +
+        `and does not read this file by itself; ` +
         `pass it explicitly with -var-file=${path.join(cwd, "prod.auto.tfvars")}`,
     );
     // Passed explicitly, it is fine.
@@ -274,7 +284,8 @@ describe.concurrent("npm run validate", () => {
     const run = await validate([], { stackDir: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      `error: ${path.join(dir, "terraform.tfvars")} line 1: regio is not a variable of this stack; did you mean region?`,
+      `error: ${path.join(dir, "terraform.tfvars")} line 1: regio is not a variable ` +
+        `of this stack; did you mean region?`,
     );
     expect(run.stdout).toContain(`  (set in ${path.join(dir, "terraform.tfvars")} line 2)`);
     expect(run.stdout).toMatch(/^error: region: region must be an AWS region code/m);
@@ -378,7 +389,9 @@ describe("validate helpers", () => {
     expect(
       hclError(
         "/p/x.tfvars",
-        "parse config: [/p/x.tfvars:2,8-3,1: Invalid multi-line string; Quoted strings may not be split. /p/x.tfvars:2,8-3,1: Invalid multi-line string; Quoted strings may not be split.]",
+        "parse config: [/p/x.tfvars:2,8-3,1: Invalid multi-line string; Quoted strings " +
+          "may not be split. /p/x.tfvars:2,8-3,1: Invalid multi-line string; Quoted " +
+          "strings may not be split.]",
       ),
     ).toBe("/p/x.tfvars line 2: Invalid multi-line string: Quoted strings may not be split.");
   });

@@ -70,11 +70,15 @@ const EXPECTED: Record<string, { type: string; default: unknown; sensitive: bool
 describe("declareVariables: synthesized variable blocks", () => {
   const { vars, variables, json } = synthVariables();
 
-  it("declares exactly the blueprint's thirteen variables plus jupyterhub_load_balancer_scheme and the six security settings", () => {
-    expect(Object.keys(variables).sort()).toEqual(Object.keys(EXPECTED).sort());
-    // Nothing but the variables and their value checks.
-    expect(Object.keys(json).sort()).toEqual(["check", "variable"]);
-  });
+  it(
+    "declares exactly the blueprint's thirteen variables plus " +
+      "jupyterhub_load_balancer_scheme and the six security settings",
+    () => {
+      expect(Object.keys(variables).sort()).toEqual(Object.keys(EXPECTED).sort());
+      // Nothing but the variables and their value checks.
+      expect(Object.keys(json).sort()).toEqual(["check", "variable"]);
+    },
+  );
 
   it.each(Object.entries(EXPECTED))("%s keeps its type, default and sensitivity", (name, expected) => {
     const v = variables[name];

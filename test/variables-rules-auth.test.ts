@@ -308,7 +308,8 @@ const CASES: Record<string, Case> = {
     warnings: [
       [
         "cluster_endpoint_public_access_cidrs_open",
-        "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public endpoint accepts connections from the whole internet",
+        "cluster_endpoint_public_access_cidrs includes 0.0.0.0/0: the EKS API's public " +
+          "endpoint accepts connections from the whole internet",
       ],
     ],
   },
@@ -369,7 +370,8 @@ const CASES: Record<string, Case> = {
     warnings: [
       [
         "cognito_allow_self_signup_public",
-        "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is internet-facing: anyone on the internet can create an account",
+        "cognito_allow_self_signup is true and jupyterhub_load_balancer_scheme is " +
+          "internet-facing: anyone on the internet can create an account",
       ],
     ],
   },
@@ -438,7 +440,8 @@ const CASES: Record<string, Case> = {
     warnings: [
       [
         "notebook_s3_read_all",
-        "notebook_s3_read_all is true: every notebook (and in cognito mode every Cognito user) can list and read every S3 bucket",
+        "notebook_s3_read_all is true: every notebook (and in cognito mode every " +
+          "Cognito user) can list and read every S3 bucket",
       ],
     ],
   },

@@ -34,7 +34,8 @@ const CASES: Record<string, Case> = {
     errors: [
       [
         "vpc_cidr",
-        'network form: the address must be the first address of the block, with no host bits set (no leading zeros either). For this value use "10.1.0.0/21"',
+        "network form: the address must be the first address of the block, with no host " +
+          'bits set (no leading zeros either). For this value use "10.1.0.0/21"',
       ],
     ],
   },
@@ -160,7 +161,8 @@ const CASES: Record<string, Case> = {
     warnings: [
       [
         "secondary_cidr_blocks_public_range",
-        "secondary_cidr_blocks has blocks outside the shared address space 100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS",
+        "secondary_cidr_blocks has blocks outside the shared address space " +
+          "100.64.0.0/10 (RFC 6598): 100.128.0.0/16. AWS",
       ],
     ],
   },

@@ -25,7 +25,8 @@ describe("the client secret and *.tfvars files, run by terraform plan", () => {
     expect(text).toContain("Error: Invalid value for variable");
     expect(text).toContain('"oauth_jupyter_client_secret": {');
     expect(text).toContain(
-      'oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is "oauth" (it is "oauth") and it is empty or blank.',
+      "oauth_jupyter_client_secret is required when jupyter_hub_auth_mechanism is " +
+        '"oauth" (it is "oauth") and it is empty or blank.',
     );
     // The only value terraform quotes for the secret is the empty string that failed.
     expect(text).toContain('var.oauth_jupyter_client_secret is ""');
@@ -81,7 +82,8 @@ describe("the client secret and *.tfvars files, run by terraform plan", () => {
       expect(errors.map((e) => [variableOf(e), e.detail.split(". ")[0]])).toEqual([
         [
           "name",
-          "name must start with a lowercase letter and contain only lowercase letters, digits and hyphens (pattern ^[a-z][a-z0-9-]*$)",
+          "name must start with a lowercase letter and contain only lowercase letters, " +
+            "digits and hyphens (pattern ^[a-z][a-z0-9-]*$)",
         ],
       ]);
     } finally {

@@ -26,7 +26,8 @@ export function addOutputs(
 ): void {
   new TerraformOutput(stack, "configure_kubectl", {
     description:
-      "Configure kubectl: make sure you're logged in with the correct AWS profile and run the following command to update your kubeconfig",
+      "Configure kubectl: make sure you're logged in with the correct AWS profile and " +
+      "run the following command to update your kubeconfig",
     value: `aws eks --region ${vars.region.stringValue} update-kubeconfig --name ${vars.name.stringValue}`,
   });
   new TerraformOutput(stack, "cluster_name", {
@@ -45,7 +46,9 @@ export function addOutputs(
   region.overrideLogicalId("region");
   new TerraformOutput(stack, "cognito_user_pool_id", {
     description:
-      "Cognito mode: id of the user pool; invite users with aws cognito-idp admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other modes.",
+      "Cognito mode: id of the user pool; invite users with aws cognito-idp " +
+      "admin-create-user --user-pool-id <id> (docs/security.md). Empty in the other " +
+      "modes.",
     value: firstInstanceOrEmpty(cognito.pool, "id"),
   });
 }

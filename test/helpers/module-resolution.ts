@@ -90,14 +90,17 @@ export function buildModuleTree(set: PlatformSet, lookup: FactsLookup = loadFact
       const others = fixtureVersions(source);
       problems.push(
         others.length > 0
-          ? `${via.join(" > ")}: the module facts of ${source} are for ${others.join(", ")}, not ${version} (stale): ${REGENERATE}.`
-          : `${via.join(" > ")}: no module facts for ${key} (test/fixtures/module-facts/${factsFileName(source, version)}): ${REGENERATE}.`,
+          ? `${via.join(" > ")}: the module facts of ${source} are for ` +
+              `${others.join(", ")}, not ${version} (stale): ${REGENERATE}.`
+          : `${via.join(" > ")}: no module facts for ${key} ` +
+              `(test/fixtures/module-facts/${factsFileName(source, version)}): ${REGENERATE}.`,
       );
       continue;
     }
     if (facts.source !== source || facts.version !== version) {
       problems.push(
-        `test/fixtures/module-facts/${factsFileName(source, version)} describes ${facts.source}@${facts.version}: ${REGENERATE}.`,
+        `test/fixtures/module-facts/${factsFileName(source, version)} describes ` +
+          `${facts.source}@${facts.version}: ${REGENERATE}.`,
       );
       continue;
     }
@@ -105,8 +108,10 @@ export function buildModuleTree(set: PlatformSet, lookup: FactsLookup = loadFact
     for (const call of facts.moduleCalls) {
       if (call.resolvedVersion === null) {
         problems.push(
-          `${via.join(" > ")} > module.${call.name}: ${call.source} "${call.versionConstraint}" (${key}:${call.file}) matches ` +
-            `no tag of the module's repository mirror the facts were read from: unless the registry has a newer release, ` +
+          `${via.join(" > ")} > module.${call.name}: ${call.source} ` +
+            `"${call.versionConstraint}" (${key}:${call.file}) matches ` +
+            `no tag of the module's repository mirror the facts were read from: unless the ` +
+            `registry has a newer release, ` +
             `terraform init cannot install it (\`npm run module-facts\` after a new fetch of the mirror tells).`,
         );
         continue;
@@ -279,7 +284,9 @@ export function checkModuleInputs(
         module,
         kind: "unknown",
         input,
-        message: `${module}: ${source}@${version} has no variable "${input}"${closest ? ` (closest: "${closest}")` : ""}.`,
+        message:
+          `${module}: ${source}@${version} has no variable ` +
+          `"${input}"${closest ? ` (closest: "${closest}")` : ""}.`,
       });
     }
     for (const variable of variables.filter((v) => f.variables[v].required && !inputs.includes(v)).sort()) {

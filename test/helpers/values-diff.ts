@@ -119,13 +119,15 @@ export function differenceReport(check: DifferenceCheck, listFile: string): stri
     lines.push(
       `${check.undocumented.length} difference(s) from the blueprint's values that no entry of ${listFile} lists.`,
       `Explain each in a row of docs/differences.md (add one if none fits, and its Index line), then add`,
-      `{ "chart", "path", "blueprint", "ours", "row" } to ${listFile} (leave out "blueprint" or "ours" for a path only on the other side):`,
+      `{ "chart", "path", "blueprint", "ours", "row" } to ${listFile} (leave out ` +
+        `"blueprint" or "ours" for a path only on the other side):`,
       ...check.undocumented.map((d) => `  ${describeDifference(d)}`),
     );
   }
   if (check.stale.length) {
     lines.push(
-      `${check.stale.length} entr(y/ies) of ${listFile} no longer occur as listed (the values changed): update or remove them:`,
+      `${check.stale.length} entr(y/ies) of ${listFile} no longer occur as listed ` +
+        `(the values changed): update or remove them:`,
       ...check.stale.map((d) => `  row ${[d.row].flat().join(", ")}: ${describeDifference(d)}`),
     );
   }

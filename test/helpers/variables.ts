@@ -207,7 +207,8 @@ export function expectWarnings(outcome: CaseOutcome, expected: [check: string, f
   for (const [check, fragment] of expected) {
     expect(
       got.some((w) => w.check === check && w.detail.includes(fragment)),
-      `expected a warning from check.${check} containing ${JSON.stringify(fragment)}, got ${JSON.stringify(got, null, 2)}`,
+      `expected a warning from check.${check} containing ${JSON.stringify(fragment)}, ` +
+        `got ${JSON.stringify(got, null, 2)}`,
     ).toBe(true);
   }
 }

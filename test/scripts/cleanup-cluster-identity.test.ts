@@ -39,27 +39,31 @@ describe.concurrent("scripts/cleanup.sh", () => {
     expect(changes(r.calls)).toContain(`aws --region eu-central-1 ec2 delete-security-group --group-id ${OUR_SG}`);
   });
 
-  it("with no cluster in the state skips every Kubernetes and AWS step and still destroys what the state holds", async () => {
-    const box = sandbox({ synthesized: true });
-    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
-      env: { FAKE_TF_OUTPUTS: "{}", FAKE_TF_RESOURCES: "2" },
-    });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain("WARNING: the state records no EKS cluster");
-    expect(toolCalls(r.calls, "aws")).toEqual([]);
-    expect(toolCalls(r.calls, "kubectl")).toEqual([]);
-    expect(r.stdout).toMatch(/4\/11\s+skipped.*\(no cluster in the state\)/);
-    expect(r.stdout).toMatch(/9\/11\s+skipped.*\(no cluster in the state\)/);
-    expect(terraformCalls(r.calls).filter((l) => l.includes(" destroy "))).toHaveLength(5);
-    expect(r.stdout).toContain("Cleanup complete: the stack's state is empty.");
-  });
+  it(
+    "with no cluster in the state skips every Kubernetes and AWS step and still " + "destroys what the state holds",
+    async () => {
+      const box = sandbox({ synthesized: true });
+      const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
+        env: { FAKE_TF_OUTPUTS: "{}", FAKE_TF_RESOURCES: "2" },
+      });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("WARNING: the state records no EKS cluster");
+      expect(toolCalls(r.calls, "aws")).toEqual([]);
+      expect(toolCalls(r.calls, "kubectl")).toEqual([]);
+      expect(r.stdout).toMatch(/4\/11\s+skipped.*\(no cluster in the state\)/);
+      expect(r.stdout).toMatch(/9\/11\s+skipped.*\(no cluster in the state\)/);
+      expect(terraformCalls(r.calls).filter((l) => l.includes(" destroy "))).toHaveLength(5);
+      expect(r.stdout).toContain("Cleanup complete: the stack's state is empty.");
+    },
+  );
 
   it("stops before any change when the AWS credentials are for another account", async () => {
     const box = sandbox({ synthesized: true });
     const r = await run(box, "cleanup", ["--skip-synth", "--yes"], { env: { FAKE_AWS_ACCOUNT: "444455556666" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "your AWS credentials are for account 444455556666, but the state's cluster jupyterhub-on-eks is in account 111122223333",
+      "your AWS credentials are for account 444455556666, but the state's cluster " +
+        "jupyterhub-on-eks is in account 111122223333",
     );
     expect(changes(r.calls).filter((l) => !l.startsWith("npm") && !l.includes(" init "))).toEqual([]);
   });
@@ -69,7 +73,8 @@ describe.concurrent("scripts/cleanup.sh", () => {
     const wrong = await run(box, "cleanup", ["--skip-synth", "--yes", "--kube-context", "other"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain(
-      "--kube-context other points at https://FFFF.gr7.eu-west-1.eks.amazonaws.com, not at cluster jupyterhub-on-eks in us-west-2",
+      "--kube-context other points at https://FFFF.gr7.eu-west-1.eks.amazonaws.com, " +
+        "not at cluster jupyterhub-on-eks in us-west-2",
     );
     expect(changes(wrong.calls).filter((l) => l.includes("delete"))).toEqual([]);
     fs.rmSync(box.log);

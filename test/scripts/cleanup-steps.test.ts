@@ -18,66 +18,73 @@ import {
 } from "../helpers/scripts";
 
 describe.concurrent("scripts/cleanup.sh", () => {
-  it("reads the cluster from the state, clears load balancers and stuck namespaces, destroys the four targets in order, then all", async () => {
-    const box = sandbox();
-    fs.writeFileSync(path.join(box.cwd, "prod.tfvars"), 'name = "x"\n');
-    const r = await run(box, "cleanup", ["--yes", "-var-file=prod.tfvars", "-var", "region=us-west-2"], {
-      env: { FAKE_AWS_LB_POLLS: "2", FAKE_KUBE_TERMINATING: "kubecost" },
-    });
-    expect(r.code).toBe(0);
-    const chdir = `-chdir=${box.stack}`;
-    const pass = `-var-file=${box.cwd}/prod.tfvars -var=region=us-west-2`;
-    const kubeconfig = kubeconfigOf(r.calls);
-    expect(kubeconfig).not.toBe("");
-    const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
-    expect(changes(r.calls)).toEqual([
-      "npm run synth",
-      `terraform ${chdir} init -input=false`,
-      `aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfig}`,
-      `${kubectl} delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false`,
-      `${kubectl} delete ingress --namespace monitoring grafana --ignore-not-found --wait=false`,
-      `${kubectl} delete ingress --namespace kubecost ui --ignore-not-found --wait=false`,
-      `${kubectl} delete ingress --namespace legacy old --ignore-not-found --wait=false`,
-      `aws --region us-west-2 ec2 delete-security-group --group-id ${OUR_SG}`,
-      `${kubectl} replace --raw /api/v1/namespaces/kubecost/finalize -f -`,
-      `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_data_addons ${pass}`,
-      `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_blueprints_addons ${pass}`,
-      `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks ${pass}`,
-      `terraform ${chdir} destroy -input=false -auto-approve -target=module.vpc ${pass}`,
-      `terraform ${chdir} destroy -input=false -auto-approve ${pass}`,
-    ]);
-    // The cluster came from the state and the account was checked, before any change.
-    const lines = r.calls.map(line);
-    const firstChange = lines.findIndex((l) => l.includes("update-kubeconfig"));
-    expect(lines.slice(2, firstChange)).toEqual([
-      `terraform ${chdir} init -input=false`,
-      `terraform ${chdir} output -json`,
-      `terraform ${chdir} state list`,
-      "aws --region us-west-2 sts get-caller-identity --output text --query Account",
-      `aws --region us-west-2 elbv2 describe-load-balancers --output text --query LoadBalancers[].LoadBalancerArn`,
-      expect.stringContaining("elbv2 describe-tags"),
-    ]);
-    expect(r.stdout).toContain(
-      "Cluster (from the state, output cluster_arn): jupyterhub-on-eks   Region: us-west-2   Account: 111122223333",
-    );
-    expect(r.stdout).toContain(
-      `This run destroys the 3 resource(s) in local state file ${box.repo}/terraform.tfstate, including cluster jupyterhub-on-eks`,
-    );
-    // The final destroy is a real full destroy.
-    const last = toolCalls(r.calls, "terraform").at(-1)!;
-    expect(last.argv.filter((a) => a.startsWith("-target"))).toEqual([]);
-    expect(lines.findIndex((l) => l.includes("get --raw=/readyz"))).toBeLessThan(
-      lines.findIndex((l) => l.includes("delete service")),
-    );
-    const eks = lines.findIndex((l) => l.includes("-target=module.eks "));
-    const vpc = lines.findIndex((l) => l.includes("-target=module.vpc"));
-    expect(lines.slice(eks + 1, vpc)).toEqual([
-      `aws --region us-west-2 ec2 describe-security-groups --output text --filters Name=tag:elbv2.k8s.aws/cluster,Values=jupyterhub-on-eks --query SecurityGroups[].GroupId`,
-    ]);
-    for (let k = 1; k <= 12; k++) expect(r.stdout).toMatch(new RegExp(`<== Step ${k} of 12 done in \\d+m \\d\\ds`));
-    expect(r.stdout).toContain("Step 12 of 12: Destroy everything that is left (terraform destroy, no -target)");
-    expect(r.stdout).toMatch(/Summary of cleanup\.sh:\n(\s+\d+\/12\s+done\s+\d+m \d\ds\s+\S.*\n){12}Total time/);
-  });
+  it(
+    "reads the cluster from the state, clears load balancers and stuck namespaces, " +
+      "destroys the four targets in order, then all",
+    async () => {
+      const box = sandbox();
+      fs.writeFileSync(path.join(box.cwd, "prod.tfvars"), 'name = "x"\n');
+      const r = await run(box, "cleanup", ["--yes", "-var-file=prod.tfvars", "-var", "region=us-west-2"], {
+        env: { FAKE_AWS_LB_POLLS: "2", FAKE_KUBE_TERMINATING: "kubecost" },
+      });
+      expect(r.code).toBe(0);
+      const chdir = `-chdir=${box.stack}`;
+      const pass = `-var-file=${box.cwd}/prod.tfvars -var=region=us-west-2`;
+      const kubeconfig = kubeconfigOf(r.calls);
+      expect(kubeconfig).not.toBe("");
+      const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
+      expect(changes(r.calls)).toEqual([
+        "npm run synth",
+        `terraform ${chdir} init -input=false`,
+        `aws --region us-west-2 eks update-kubeconfig --name jupyterhub-on-eks --kubeconfig ${kubeconfig}`,
+        `${kubectl} delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false`,
+        `${kubectl} delete ingress --namespace monitoring grafana --ignore-not-found --wait=false`,
+        `${kubectl} delete ingress --namespace kubecost ui --ignore-not-found --wait=false`,
+        `${kubectl} delete ingress --namespace legacy old --ignore-not-found --wait=false`,
+        `aws --region us-west-2 ec2 delete-security-group --group-id ${OUR_SG}`,
+        `${kubectl} replace --raw /api/v1/namespaces/kubecost/finalize -f -`,
+        `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_data_addons ${pass}`,
+        `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_blueprints_addons ${pass}`,
+        `terraform ${chdir} destroy -input=false -auto-approve -target=module.eks ${pass}`,
+        `terraform ${chdir} destroy -input=false -auto-approve -target=module.vpc ${pass}`,
+        `terraform ${chdir} destroy -input=false -auto-approve ${pass}`,
+      ]);
+      // The cluster came from the state and the account was checked, before any change.
+      const lines = r.calls.map(line);
+      const firstChange = lines.findIndex((l) => l.includes("update-kubeconfig"));
+      expect(lines.slice(2, firstChange)).toEqual([
+        `terraform ${chdir} init -input=false`,
+        `terraform ${chdir} output -json`,
+        `terraform ${chdir} state list`,
+        "aws --region us-west-2 sts get-caller-identity --output text --query Account",
+        `aws --region us-west-2 elbv2 describe-load-balancers --output text --query LoadBalancers[].LoadBalancerArn`,
+        expect.stringContaining("elbv2 describe-tags"),
+      ]);
+      expect(r.stdout).toContain(
+        "Cluster (from the state, output cluster_arn): jupyterhub-on-eks   Region: us-west-2   Account: 111122223333",
+      );
+      expect(r.stdout).toContain(
+        `This run destroys the 3 resource(s) in local state file ` +
+          `${box.repo}/terraform.tfstate, including cluster jupyterhub-on-eks`,
+      );
+      // The final destroy is a real full destroy.
+      const last = toolCalls(r.calls, "terraform").at(-1)!;
+      expect(last.argv.filter((a) => a.startsWith("-target"))).toEqual([]);
+      expect(lines.findIndex((l) => l.includes("get --raw=/readyz"))).toBeLessThan(
+        lines.findIndex((l) => l.includes("delete service")),
+      );
+      const eks = lines.findIndex((l) => l.includes("-target=module.eks "));
+      const vpc = lines.findIndex((l) => l.includes("-target=module.vpc"));
+      expect(lines.slice(eks + 1, vpc)).toEqual([
+        `aws --region us-west-2 ec2 describe-security-groups --output text --filters ` +
+          `Name=tag:elbv2.k8s.aws/cluster,Values=jupyterhub-on-eks --query ` +
+          `SecurityGroups[].GroupId`,
+      ]);
+      for (let k = 1; k <= 12; k++) expect(r.stdout).toMatch(new RegExp(`<== Step ${k} of 12 done in \\d+m \\d\\ds`));
+      expect(r.stdout).toContain("Step 12 of 12: Destroy everything that is left (terraform destroy, no -target)");
+      expect(r.stdout).toMatch(/Summary of cleanup\.sh:\n(\s+\d+\/12\s+done\s+\d+m \d\ds\s+\S.*\n){12}Total time/);
+    },
+  );
 
   const cleanupSteps: Array<[number, string, string, Record<string, string>]> = [
     [1, "npm run synth", "Synthesize the Terraform JSON", {}],
@@ -151,7 +158,8 @@ describe.concurrent("scripts/cleanup.sh", () => {
       .map((l) => l.replace(/ --cli-connect-timeout 10 --cli-read-timeout 60| --request-timeout=60s/, ""));
     expect(printed.filter((l) => l.includes(" destroy "))).toEqual([
       `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_data_addons -var=region=eu-west-1`,
-      `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.eks_blueprints_addons -var=region=eu-west-1`,
+      `+ terraform ${chdir} destroy -input=false -auto-approve ` +
+        `-target=module.eks_blueprints_addons -var=region=eu-west-1`,
       `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.eks -var=region=eu-west-1`,
       `+ terraform ${chdir} destroy -input=false -auto-approve -target=module.vpc -var=region=eu-west-1`,
       `+ terraform ${chdir} destroy -input=false -auto-approve -var=region=eu-west-1`,
@@ -159,7 +167,8 @@ describe.concurrent("scripts/cleanup.sh", () => {
     // The real names a real run would delete, listed by the same queries (the cluster's region comes from the state).
     const kubeconfig = kubeconfigOf(r.calls);
     expect(printed).toContain(
-      `+ kubectl --kubeconfig ${kubeconfig} delete service --namespace jupyterhub proxy-public --ignore-not-found --wait=false`,
+      `+ kubectl --kubeconfig ${kubeconfig} delete service --namespace jupyterhub ` +
+        `proxy-public --ignore-not-found --wait=false`,
     );
     expect(printed).toContain(
       `+ kubectl --kubeconfig ${kubeconfig} replace --raw /api/v1/namespaces/kubecost/finalize -f -`,

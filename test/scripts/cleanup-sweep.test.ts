@@ -39,13 +39,20 @@ describe.concurrent("scripts/cleanup.sh", () => {
     const aws = toolCalls(r.calls, "aws").map(line);
     expect(aws.filter((l) => l.includes("describe-load-balancers"))).toHaveLength(5);
     expect(aws).toContain(
-      `aws --region us-west-2 ec2 describe-network-interfaces --output text --filters Name=group-id,Values=${OUR_SG} --query NetworkInterfaces[].NetworkInterfaceId`,
+      `aws --region us-west-2 ec2 describe-network-interfaces --output text --filters ` +
+        `Name=group-id,Values=${OUR_SG} --query NetworkInterfaces[].NetworkInterfaceId`,
     );
     expect(aws).toContain(
-      "aws --region us-west-2 ec2 describe-network-interfaces --output text --filters Name=description,Values=ELB net/k8s-jupyterh-proxypub-0123456789/abcdef0123456789 --query NetworkInterfaces[].NetworkInterfaceId",
+      "aws --region us-west-2 ec2 describe-network-interfaces --output text --filters " +
+        "Name=description,Values=ELB " +
+        "net/k8s-jupyterh-proxypub-0123456789/abcdef0123456789 --query " +
+        "NetworkInterfaces[].NetworkInterfaceId",
     );
     expect(aws).toContain(
-      `aws --region us-west-2 elbv2 describe-tags --resource-arns ${OUR_LB} arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/k8s-other-web-9876543210/fedcba9876543210 --output text --query TagDescriptions[?Tags[?Key=='elbv2.k8s.aws/cluster' && Value=='jupyterhub-on-eks']].ResourceArn`,
+      `aws --region us-west-2 elbv2 describe-tags --resource-arns ${OUR_LB} ` +
+        `arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/k8s-other-web-9876543210/fedcba9876543210 ` +
+        `--output text --query TagDescriptions[?Tags[?Key=='elbv2.k8s.aws/cluster' && ` +
+        `Value=='jupyterhub-on-eks']].ResourceArn`,
     );
     expect(aws.filter((l) => /delete-(load-balancer|target-group)/.test(l))).toEqual([]);
     expect(aws.filter((l) => l.includes("delete-security-group"))).toEqual([
@@ -64,7 +71,8 @@ describe.concurrent("scripts/cleanup.sh", () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      "WARNING: the AWS Load Balancer Controller did not remove the load balancers of jupyterhub-on-eks within 0s: deleting them with the AWS CLI.",
+      "WARNING: the AWS Load Balancer Controller did not remove the load balancers of " +
+        "jupyterhub-on-eks within 0s: deleting them with the AWS CLI.",
     );
     expect(changes(r.calls).filter((l) => l.startsWith("aws") && l.includes("delete"))).toEqual([
       `aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`,

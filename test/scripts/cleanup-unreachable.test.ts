@@ -60,47 +60,56 @@ describe.concurrent("scripts/cleanup.sh", () => {
     );
   });
 
-  it("fails with the way out when the cluster refuses the listing (RBAC), and --skip-kubernetes gets past it", async () => {
-    const box = sandbox({ synthesized: true });
-    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], { env: { FAKE_KUBE_FORBIDDEN: "1" } });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("services is forbidden");
-    expect(r.stderr).toContain("If your identity may not list them, run again with --skip-kubernetes");
-    expect(terraformCalls(r.calls).filter((l) => l.includes(" destroy "))).toEqual([]);
-    fs.rmSync(box.log);
-    const skipped = await run(box, "cleanup", ["--skip-synth", "--yes", "--skip-kubernetes"], {
-      env: { FAKE_KUBE_FORBIDDEN: "1", FAKE_AWS_LB_STUCK: "1" },
-    });
-    expect(skipped.code).toBe(0);
-    expect(toolCalls(skipped.calls, "kubectl")).toEqual([]);
-    expect(changes(skipped.calls)).toContain(
-      `aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`,
-    );
-    expect(skipped.stderr).toContain("WARNING: --skip-kubernetes: not using kubectl");
-  });
+  it(
+    "fails with the way out when the cluster refuses the listing (RBAC), and " + "--skip-kubernetes gets past it",
+    async () => {
+      const box = sandbox({ synthesized: true });
+      const r = await run(box, "cleanup", ["--skip-synth", "--yes"], { env: { FAKE_KUBE_FORBIDDEN: "1" } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("services is forbidden");
+      expect(r.stderr).toContain("If your identity may not list them, run again with --skip-kubernetes");
+      expect(terraformCalls(r.calls).filter((l) => l.includes(" destroy "))).toEqual([]);
+      fs.rmSync(box.log);
+      const skipped = await run(box, "cleanup", ["--skip-synth", "--yes", "--skip-kubernetes"], {
+        env: { FAKE_KUBE_FORBIDDEN: "1", FAKE_AWS_LB_STUCK: "1" },
+      });
+      expect(skipped.code).toBe(0);
+      expect(toolCalls(skipped.calls, "kubectl")).toEqual([]);
+      expect(changes(skipped.calls)).toContain(
+        `aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`,
+      );
+      expect(skipped.stderr).toContain("WARNING: --skip-kubernetes: not using kubectl");
+    },
+  );
 
-  it("skips the Kubernetes steps when the cluster is already gone, and deletes its leftover load balancers", async () => {
-    const box = sandbox({ synthesized: true });
-    const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
-      env: { FAKE_AWS_NO_CLUSTER: "1", FAKE_AWS_LB_STUCK: "1" },
-    });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain("WARNING: could not get a kubeconfig for cluster jupyterhub-on-eks in us-west-2");
-    expect(toolCalls(r.calls, "kubectl")).toEqual([]);
-    expect(changes(r.calls)).toContain(
-      `aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`,
-    );
-    expect(terraformCalls(r.calls).at(-1)).toBe(`terraform -chdir=${box.stack} destroy -input=false -auto-approve`);
-  });
+  it(
+    "skips the Kubernetes steps when the cluster is already gone, and deletes its " + "leftover load balancers",
+    async () => {
+      const box = sandbox({ synthesized: true });
+      const r = await run(box, "cleanup", ["--skip-synth", "--yes"], {
+        env: { FAKE_AWS_NO_CLUSTER: "1", FAKE_AWS_LB_STUCK: "1" },
+      });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("WARNING: could not get a kubeconfig for cluster jupyterhub-on-eks in us-west-2");
+      expect(toolCalls(r.calls, "kubectl")).toEqual([]);
+      expect(changes(r.calls)).toContain(
+        `aws --region us-west-2 elbv2 delete-load-balancer --load-balancer-arn ${OUR_LB}`,
+      );
+      expect(terraformCalls(r.calls).at(-1)).toBe(`terraform -chdir=${box.stack} destroy -input=false -auto-approve`);
+    },
+  );
 
   it.each([
     [
       "kubectl",
-      "kubectl not found: skipping the Kubernetes steps (deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating).",
+      "kubectl not found: skipping the Kubernetes steps (deleting LoadBalancer " +
+        "Services and ALB Ingresses, clearing namespaces stuck in Terminating).",
     ],
     [
       "jq",
-      "jq not found: skipping the Kubernetes steps (deleting LoadBalancer Services and ALB Ingresses, clearing namespaces stuck in Terminating), which read kubectl's JSON with jq.",
+      "jq not found: skipping the Kubernetes steps (deleting LoadBalancer Services " +
+        "and ALB Ingresses, clearing namespaces stuck in Terminating), which read " +
+        "kubectl's JSON with jq.",
     ],
   ])("says that %s is missing and what is skipped, and still destroys", async (tool, message) => {
     const box = sandbox({ synthesized: true });

@@ -9,18 +9,21 @@ import * as path from "node:path";
 import { line, run, runOnTerminal, sandbox, terraformCalls, toolCalls, withVarFile } from "../helpers/scripts";
 
 describe.concurrent("scripts/install.sh", () => {
-  it("refuses to apply without a terminal unless --yes (or -auto-approve) is given, before running anything", async () => {
-    const box = sandbox();
-    const r = await run(box, "install", []);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      "install.sh asks before it changes anything, and there is no terminal to ask on: pass --yes (or -auto-approve)",
-    );
-    expect(r.calls).toEqual([]);
-    const approved = await run(box, "install", ["-auto-approve"]);
-    expect(approved.code).toBe(0);
-    expect(terraformCalls(approved.calls).filter((l) => l.includes(" apply "))).toHaveLength(3);
-  });
+  it(
+    "refuses to apply without a terminal unless --yes (or -auto-approve) is given, " + "before running anything",
+    async () => {
+      const box = sandbox();
+      const r = await run(box, "install", []);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        "install.sh asks before it changes anything, and there is no terminal to ask on: pass --yes (or -auto-approve)",
+      );
+      expect(r.calls).toEqual([]);
+      const approved = await run(box, "install", ["-auto-approve"]);
+      expect(approved.code).toBe(0);
+      expect(terraformCalls(approved.calls).filter((l) => l.includes(" apply "))).toHaveLength(3);
+    },
+  );
 
   it("on a terminal shows each plan and applies it only after a typed yes", async () => {
     const box = sandbox();
@@ -95,7 +98,9 @@ describe.concurrent("scripts/install.sh", () => {
     ]);
     expect(r.code).toBe(0);
     expect(terraformCalls(r.calls)[1]).toBe(
-      `terraform -chdir=${box.stack} plan -input=false -detailed-exitcode -out=<plan3> -target=module.vpc -var-file=${box.cwd}/sub/a.tfvars -parallelism=4 -lock-timeout=5m -no-color`,
+      `terraform -chdir=${box.stack} plan -input=false -detailed-exitcode ` +
+        `-out=<plan3> -target=module.vpc -var-file=${box.cwd}/sub/a.tfvars ` +
+        `-parallelism=4 -lock-timeout=5m -no-color`,
     );
     // The inputs check gets only the inputs.
     expect(toolCalls(r.calls, "npm").map(line)).toEqual([

@@ -9,36 +9,39 @@ import { line, run, sandbox, terraformCalls, toolCalls, withVarFile } from "../h
 describe.concurrent("scripts/install.sh", () => {
   const PASS = ["-var-file=prod.tfvars", "-var", "region=eu-west-1"];
 
-  it("synthesizes, checks the inputs, inits, then plans and applies module.vpc, module.eks and everything", async () => {
-    const box = sandbox();
-    withVarFile(box);
-    const r = await run(box, "install", ["--yes", ...PASS]);
-    expect(r.code).toBe(0);
-    const chdir = `-chdir=${box.stack}`;
-    const pass = `-var-file=${box.cwd}/prod.tfvars -var=region=eu-west-1`;
-    expect(r.calls.map(line)).toEqual([
-      "npm run synth",
-      `npm run --silent validate -- ${pass}`,
-      `terraform ${chdir} init -input=false`,
-      `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan4> -target=module.vpc ${pass}`,
-      `terraform ${chdir} apply -input=false <plan4>`,
-      `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan5> -target=module.eks ${pass}`,
-      `terraform ${chdir} apply -input=false <plan5>`,
-      `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan6> ${pass}`,
-      `terraform ${chdir} apply -input=false <plan6>`,
-    ]);
-    expect(r.calls[0]!.cwd).toBe(box.repo);
-    expect(r.calls[1]!.cwd).toBe(box.repo);
-    // It says which platform set and which state it uses before anything changes.
-    expect(r.stdout).toContain(`Platform set: current\nState: local state file ${box.repo}/terraform.tfstate\n`);
-    expect(r.stdout).toContain("Apply the plan above (step 4: module.vpc)? yes (--yes)");
-    // The apply uses the plan just shown, never a new one: no -var on it.
-    expect(
-      toolCalls(r.calls, "terraform")
-        .filter((c) => c.argv.includes("apply"))
-        .every((c) => c.argv.length === 4),
-    ).toBe(true);
-  });
+  it(
+    "synthesizes, checks the inputs, inits, then plans and applies module.vpc, " + "module.eks and everything",
+    async () => {
+      const box = sandbox();
+      withVarFile(box);
+      const r = await run(box, "install", ["--yes", ...PASS]);
+      expect(r.code).toBe(0);
+      const chdir = `-chdir=${box.stack}`;
+      const pass = `-var-file=${box.cwd}/prod.tfvars -var=region=eu-west-1`;
+      expect(r.calls.map(line)).toEqual([
+        "npm run synth",
+        `npm run --silent validate -- ${pass}`,
+        `terraform ${chdir} init -input=false`,
+        `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan4> -target=module.vpc ${pass}`,
+        `terraform ${chdir} apply -input=false <plan4>`,
+        `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan5> -target=module.eks ${pass}`,
+        `terraform ${chdir} apply -input=false <plan5>`,
+        `terraform ${chdir} plan -input=false -detailed-exitcode -out=<plan6> ${pass}`,
+        `terraform ${chdir} apply -input=false <plan6>`,
+      ]);
+      expect(r.calls[0]!.cwd).toBe(box.repo);
+      expect(r.calls[1]!.cwd).toBe(box.repo);
+      // It says which platform set and which state it uses before anything changes.
+      expect(r.stdout).toContain(`Platform set: current\nState: local state file ${box.repo}/terraform.tfstate\n`);
+      expect(r.stdout).toContain("Apply the plan above (step 4: module.vpc)? yes (--yes)");
+      // The apply uses the plan just shown, never a new one: no -var on it.
+      expect(
+        toolCalls(r.calls, "terraform")
+          .filter((c) => c.argv.includes("apply"))
+          .every((c) => c.argv.length === 4),
+      ).toBe(true);
+    },
+  );
 
   it("shows step k of n with timings and a summary", async () => {
     const box = sandbox();
