@@ -36,5 +36,6 @@ printf 'region = "eu-west-1"\n' >"$out_dir/validate.tfvars"
 measure "npm run validate" npm run --silent validate -- -var-file="$out_dir/validate.tfvars"
 measure "validate (node directly)" node --require tsx/cjs scripts/validate.ts -var-file="$out_dir/validate.tfvars"
 measure "npm run typecheck" npm run --silent typecheck
+measure "npm run lint" npm run --silent lint
 measure "npm test" npm test --silent
 measure "npm run test:e2e" npm run --silent test:e2e
