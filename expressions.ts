@@ -53,8 +53,18 @@ class HclExpression implements IResolvable {
     private readonly values: readonly unknown[],
   ) {}
 
+  /** The source text once resolved: cdktf resolves each token many times in one synth. */
+  private text?: string;
+
   resolve(context: IResolveContext): string {
     const outer = context.suppressBraces;
+    // While preparing, cdktf records the references each token reads: always walk the values then.
+    if (this.text === undefined || context.preparing) this.text = this.source(context);
+    context.suppressBraces = outer;
+    return outer ? this.text : hclExpression(this.text);
+  }
+
+  private source(context: IResolveContext): string {
     let text = this.literals[0];
     this.values.forEach((value, i) => {
       context.suppressBraces = true;
@@ -64,8 +74,7 @@ class HclExpression implements IResolvable {
         typeof value === "string" && !Token.isUnresolved(value) ? hclString(value) : context.resolve(value);
       text += (typeof resolved === "string" ? resolved : String(resolved)) + this.literals[i + 1];
     });
-    context.suppressBraces = outer;
-    return outer ? text : hclExpression(text);
+    return text;
   }
 
   toString(): string {
