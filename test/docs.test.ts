@@ -145,3 +145,26 @@ describe("security documentation", () => {
     for (const name of Object.keys(json.check ?? {})) expect(text, name).toContain(`\`check.${name}\``);
   });
 });
+
+describe("docs/development.md", () => {
+  const text = read("docs/development.md");
+
+  it("names only files that exist", () => {
+    const pattern = /`((?:test|scripts|profiles|helm|stacks|modules)\/[\w./-]*(?:\.\w+|\/)|[\w-]+\.(?:ts|mts|jsonc))`/g;
+    const paths = [...text.matchAll(pattern)].map((m) => m[1]);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const p of paths) {
+      const file = p.includes("/") || existsSync(join(ROOT, p)) ? p : `test/${p}`;
+      expect(existsSync(join(ROOT, file)), p).toBe(true);
+    }
+  });
+
+  it("names the expressions.ts functions by their exported names", async () => {
+    const expressions: Record<string, unknown> = await import("../expressions");
+    const named = new Set([...text.matchAll(/`([a-z][A-Za-z]+)(?:\(\.\.\.\))?`/g)].map((m) => m[1]));
+    for (const name of ["hcl", "choose", "countWhen", "equalsValue", "lookupOr", "lookupOrEmpty", "literal"]) {
+      expect(named.has(name), `docs/development.md names ${name}`).toBe(true);
+      expect(typeof expressions[name], `expressions.ts exports ${name}`).toBe("function");
+    }
+  });
+});

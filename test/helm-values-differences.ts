@@ -15,11 +15,12 @@
  * render exactly the blueprint's values.
  */
 import { COGNITO_HUB_CONFIG, NOTEBOOK_AWS_CREDENTIAL_PROCESS } from "../helm/jupyterhub";
+import type { AuthMechanism } from "../variables";
 import type { DocumentedDifference } from "./helpers/values-diff";
 
 type Entry = Omit<DocumentedDifference, "chart">;
 
-const jupyterhub = (modes: readonly ("dummy" | "cognito" | "oauth")[], entry: Entry): DocumentedDifference[] =>
+const jupyterhub = (modes: readonly AuthMechanism[], entry: Entry): DocumentedDifference[] =>
   modes.map((mode) => ({ chart: `jupyterhub{${mode}}`, ...entry }));
 const ALL = ["dummy", "cognito", "oauth"] as const;
 
