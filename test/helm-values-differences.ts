@@ -16,6 +16,7 @@
  */
 import { COGNITO_HUB_CONFIG, NOTEBOOK_AWS_CREDENTIAL_PROCESS } from "../helm/jupyterhub";
 import type { AuthMechanism } from "../variables";
+import { blueprintMigProfileValues } from "./helpers/blueprint-mig-profile";
 import type { DocumentedDifference } from "./helpers/values-diff";
 
 type Entry = Omit<DocumentedDifference, "chart">;
@@ -23,30 +24,6 @@ type Entry = Omit<DocumentedDifference, "chart">;
 const jupyterhub = (modes: readonly AuthMechanism[], entry: Entry): DocumentedDifference[] =>
   modes.map((mode) => ({ chart: `jupyterhub{${mode}}`, ...entry }));
 const ALL = ["dummy", "cognito", "oauth"] as const;
-
-/** The blueprint's MIG profile; `image` differs per mode, as in the blueprint. */
-const migProfile = (image: string) => ({
-  display_name: "Data Science (GPU + MIG on P4d.24xlarge)",
-  description: "GPU MIG with P4d instances | nvidia.com/mig-1g.5gb: 1 | Cluster Autoscaler",
-  kubespawner_override: {
-    image,
-    node_selector: {
-      provisioner: "cluster-autoscaler",
-      "node.kubernetes.io/instance-type": "p4d.24xlarge",
-      "hub.jupyter.org/node-purpose": "user",
-    },
-    tolerations: [
-      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-      { key: "hub.jupyter.org/dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
-    ],
-    extra_resource_guarantees: { "nvidia.com/mig-1g.5gb": 1 },
-    cpu_guarantee: 2,
-    mem_guarantee: "10G",
-    cpu_limit: 2,
-    mem_limit: "10G",
-    cmd: "start-singleuser.sh",
-  },
-});
 
 /** The blueprint's root start with sudo, in dummy and oauth mode one map (cognito mode adds to its own). */
 const sudoEnv = {
@@ -119,12 +96,12 @@ export const HELM_VALUES_DIFFERENCES: DocumentedDifference[] = [
   // Row 7: the MIG profile can never schedule.
   ...jupyterhub(["dummy", "oauth"], {
     path: 'singleuser.profileList["Data Science (GPU + MIG on P4d.24xlarge)"]',
-    blueprint: migProfile("cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only"),
+    blueprint: blueprintMigProfileValues("cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only"),
     row: 7,
   }),
   ...jupyterhub(["cognito"], {
     path: 'singleuser.profileList["Data Science (GPU + MIG on P4d.24xlarge)"]',
-    blueprint: migProfile("cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only"),
+    blueprint: blueprintMigProfileValues("cschranz/gpu-jupyter:v1.5_cuda-11.6_ubuntu-20.04_python-only"),
     row: 7,
   }),
 

@@ -3,6 +3,7 @@
  */
 import { parse } from "yaml";
 import { blueprintMigProfile, exampleProfile, notebookProfiles, renderProfileList } from "../profiles";
+import { blueprintMigProfileValues } from "./helpers/blueprint-mig-profile";
 
 // The expected values below are the facts of the blueprint (data-on-eks ai-ml/jupyterhub,
 // helm/jupyterhub/jupyterhub-values-*.yaml `singleuser.profileList` and addons.tf
@@ -174,28 +175,7 @@ const COGNITO_PROFILE_LIST: readonly Record<string, unknown>[] = JSON.parse(
 );
 
 /** The blueprint's MIG entry as the dummy and oauth values files have it. */
-const BLUEPRINT_MIG_ENTRY = {
-  display_name: "Data Science (GPU + MIG on P4d.24xlarge)",
-  description: "GPU MIG with P4d instances | nvidia.com/mig-1g.5gb: 1 | Cluster Autoscaler",
-  kubespawner_override: {
-    image: "cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only",
-    node_selector: {
-      provisioner: "cluster-autoscaler",
-      "node.kubernetes.io/instance-type": "p4d.24xlarge",
-      "hub.jupyter.org/node-purpose": "user",
-    },
-    tolerations: [
-      { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-      { key: "hub.jupyter.org/dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
-    ],
-    extra_resource_guarantees: { "nvidia.com/mig-1g.5gb": 1 },
-    cpu_guarantee: 2,
-    mem_guarantee: "10G",
-    cpu_limit: 2,
-    mem_limit: "10G",
-    cmd: "start-singleuser.sh",
-  },
-};
+const BLUEPRINT_MIG_ENTRY = blueprintMigProfileValues("cschranz/gpu-jupyter:v1.6_cuda-11.8_ubuntu-22.04_python-only");
 
 describe("renderProfileList", () => {
   it.each([
