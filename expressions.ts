@@ -15,17 +15,12 @@
 import { type IResolvable, type IResolveContext, Lazy, ref, Token } from "cdktf";
 
 /** An HCL quoted string literal: JSON escaping is valid HCL, and template openers are escaped. */
-export function hclString(value: string): string {
+function hclString(value: string): string {
   return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
 }
 
-/** An HCL tuple of string literals. */
-export function hclStringList(values: readonly string[]): string {
-  return `[${values.map(hclString).join(", ")}]`;
-}
-
 /** Wraps HCL source so Terraform JSON evaluates it instead of reading a literal. */
-export function hclExpression(source: string): string {
+function hclExpression(source: string): string {
   return `\${${source}}`;
 }
 
@@ -109,12 +104,12 @@ export function indexToken(n: number): number {
 
 /** `<reference> == "<literal>"`. */
 export function equalsValue(reference: string, literal: string): string {
-  return hcl`${reference} == ${hclSource(hclString(literal))}`;
+  return hcl`${reference} == ${literal}`;
 }
 
 /** `<reference> != "<literal>"`. */
 export function notEqualsValue(reference: string, literal: string): string {
-  return hcl`${reference} != ${hclSource(hclString(literal))}`;
+  return hcl`${reference} != ${literal}`;
 }
 
 /** Synth-time HCL source (literals from the program, never addresses) as a value for `hcl`. */
@@ -158,7 +153,7 @@ export function inModuleDirectory(relative: string): string {
  */
 export function subnetCidrsPerAz(azs: string, cidr: string, newbits: number, offset = 0): string {
   const netnum = hclSource(offset === 0 ? "k" : `k + ${offset}`);
-  return hcl`[for k, v in ${azs} : cidrsubnet(${cidr}, ${hclSource(String(newbits))}, ${netnum})]`;
+  return hcl`[for k, v in ${azs} : cidrsubnet(${cidr}, ${newbits}, ${netnum})]`;
 }
 
 /**
@@ -166,20 +161,14 @@ export function subnetCidrsPerAz(azs: string, cidr: string, newbits: number, off
  * whose CIDR starts with `prefix`.
  */
 export function subnetIdsWithCidrPrefix(ids: string, cidrs: string, prefix: string): string[] {
-  const length = hclSource(String(prefix.length));
   return Token.asList(
-    hcl`compact([for subnet_id, cidr_block in zipmap(${ids}, ${cidrs}) : substr(cidr_block, 0, ${length}) == ${hclSource(hclString(prefix))} ? subnet_id : null])`,
+    hcl`compact([for subnet_id, cidr_block in zipmap(${ids}, ${cidrs}) : substr(cidr_block, 0, ${prefix.length}) == ${prefix} ? subnet_id : null])`,
   );
 }
 
-/** `lookup({ "k" = "v", ... }, <key>, "")`: a plan-time pick from a synth-time map. */
+/** `lookup({ "k" = "v", ... }, <key>, "")`: a plan-time pick from a synth-time map (lookupOr, below). */
 export function lookupOrEmpty(map: Readonly<Record<string, string>>, key: string): string {
-  const entries = hclSource(
-    Object.entries(map)
-      .map(([k, v]) => `${hclString(k)} = ${hclString(v)}`)
-      .join(", "),
-  );
-  return hcl`lookup({ ${entries} }, ${key}, "")`;
+  return Token.asString(lookupOr(Object.entries(map), key, ""));
 }
 
 /** `{ for k, v in { key = "value", ... } : k => v if <condition> }`: the map, or {} unless the condition holds. */
