@@ -25,6 +25,7 @@ import {
   both,
   choose,
   concatLists,
+  countWhen,
   departmentStatements,
   equalsValue,
   inModuleDirectory,
@@ -34,7 +35,7 @@ import {
   s3ReadGrantStatements,
 } from "../../expressions";
 import { defineLocal, type StackContext } from "./context";
-import { countWhen, firstInstance } from "./count";
+import { firstInstance } from "./count";
 import type { JupyterHubResources } from "./jupyterhub";
 import { S3_READ_ONLY_POLICY_ARN } from "./s3-access";
 

@@ -6,8 +6,6 @@
 import { Fn, propertyAccess, type TerraformDataSource, type TerraformResource, Token } from "cdktf";
 import { indexToken } from "../../expressions";
 
-export { countWhen } from "../../expressions";
-
 /** A path below an instance: attribute names, and numbers for list indexes (`"metadata", 0, "name"`). */
 export type AttributePath = readonly (string | number)[];
 
