@@ -4,8 +4,7 @@
  * `terraform init`), the expressions into one local, and one `terraform console` run prints
  * that local as base64-encoded JSON, so console quoting cannot interfere.
  */
-import { spawn } from "node:child_process";
-import { stripAnsi, terraformBinary, terraformEnv, withTerraformDir } from "./terraform";
+import { runTerraform, withTerraformDir } from "./terraform";
 
 const RESULT_LOCAL = "__test_eval";
 
@@ -25,7 +24,7 @@ export async function evaluateAll(
   if ("__test_eval.tf" in files) throw new Error("evaluateAll: __test_eval.tf is reserved");
   return withTerraformDir({ ...files, "__test_eval.tf": evalFile }, async (cwd) => {
     const input = `base64encode(jsonencode(local.${RESULT_LOCAL}))\n`;
-    const result = await runConsole(cwd, input);
+    const result = await runTerraform(["console"], { cwd, input });
     // Console may exit 0 after an error in an expression read from stdin: the output tells.
     const printed = /^"([A-Za-z0-9+/=]*)"$/.exec(result.stdout.trim());
     if (result.code !== 0 || !printed) {
@@ -33,26 +32,5 @@ export async function evaluateAll(
     }
     const b64 = printed[1]!;
     return JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as Record<string, unknown>;
-  });
-}
-
-/** `terraform console` with `input` on stdin. */
-function runConsole(cwd: string, input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(terraformBinary(), ["console"], { cwd, env: terraformEnv(), stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) });
-    });
-    child.stdin.end(input);
   });
 }

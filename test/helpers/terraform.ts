@@ -29,6 +29,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Kill the process after this many milliseconds (default 60 s). */
   timeoutMs?: number;
+  /** Written to the process's standard input, which is then closed (`terraform console`). */
+  input?: string;
 }
 
 export const TERRAFORM_INSTALL_HINT =
@@ -125,7 +127,7 @@ export function stripAnsi(text: string): string {
 export function runTerraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
   const binary = terraformBinary();
   return new Promise((resolvePromise, reject) => {
-    execFile(
+    const child = execFile(
       binary,
       [...args],
       {
@@ -145,6 +147,7 @@ export function runTerraform(args: readonly string[], options: RunOptions): Prom
         resolvePromise({ code, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
