@@ -42,7 +42,7 @@ function perSet(values: readonly (readonly [set: string, value: unknown])[]): st
 export function variablesReference(): string {
   const sets = Object.values(PLATFORM_SETS) as PlatformSet[];
   const specsBySet = sets.map((set) => [set.name, variableSpecs(set)] as const);
-  const described = variableSpecs(PLATFORM_SETS[DESCRIBED_SET]);
+  const described = specsBySet.find(([set]) => set === DESCRIBED_SET)![1];
   const rows = described.map((spec, i) => {
     const defaults = specsBySet.map(([set, specs]) => [set, specs[i].default] as const);
     const sensitive = "sensitive" in spec && spec.sensitive ? "**yes**" : "no";
