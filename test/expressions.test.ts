@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { choose, equalsValue, hcl, lookupOrEmpty, mapWhen } from "../expressions";
+import { typeScriptFiles, withoutComments } from "./helpers/sources";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -23,34 +24,15 @@ const TYPED_ONLY = ["stacks", "helm", "profiles", "modules", "main.ts", "config.
 const ADDRESS = String.raw`(?:var|local|module|each|count)\.[A-Za-z_]|data\.[a-z0-9]+_[a-z0-9_]+\.|path\.(?:module|root|cwd)\b|(?:aws|kubernetes|helm|random|archive)_[a-z0-9_]+\.[A-Za-z_]`;
 const RAW_EXPRESSION = new RegExp(String.raw`\$\{[^}\n]{0,200}?(?<![A-Za-z0-9_.])(?:${ADDRESS})`);
 
-function sourceFiles(entry: string): string[] {
-  const full = path.join(ROOT, entry);
-  if (fs.statSync(full).isFile()) return [entry];
-  return fs
-    .readdirSync(full, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? sourceFiles(path.join(entry, e.name))
-        : e.name.endsWith(".ts")
-          ? [path.join(entry, e.name)]
-          : [],
-    );
-}
-
-/** Comments removed: they may quote HCL. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
-}
-
 function rawExpressions(text: string): string[] {
-  return code(text)
+  return withoutComments(text)
     .split("\n")
     .filter((line) => RAW_EXPRESSION.test(line))
     .map((line) => line.trim());
 }
 
 describe("raw HCL expressions live in expressions.ts", () => {
-  it.each(TYPED_ONLY.flatMap(sourceFiles))("%s writes none", (file) => {
+  it.each(TYPED_ONLY.flatMap((entry) => typeScriptFiles(entry)))("%s writes none", (file) => {
     expect(rawExpressions(fs.readFileSync(path.join(ROOT, file), "utf8"))).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { typeScriptFiles, withoutComments } from "./helpers/sources";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -50,26 +51,13 @@ const IMAGE = /(["'][a-z0-9.-]+(?:\/[a-z0-9._-]+)+:[\w.-]*\d[\w.-]*["'])/g;
 /** A Terraform-style constraint or an exact pip pin in any string literal. */
 const CONSTRAINT = /(["'`](?:(?:>=|~>|<=|!=|>|<|=)\s*\d+(?:\.\d+)+|[A-Za-z0-9_.-]+==\d+(?:\.\d+)+)["'`])/g;
 
-function sources(dir = ""): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return SKIP_DIRS.has(e.name) || e.name.startsWith(".") ? [] : sources(rel);
-    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [rel] : [];
-  });
-}
-
-/** Comments removed: they cite versions as facts. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
-}
-
 function strayPins(text: string): string[] {
-  const body = code(text);
+  const body = withoutComments(text);
   return [PIN_FIELD, IMAGE, CONSTRAINT].flatMap((re) => [...body.matchAll(re)].map((m) => m[1]));
 }
 
 describe("version pins live in versions.ts", () => {
-  const files = sources().filter((f) => f !== PINS_FILE);
+  const files = typeScriptFiles("", SKIP_DIRS).filter((f) => f !== PINS_FILE);
 
   it("finds the project's sources", () => {
     expect(files).toEqual(
